@@ -1,0 +1,59 @@
+#pragma once
+// Shared pieces of the `pbit` subcommands.
+#include <pbit/graphs/graph.hpp>
+#include <pbit/problem.hpp>
+#include <pbit/spec.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace pbit::cli {
+
+// Each subcommand registers itself on the app and returns itself with the
+// function that runs it after parsing (which throws pbit::Error for user errors).
+struct Command {
+  CLI::App* sub;
+  std::function<int()> run;
+};
+Command add_graph_command(CLI::App& app);
+Command add_sample_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
+
+// Numeric-spec options shared by every command that programs p-bits.
+struct SpecOptions {
+  int weight_bits = NumericSpec{}.weight_bits;
+  int frac_bits = NumericSpec{}.frac_bits;
+  int sum_bits = NumericSpec{}.sum_bits;
+  int lut_depth = NumericSpec{}.lut_depth;
+  int lut_shift = -1;  // -1: smallest shift covering the |I| range
+  int lut_bits = NumericSpec{}.lut_bits;
+  int async_period = NumericSpec{}.async_period;
+  std::string rng = "lfsr32";
+  std::string schedule = "chromatic";
+  std::string beta_mode = "lut";
+  void add_to(CLI::App& app);
+  NumericSpec spec() const;  // validated
+  nlohmann::json to_json(const NumericSpec& s) const;
+};
+
+// Where the Ising problem comes from: a problem file (optionally checked
+// against --graph) or a graph with random couplings and fields.
+struct ProblemOptions {
+  std::string problem_file;
+  std::string graph_spec;
+  std::string couplings = "pm1";
+  std::string fields = "zero";
+  std::uint64_t problem_seed = 1;
+  void add_to(CLI::App& app, bool allow_file);
+  Problem make() const;
+};
+
+std::shared_ptr<const graphs::Graph> load_graph(const std::string& spec);
+// Print a JSON document on stdout (the only thing on stdout with --json).
+void print_json(const nlohmann::json& j);
+
+}  // namespace pbit::cli

@@ -1,0 +1,110 @@
+// pbit: the command line tool. Human text goes to stdout (or, with --json,
+// one JSON document to stdout and everything human to stderr). Exit codes:
+// 0 success, 1 error in the input or the run, 2 bad command line.
+#include "cli.hpp"
+
+#include <pbit/error.hpp>
+#include <pbit/graphs/generators.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace pbit::cli {
+
+std::shared_ptr<const graphs::Graph> load_graph(const std::string& spec) {
+  return std::make_shared<const graphs::Graph>(graphs::make_graph(spec));
+}
+
+void ProblemOptions::add_to(CLI::App& app, bool allow_file) {
+  if (allow_file)
+    app.add_option("--problem", problem_file, "problem file (text 'i j J' / 'i i h' lines, or .json)");
+  app.add_option("--graph", graph_spec, "graph spec (random problem, or checks --problem)");
+  app.add_option("--couplings", couplings, "random J: pm1 | uniform:A | gauss:S | const:C | zero")
+      ->capture_default_str();
+  app.add_option("--fields", fields, "random h: same choices")->capture_default_str();
+  app.add_option("--problem-seed", problem_seed, "seed of the random problem")->capture_default_str();
+}
+
+Problem ProblemOptions::make() const {
+  std::shared_ptr<const graphs::Graph> g;
+  if (!graph_spec.empty()) g = load_graph(graph_spec);
+  if (!problem_file.empty()) return read_problem(problem_file, g);
+  if (!g) throw Error("give --graph SPEC (random problem) or --problem FILE");
+  return random_problem(g, WeightDist::parse(couplings), WeightDist::parse(fields), problem_seed);
+}
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+
+void SpecOptions::add_to(CLI::App& app) {
+  app.add_option("--weight-bits", weight_bits, "total bits of J and h [2,16]")->capture_default_str();
+  app.add_option("--frac-bits", frac_bits, "fraction bits of J, h and I")->capture_default_str();
+  app.add_option("--sum-bits", sum_bits, "total bits of the synaptic sum I [weight-bits,24]")
+      ->capture_default_str();
+  app.add_option("--lut-depth", lut_depth, "tanh LUT entries (power of two)")->capture_default_str();
+  app.add_option("--lut-shift", lut_shift, "LUT index = |I| >> shift (default: cover the I range)");
+  app.add_option("--lut-bits", lut_bits, "signed LUT/random-number width [2,16]")->capture_default_str();
+  app.add_option("--rng", rng, "per-p-bit RNG: lfsr32 | xorshift32")->capture_default_str();
+  app.add_option("--schedule", schedule, "chromatic | async")->capture_default_str();
+  app.add_option("--async-period", async_period, "async: update probability 1/period per cycle")
+      ->capture_default_str();
+  app.add_option("--beta-mode", beta_mode, "lut (beta in the LUT) | fold (beta in the weights)")
+      ->capture_default_str();
+}
+
+NumericSpec SpecOptions::spec() const {
+  NumericSpec s;
+  s.weight_bits = weight_bits;
+  s.frac_bits = frac_bits;
+  s.sum_bits = sum_bits;
+  s.lut_depth = lut_depth;
+  s.lut_bits = lut_bits;
+  s.async_period = async_period;
+  s.rng = parse_rng_kind(rng);
+  s.schedule = parse_schedule(schedule);
+  s.beta_mode = parse_beta_mode(beta_mode);
+  if (sum_bits < 2 || sum_bits > 24) s.validate();  // reports the range before covering_shift
+  s.lut_shift = lut_shift >= 0 ? lut_shift : NumericSpec::covering_shift(sum_bits, lut_depth);
+  s.validate();
+  return s;
+}
+
+nlohmann::json SpecOptions::to_json(const NumericSpec& s) const {
+  return {{"weight_bits", s.weight_bits}, {"frac_bits", s.frac_bits},   {"sum_bits", s.sum_bits},
+          {"lut_depth", s.lut_depth},     {"lut_shift", s.lut_shift},   {"lut_bits", s.lut_bits},
+          {"rng", to_string(s.rng)},      {"schedule", to_string(s.schedule)},
+          {"async_period", s.async_period}, {"beta_mode", to_string(s.beta_mode)}};
+}
+
+}  // namespace pbit::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"pbit: a p-bit sparse Ising machine (graphs, samplers, RTL, training)", "pbit"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for all subcommands");
+  const std::vector<pbit::cli::Command> commands = {
+      pbit::cli::add_graph_command(app),
+      pbit::cli::add_sample_command(app),
+      pbit::cli::add_bench_command(app),
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "pbit: error: %s (see --help)\n", e.what());
+    return 2;
+  }
+  try {
+    for (const auto& c : commands)
+      if (c.sub->parsed()) return c.run();
+  } catch (const pbit::Error& e) {
+    std::fprintf(stderr, "pbit: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pbit: internal error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

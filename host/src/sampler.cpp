@@ -1,0 +1,66 @@
+#include <pbit/sampler.hpp>
+#include <pbit/samplers/exact.hpp>
+#include <pbit/samplers/float_gibbs.hpp>
+#include <pbit/samplers/ref.hpp>
+
+#include <mutex>
+
+namespace pbit {
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, SamplerFactory> factories;
+  Registry() {
+    factories["ref"] = [] { return make_ref_sampler(); };
+    factories["float"] = [] { return make_float_sampler(); };
+    factories["exact"] = [] { return make_exact_sampler(Arithmetic::Float); };
+  }
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+void register_sampler(const std::string& name, SamplerFactory factory) {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.factories[name] = std::move(factory);
+}
+
+std::unique_ptr<Sampler> make_sampler(const std::string& name) {
+  auto& r = registry();
+  SamplerFactory f;
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    auto it = r.factories.find(name);
+    if (it == r.factories.end()) {
+      std::string known;
+      for (const auto& kv : r.factories) known += (known.empty() ? "" : ", ") + kv.first;
+      throw Error("unknown backend '" + name + "' (known: " + known + ")");
+    }
+    f = it->second;
+  }
+  return f();
+}
+
+std::vector<std::string> sampler_names() {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  std::vector<std::string> names;
+  for (const auto& kv : r.factories) names.push_back(kv.first);
+  return names;
+}
+
+double energy_from_moments(const Problem& p, const std::vector<double>& mean,
+                           const std::vector<double>& corr) {
+  double e = 0;
+  for (std::size_t k = 0; k < p.J.size(); ++k) e -= p.J[k] * corr[k];
+  for (std::size_t i = 0; i < p.h.size(); ++i) e -= p.h[i] * mean[i];
+  return e;
+}
+
+}  // namespace pbit

@@ -1,0 +1,67 @@
+#pragma once
+// Internal interface between the ref sampler and its per-ISA kernels.
+// Plain data and raw pointers only: the kernel translation units are compiled
+// with ISA flags, and sharing inline library templates with them could leak
+// those instructions into portable code (ODR), so they include nothing else.
+#include <cstdint>
+
+namespace pbit::refk {
+
+constexpr int kLanes = 32;  // chains per block: one bit of a uint32 per chain
+
+// The compiled program, laid out for the kernels.
+struct Layout {
+  std::uint32_t n = 0;
+  const std::uint32_t* offsets = nullptr;  // CSR, n+1
+  const std::uint32_t* nbr = nullptr;      // CSR neighbours
+  const std::int32_t* j2 = nullptr;        // 2*Jq per CSR entry
+  const std::int16_t* j2_16 = nullptr;     // same, int16 (valid when narrow)
+  const std::int32_t* base = nullptr;      // hq_i - sum_j Jq_ij (the sum when all m = -1)
+  const std::uint32_t* order = nullptr;    // nodes grouped by colour
+  const std::uint32_t* phase_offsets = nullptr;  // num_phases+1 into order
+  std::uint32_t num_phases = 0;
+  const std::int32_t* lut = nullptr;       // lut_depth entries
+  std::int32_t sum_min = 0, sum_max = 0;
+  int lut_shift = 0, lut_depth = 0, lut_bits = 0;
+  int rng_kind = 0;                        // 0 = lfsr32, 1 = xorshift32
+  int async = 0;                           // 0 = chromatic, 1 = async
+  std::uint32_t async_threshold = 0;
+  int async_period = 1;
+  bool narrow = false;                     // every partial sum fits int16
+};
+
+// One block of 32 chains.
+struct Block {
+  std::uint32_t* bits = nullptr;       // n: bit c = chain c's p-bit is +1
+  std::uint32_t* bits_next = nullptr;  // n: async double buffer
+  std::uint32_t* rng = nullptr;        // n*32 sample RNG states, [node][lane]
+  std::uint32_t* timer = nullptr;      // n*32 async timer RNG states
+  const std::uint32_t* clamp_mask = nullptr;  // n
+  const std::uint32_t* clamp_val = nullptr;   // n
+};
+
+// Moment counters of one thread: plus[i] += #chains with m_i = +1, agree[e]
+// += #chains with m_u == m_v, over the `active` lanes.
+struct Counters {
+  std::int64_t* plus = nullptr;
+  std::int64_t* agree = nullptr;
+  const std::uint32_t* edge_u = nullptr;
+  const std::uint32_t* edge_v = nullptr;
+  std::uint32_t num_edges = 0;
+};
+
+using SweepFn = void (*)(const Layout&, Block&, std::uint64_t sweeps);
+using AccumulateFn = void (*)(const Layout&, const Block&, std::uint32_t active, Counters&);
+
+struct Kernels {
+  SweepFn sweep;
+  AccumulateFn accumulate;
+};
+
+Kernels scalar_kernels();
+Kernels avx2_kernels();    // requires AVX2 (call only when the CPU has it)
+Kernels avx512_kernels();  // requires AVX-512 F/BW/VL/DQ
+bool cpu_has_avx2();
+bool cpu_has_avx512();
+
+}  // namespace pbit::refk

@@ -1,0 +1,135 @@
+// AVX2 kernel of the ref sampler: a block of 32 chains is two ymm of int16
+// partial sums; neighbour bit planes are expanded to lane masks by compare.
+// Bit-identical to ref_kernel_scalar.cpp.
+#include "ref_kernel.hpp"
+
+#include <immintrin.h>
+
+namespace pbit::refk {
+namespace {
+
+template <int Kind>
+inline __m256i step(__m256i s) {
+  if constexpr (Kind == 0) {
+    const __m256i x = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi32(s, 31), _mm256_srli_epi32(s, 21)),
+                                       _mm256_xor_si256(_mm256_srli_epi32(s, 1), s));
+    return _mm256_or_si256(_mm256_slli_epi32(s, 1), _mm256_and_si256(x, _mm256_set1_epi32(1)));
+  } else {
+    s = _mm256_xor_si256(s, _mm256_slli_epi32(s, 13));
+    s = _mm256_xor_si256(s, _mm256_srli_epi32(s, 17));
+    return _mm256_xor_si256(s, _mm256_slli_epi32(s, 5));
+  }
+}
+
+// 16-bit lane masks: lane l of the result is all-ones iff bit l of w is set.
+inline __m256i expand16(std::uint32_t w, __m256i bitsel) {
+  const __m256i b = _mm256_set1_epi16(static_cast<short>(w));
+  return _mm256_cmpeq_epi16(_mm256_and_si256(b, bitsel), bitsel);
+}
+
+// Bit l of the result = sign bit of 32-bit lane l, for 32 lanes in 4 vectors.
+inline std::uint32_t movemask32(__m256i a, __m256i b, __m256i c, __m256i d) {
+  return static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(a))) |
+         (static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(b))) << 8) |
+         (static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(c))) << 16) |
+         (static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(d))) << 24);
+}
+
+template <int Kind>
+inline std::uint32_t update_node(const Layout& L, const Block& b, const std::uint32_t* src,
+                                 std::uint32_t i, std::uint32_t upd, __m256i bitsel) {
+  __m256i acc0 = _mm256_set1_epi16(static_cast<short>(L.base[i]));
+  __m256i acc1 = acc0;
+  const std::uint32_t end = L.offsets[i + 1];
+  for (std::uint32_t k = L.offsets[i]; k < end; ++k) {
+    const std::uint32_t w = src[L.nbr[k]];
+    const __m256i j = _mm256_set1_epi16(L.j2_16[k]);
+    acc0 = _mm256_add_epi16(acc0, _mm256_and_si256(expand16(w, bitsel), j));
+    acc1 = _mm256_add_epi16(acc1, _mm256_and_si256(expand16(w >> 16, bitsel), j));
+  }
+  const __m256i smin = _mm256_set1_epi16(static_cast<short>(L.sum_min));
+  const __m256i smax = _mm256_set1_epi16(static_cast<short>(L.sum_max));
+  const __m128i shift = _mm_cvtsi32_si128(L.lut_shift);
+  const __m128i rshift = _mm_cvtsi32_si128(32 - L.lut_bits);
+  const __m256i dmax = _mm256_set1_epi16(static_cast<short>(L.lut_depth - 1));
+  std::uint32_t* rng = b.rng + std::size_t{i} * kLanes;
+  std::uint32_t out = 0;
+  for (int h = 0; h < 2; ++h) {
+    const __m256i I = _mm256_min_epi16(_mm256_max_epi16(h ? acc1 : acc0, smin), smax);
+    const __m256i idx = _mm256_min_epi16(_mm256_srl_epi16(_mm256_abs_epi16(I), shift), dmax);
+    // 16 lanes -> two groups of 8 int32 for the gather and the compare.
+    for (int q = 0; q < 2; ++q) {
+      const __m128i idx8 = q ? _mm256_extracti128_si256(idx, 1) : _mm256_castsi256_si128(idx);
+      const __m128i I8 = q ? _mm256_extracti128_si256(I, 1) : _mm256_castsi256_si128(I);
+      __m256i v = _mm256_i32gather_epi32(reinterpret_cast<const int*>(L.lut),
+                                         _mm256_cvtepu16_epi32(idx8), 4);
+      // v = I < 0 ? -v : v   (not _mm256_sign_epi32, which zeroes v at I == 0)
+      const __m256i neg = _mm256_cmpgt_epi32(_mm256_setzero_si256(), _mm256_cvtepi16_epi32(I8));
+      v = _mm256_sub_epi32(_mm256_xor_si256(v, neg), neg);
+      const int lane0 = h * 16 + q * 8;
+      const __m256i s = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rng + lane0));
+      const std::uint32_t u8 = (upd >> lane0) & 0xFFu;
+      const __m256i umask = _mm256_cmpeq_epi32(
+          _mm256_and_si256(_mm256_set1_epi32(static_cast<int>(u8)), _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128)),
+          _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128));
+      const __m256i n = _mm256_blendv_epi8(s, step<Kind>(s), umask);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(rng + lane0), n);
+      const __m256i r = _mm256_sra_epi32(n, rshift);
+      const __m256i gt = _mm256_cmpgt_epi32(v, r);
+      out |= static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(gt))) << lane0;
+    }
+  }
+  const std::uint32_t kept = (out & upd) | (src[i] & ~upd);
+  return (kept & ~b.clamp_mask[i]) | (b.clamp_val[i] & b.clamp_mask[i]);
+}
+
+template <int Kind>
+void sweep_impl(const Layout& L, Block& b, std::uint64_t sweeps) {
+  const __m256i bitsel = _mm256_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096,
+                                           8192, 16384, static_cast<short>(0x8000));
+  const __m256i thr = _mm256_set1_epi32(static_cast<int>(L.async_threshold ^ 0x80000000u));
+  const __m256i flip = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+  for (std::uint64_t s = 0; s < sweeps; ++s) {
+    if (!L.async) {
+      for (std::uint32_t p = 0; p < L.num_phases; ++p)
+        for (std::uint32_t x = L.phase_offsets[p]; x < L.phase_offsets[p + 1]; ++x) {
+          const std::uint32_t i = L.order[x];
+          b.bits[i] = update_node<Kind>(L, b, b.bits, i, ~0u, bitsel);
+        }
+      continue;
+    }
+    for (int cycle = 0; cycle < L.async_period; ++cycle) {
+      for (std::uint32_t i = 0; i < L.n; ++i) {
+        std::uint32_t* t = b.timer + std::size_t{i} * kLanes;
+        __m256i lt[4];
+        for (int q = 0; q < 4; ++q) {
+          const __m256i tq = step<Kind>(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + 8 * q)));
+          _mm256_storeu_si256(reinterpret_cast<__m256i*>(t + 8 * q), tq);
+          // unsigned t < thr  <=>  signed (t ^ 2^31) < (thr ^ 2^31)
+          lt[q] = _mm256_cmpgt_epi32(thr, _mm256_xor_si256(tq, flip));
+        }
+        const std::uint32_t upd = movemask32(lt[0], lt[1], lt[2], lt[3]);
+        b.bits_next[i] = update_node<Kind>(L, b, b.bits, i, upd, bitsel);
+      }
+      for (std::uint32_t i = 0; i < L.n; ++i) b.bits[i] = b.bits_next[i];
+    }
+  }
+}
+
+void sweep(const Layout& L, Block& b, std::uint64_t sweeps) {
+  if (!L.narrow) return scalar_kernels().sweep(L, b, sweeps);
+  if (L.rng_kind == 0) return sweep_impl<0>(L, b, sweeps);
+  return sweep_impl<1>(L, b, sweeps);
+}
+
+void accumulate(const Layout& L, const Block& b, std::uint32_t active, Counters& cnt) {
+  for (std::uint32_t i = 0; i < L.n; ++i) cnt.plus[i] += _mm_popcnt_u32(b.bits[i] & active);
+  for (std::uint32_t e = 0; e < cnt.num_edges; ++e)
+    cnt.agree[e] += _mm_popcnt_u32(~(b.bits[cnt.edge_u[e]] ^ b.bits[cnt.edge_v[e]]) & active);
+}
+
+}  // namespace
+
+Kernels avx2_kernels() { return {sweep, accumulate}; }
+
+}  // namespace pbit::refk

@@ -1,0 +1,101 @@
+// Portable kernel of the ref sampler: the plainest statement of the update
+// rule in spec.hpp, lane by lane. The SIMD kernels must match it bit for bit.
+#include "ref_kernel.hpp"
+
+namespace pbit::refk {
+namespace {
+
+inline std::uint32_t step(int kind, std::uint32_t s) {
+  if (kind == 0) return (s << 1) | (((s >> 31) ^ (s >> 21) ^ (s >> 1) ^ s) & 1u);
+  s ^= s << 13;
+  s ^= s >> 17;
+  s ^= s << 5;
+  return s;
+}
+
+inline int popcount32(std::uint32_t x) {
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+  return static_cast<int>((x * 0x01010101u) >> 24);
+}
+
+// New states of node i in the lanes of `upd`, reading neighbours from src.
+std::uint32_t update_node(const Layout& L, const Block& b, const std::uint32_t* src,
+                          std::uint32_t i, std::uint32_t upd) {
+  std::int32_t acc[kLanes];
+  for (int c = 0; c < kLanes; ++c) acc[c] = L.base[i];
+  for (std::uint32_t k = L.offsets[i]; k < L.offsets[i + 1]; ++k) {
+    const std::uint32_t w = src[L.nbr[k]];
+    const std::int32_t j2 = L.j2[k];
+    for (int c = 0; c < kLanes; ++c) acc[c] += ((w >> c) & 1u) ? j2 : 0;
+  }
+  std::uint32_t out = 0;
+  std::uint32_t* rng = b.rng + std::size_t{i} * kLanes;
+  const int shift = 32 - L.lut_bits;
+  for (int c = 0; c < kLanes; ++c) {
+    if (!((upd >> c) & 1u)) continue;
+    std::int32_t I = acc[c];
+    if (I > L.sum_max) I = L.sum_max;
+    if (I < L.sum_min) I = L.sum_min;
+    const std::int32_t a = I < 0 ? -I : I;
+    std::int32_t k = a >> L.lut_shift;
+    if (k > L.lut_depth - 1) k = L.lut_depth - 1;
+    const std::int32_t v = I < 0 ? -L.lut[k] : L.lut[k];
+    rng[c] = step(L.rng_kind, rng[c]);
+    const std::int32_t r = static_cast<std::int32_t>(rng[c]) >> shift;
+    if (v > r) out |= 1u << c;
+  }
+  const std::uint32_t kept = (out & upd) | (src[i] & ~upd);
+  return (kept & ~b.clamp_mask[i]) | (b.clamp_val[i] & b.clamp_mask[i]);
+}
+
+void sweep(const Layout& L, Block& b, std::uint64_t sweeps) {
+  for (std::uint64_t s = 0; s < sweeps; ++s) {
+    if (!L.async) {
+      for (std::uint32_t p = 0; p < L.num_phases; ++p)
+        for (std::uint32_t x = L.phase_offsets[p]; x < L.phase_offsets[p + 1]; ++x) {
+          const std::uint32_t i = L.order[x];
+          b.bits[i] = update_node(L, b, b.bits, i, ~0u);
+        }
+      continue;
+    }
+    for (int cycle = 0; cycle < L.async_period; ++cycle) {
+      for (std::uint32_t i = 0; i < L.n; ++i) {
+        std::uint32_t* t = b.timer + std::size_t{i} * kLanes;
+        std::uint32_t upd = 0;
+        for (int c = 0; c < kLanes; ++c) {
+          t[c] = step(L.rng_kind, t[c]);
+          if (t[c] < L.async_threshold) upd |= 1u << c;
+        }
+        b.bits_next[i] = update_node(L, b, b.bits, i, upd);
+      }
+      for (std::uint32_t i = 0; i < L.n; ++i) b.bits[i] = b.bits_next[i];
+    }
+  }
+}
+
+void accumulate(const Layout& L, const Block& b, std::uint32_t active, Counters& cnt) {
+  for (std::uint32_t i = 0; i < L.n; ++i) cnt.plus[i] += popcount32(b.bits[i] & active);
+  for (std::uint32_t e = 0; e < cnt.num_edges; ++e)
+    cnt.agree[e] += popcount32(~(b.bits[cnt.edge_u[e]] ^ b.bits[cnt.edge_v[e]]) & active);
+}
+
+}  // namespace
+
+Kernels scalar_kernels() { return {sweep, accumulate}; }
+
+// CPU detection lives here, in portable code, never in an ISA-flagged file.
+bool cpu_has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+         __builtin_cpu_supports("popcnt");
+}
+bool cpu_has_avx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+         __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+}
+
+}  // namespace pbit::refk

@@ -1,0 +1,329 @@
+// The `ref` backend: bit-exact software model of the p-bit array (spec.hpp).
+#include <pbit/program.hpp>
+#include <pbit/samplers/ref.hpp>
+
+#include "ref_kernel.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+
+namespace pbit {
+namespace {
+
+using refk::kLanes;
+
+struct BlockStore {
+  std::vector<std::uint32_t> bits, bits_next, rng, timer, clamp_mask, clamp_val;
+};
+
+class RefSampler final : public Sampler {
+ public:
+  explicit RefSampler(SimdPath path) : path_(resolve(path)) {
+    kernels_ = path_ == SimdPath::Avx512 ? refk::avx512_kernels()
+               : path_ == SimdPath::Avx2 ? refk::avx2_kernels()
+                                         : refk::scalar_kernels();
+  }
+
+  std::string name() const override { return "ref"; }
+
+  void load(const Problem& problem, const NumericSpec& spec, double beta) override {
+    problem_ = problem;
+    prog_ = compile(problem_, spec, beta);
+    const auto& g = *problem_.graph;
+    edge_u_.clear();
+    edge_v_.clear();
+    for (const auto& e : g.edges()) {
+      edge_u_.push_back(e.u);
+      edge_v_.push_back(e.v);
+    }
+    // Nodes grouped by colour: one phase per colour, in colour order.
+    order_.clear();
+    phase_offsets_.assign(1, 0);
+    for (int c = 0; c < prog_.num_colors; ++c) {
+      for (std::uint32_t i = 0; i < prog_.n; ++i)
+        if (prog_.color[i] == c) order_.push_back(i);
+      phase_offsets_.push_back(static_cast<std::uint32_t>(order_.size()));
+    }
+    clamp_nodes_.assign(prog_.n, 0);
+    loaded_ = true;
+    rebuild_layout();
+    configure(config_);
+  }
+
+  void configure(const SamplerConfig& config) override {
+    if (config.chains < 1) throw Error("chains must be >= 1");
+    if (config.threads < 0) throw Error("threads must be >= 0");
+    config_ = config;
+    if (!loaded_) return;
+    const std::size_t nb = (static_cast<std::size_t>(config.chains) + kLanes - 1) / kLanes;
+    const std::size_t n = prog_.n;
+    blocks_.assign(nb, BlockStore{});
+    const bool async = prog_.spec.schedule == Schedule::Async;
+    for (std::size_t b = 0; b < nb; ++b) {
+      auto& B = blocks_[b];
+      B.bits.assign(n, 0);
+      B.bits_next.assign(async ? n : 0, 0);
+      B.rng.resize(n * kLanes);
+      B.timer.resize(async ? n * kLanes : 0);
+      B.clamp_mask.assign(n, 0);
+      B.clamp_val.assign(n, 0);
+      for (std::size_t i = 0; i < n; ++i)
+        for (int c = 0; c < kLanes; ++c) {
+          const std::uint64_t chain = b * kLanes + static_cast<std::size_t>(c);
+          B.rng[i * kLanes + c] = pbit_seed(config.seed, RngStream::Sample, chain, i);
+          if (async) B.timer[i * kLanes + c] = pbit_seed(config.seed, RngStream::Timer, chain, i);
+        }
+      for (std::size_t i = 0; i < n; ++i) B.clamp_mask[i] = clamp_nodes_[i] ? ~0u : 0u;
+    }
+    sweeps_done_ = 0;
+    reset_stats();
+  }
+
+  void set_beta(double beta) override {
+    require_loaded();
+    set_program_beta(prog_, problem_, beta);
+    rebuild_layout();
+  }
+
+  void set_clamp_mask(const std::vector<std::uint8_t>& clamped) override {
+    require_loaded();
+    if (clamped.size() != prog_.n) throw Error("clamp mask size does not match the problem");
+    for (std::size_t i = 0; i < prog_.n; ++i) clamp_nodes_[i] = clamped[i] ? 1 : 0;
+    for (auto& B : blocks_) {
+      for (std::size_t i = 0; i < prog_.n; ++i) B.clamp_mask[i] = clamp_nodes_[i] ? ~0u : 0u;
+      apply_clamps(B);
+    }
+  }
+
+  void set_clamp_values(int chain, const std::vector<std::int8_t>& m) override {
+    require_chain(chain);
+    if (m.size() != prog_.n) throw Error("clamp values size does not match the problem");
+    auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
+    const std::uint32_t bit = 1u << (chain % kLanes);
+    for (std::size_t i = 0; i < prog_.n; ++i) B.clamp_val[i] = m[i] > 0 ? (B.clamp_val[i] | bit) : (B.clamp_val[i] & ~bit);
+    apply_clamps(B);
+  }
+
+  void clear_clamps() override {
+    require_loaded();
+    std::fill(clamp_nodes_.begin(), clamp_nodes_.end(), 0);
+    for (auto& B : blocks_) {
+      std::fill(B.clamp_mask.begin(), B.clamp_mask.end(), 0u);
+      std::fill(B.clamp_val.begin(), B.clamp_val.end(), 0u);
+    }
+  }
+
+  void run(std::uint64_t sweeps, bool accumulate) override {
+    require_loaded();
+    if (sweeps == 0) return;
+    const int nb = static_cast<int>(blocks_.size());
+    const int threads = std::max(1, std::min(nb, config_.threads > 0 ? config_.threads : omp_get_max_threads()));
+    const std::size_t n = prog_.n, ne = edge_u_.size();
+    std::vector<std::vector<std::int64_t>> plus(accumulate ? threads : 0), agree(accumulate ? threads : 0);
+#pragma omp parallel num_threads(threads)
+    {
+      const int t = omp_get_thread_num();
+      refk::Counters cnt;
+      if (accumulate) {
+        plus[t].assign(n, 0);
+        agree[t].assign(ne, 0);
+        cnt = {plus[t].data(), agree[t].data(), edge_u_.data(), edge_v_.data(),
+               static_cast<std::uint32_t>(ne)};
+      }
+#pragma omp for schedule(static)
+      for (int b = 0; b < nb; ++b) {
+        refk::Block blk = view(blocks_[static_cast<std::size_t>(b)]);
+        if (!accumulate) {
+          kernels_.sweep(L_, blk, sweeps);
+          continue;
+        }
+        const std::uint32_t active = active_lanes(b);
+        for (std::uint64_t s = 0; s < sweeps; ++s) {
+          kernels_.sweep(L_, blk, 1);
+          kernels_.accumulate(L_, blk, active, cnt);
+        }
+      }
+    }
+    // Integer sums: the result does not depend on the thread partition.
+    for (std::size_t t = 0; t < plus.size(); ++t) {
+      for (std::size_t i = 0; i < n; ++i) plus_[i] += plus[t][i];
+      for (std::size_t e = 0; e < ne; ++e) agree_[e] += agree[t][e];
+    }
+    if (accumulate) samples_ += sweeps * static_cast<std::uint64_t>(config_.chains);
+    sweeps_done_ += sweeps;
+  }
+
+  std::vector<std::int8_t> state(int chain) const override {
+    require_chain(chain);
+    const auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
+    const int lane = chain % kLanes;
+    std::vector<std::int8_t> m(prog_.n);
+    for (std::size_t i = 0; i < prog_.n; ++i) m[i] = ((B.bits[i] >> lane) & 1u) ? 1 : -1;
+    return m;
+  }
+
+  void set_state(int chain, const std::vector<std::int8_t>& m) override {
+    require_chain(chain);
+    if (m.size() != prog_.n) throw Error("state size does not match the problem");
+    auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
+    const std::uint32_t bit = 1u << (chain % kLanes);
+    for (std::size_t i = 0; i < prog_.n; ++i) B.bits[i] = m[i] > 0 ? (B.bits[i] | bit) : (B.bits[i] & ~bit);
+    apply_clamps(B);
+  }
+
+  void reset_stats() override {
+    plus_.assign(loaded_ ? prog_.n : 0, 0);
+    agree_.assign(loaded_ ? edge_u_.size() : 0, 0);
+    samples_ = 0;
+  }
+
+  Stats stats() const override {
+    Stats s;
+    s.samples = samples_;
+    s.mean.assign(plus_.size(), 0.0);
+    s.corr.assign(agree_.size(), 0.0);
+    if (samples_ > 0) {
+      const double S = static_cast<double>(samples_);
+      for (std::size_t i = 0; i < plus_.size(); ++i) s.mean[i] = (2.0 * plus_[i] - S) / S;
+      for (std::size_t e = 0; e < agree_.size(); ++e) s.corr[e] = (2.0 * agree_[e] - S) / S;
+      s.energy_mean = energy_from_moments(problem_, s.mean, s.corr);
+    }
+    return s;
+  }
+
+  int chains() const override { return config_.chains; }
+  std::uint64_t sweeps_done() const override { return sweeps_done_; }
+
+ private:
+  static SimdPath resolve(SimdPath p) {
+    const auto avail = available_simd_paths();
+    // PBIT_SIMD=scalar|avx2|avx512 overrides Auto, e.g. to test portable paths.
+    if (const char* env = std::getenv("PBIT_SIMD"); p == SimdPath::Auto && env && *env)
+      p = parse_simd_path(env);
+    if (p == SimdPath::Auto) return avail.back();
+    if (std::find(avail.begin(), avail.end(), p) == avail.end())
+      throw Error(std::string("SIMD path '") + to_string(p) + "' is not supported by this CPU");
+    return p;
+  }
+
+  void require_loaded() const {
+    if (!loaded_) throw Error("ref: no problem loaded");
+  }
+  void require_chain(int chain) const {
+    require_loaded();
+    if (chain < 0 || chain >= config_.chains)
+      throw Error("chain " + std::to_string(chain) + " out of range [0, " +
+                  std::to_string(config_.chains) + ")");
+  }
+
+  std::uint32_t active_lanes(int b) const {
+    const int rest = config_.chains - b * kLanes;
+    return rest >= kLanes ? ~0u : ((1u << rest) - 1u);
+  }
+
+  void apply_clamps(BlockStore& B) const {
+    for (std::size_t i = 0; i < prog_.n; ++i)
+      B.bits[i] = (B.bits[i] & ~B.clamp_mask[i]) | (B.clamp_val[i] & B.clamp_mask[i]);
+  }
+
+  refk::Block view(BlockStore& B) {
+    refk::Block blk;
+    blk.bits = B.bits.data();
+    blk.bits_next = B.bits_next.empty() ? nullptr : B.bits_next.data();
+    blk.rng = B.rng.data();
+    blk.timer = B.timer.empty() ? nullptr : B.timer.data();
+    blk.clamp_mask = B.clamp_mask.data();
+    blk.clamp_val = B.clamp_val.data();
+    return blk;
+  }
+
+  void rebuild_layout() {
+    const auto& spec = prog_.spec;
+    const std::size_t nnz = prog_.nbr.size();
+    j2_.resize(nnz);
+    j2_16_.resize(nnz);
+    base_.resize(prog_.n);
+    for (std::size_t k = 0; k < nnz; ++k) {
+      j2_[k] = 2 * prog_.J[k];
+      j2_16_[k] = static_cast<std::int16_t>(std::clamp(j2_[k], -32768, 32767));
+    }
+    for (std::uint32_t i = 0; i < prog_.n; ++i) {
+      std::int32_t b = prog_.h[i];
+      for (std::uint32_t k = prog_.offsets[i]; k < prog_.offsets[i + 1]; ++k) b -= prog_.J[k];
+      base_[i] = b;
+    }
+    L_ = refk::Layout{};
+    L_.n = prog_.n;
+    L_.offsets = prog_.offsets.data();
+    L_.nbr = prog_.nbr.data();
+    L_.j2 = j2_.data();
+    L_.j2_16 = j2_16_.data();
+    L_.base = base_.data();
+    L_.order = order_.data();
+    L_.phase_offsets = phase_offsets_.data();
+    L_.num_phases = static_cast<std::uint32_t>(prog_.num_colors);
+    L_.lut = prog_.lut.data();
+    L_.sum_min = spec.sum_min();
+    L_.sum_max = spec.sum_max();
+    L_.lut_shift = spec.lut_shift;
+    L_.lut_depth = spec.lut_depth;
+    L_.lut_bits = spec.lut_bits;
+    L_.rng_kind = spec.rng == RngKind::Lfsr32 ? 0 : 1;
+    L_.async = spec.schedule == Schedule::Async ? 1 : 0;
+    L_.async_threshold = spec.async_threshold();
+    L_.async_period = spec.async_period;
+    // Every partial sum lies within +-(|h| + sum |J|) (see ref_kernel.hpp).
+    L_.narrow = prog_.max_abs_sum() <= std::numeric_limits<std::int16_t>::max();
+  }
+
+  SimdPath path_;
+  refk::Kernels kernels_{};
+  Problem problem_;
+  Program prog_;
+  bool loaded_ = false;
+  SamplerConfig config_;
+  std::vector<std::int32_t> j2_, base_;
+  std::vector<std::int16_t> j2_16_;
+  std::vector<std::uint32_t> order_, phase_offsets_, edge_u_, edge_v_;
+  std::vector<std::uint8_t> clamp_nodes_;
+  refk::Layout L_;
+  std::vector<BlockStore> blocks_;
+  std::vector<std::int64_t> plus_, agree_;
+  std::uint64_t samples_ = 0, sweeps_done_ = 0;
+};
+
+}  // namespace
+
+std::vector<SimdPath> available_simd_paths() {
+  std::vector<SimdPath> p{SimdPath::Scalar};
+  if (refk::cpu_has_avx2()) p.push_back(SimdPath::Avx2);
+  if (refk::cpu_has_avx512()) p.push_back(SimdPath::Avx512);
+  return p;
+}
+
+const char* to_string(SimdPath p) {
+  switch (p) {
+    case SimdPath::Auto: return "auto";
+    case SimdPath::Scalar: return "scalar";
+    case SimdPath::Avx2: return "avx2";
+    case SimdPath::Avx512: return "avx512";
+  }
+  return "?";
+}
+
+SimdPath parse_simd_path(const std::string& s) {
+  if (s == "auto") return SimdPath::Auto;
+  if (s == "scalar") return SimdPath::Scalar;
+  if (s == "avx2") return SimdPath::Avx2;
+  if (s == "avx512") return SimdPath::Avx512;
+  throw Error("unknown SIMD path '" + s + "' (known: auto, scalar, avx2, avx512)");
+}
+
+std::unique_ptr<Sampler> make_ref_sampler(SimdPath path) {
+  return std::make_unique<RefSampler>(path);
+}
+
+}  // namespace pbit

@@ -1,0 +1,99 @@
+#include <pbit/spec.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace pbit {
+namespace {
+
+void check_range(const char* name, long v, long lo, long hi) {
+  if (v < lo || v > hi)
+    throw Error(std::string("numeric spec: ") + name + " must be in [" + std::to_string(lo) + ", " +
+                std::to_string(hi) + "] (got " + std::to_string(v) + ")");
+}
+
+}  // namespace
+
+void NumericSpec::validate() const {
+  check_range("weight_bits", weight_bits, 2, 16);
+  check_range("frac_bits", frac_bits, 0, weight_bits - 1);
+  check_range("sum_bits", sum_bits, weight_bits, 24);
+  check_range("lut_depth", lut_depth, 2, 4096);
+  if ((lut_depth & (lut_depth - 1)) != 0)
+    throw Error("numeric spec: lut_depth must be a power of two (got " + std::to_string(lut_depth) +
+                ")");
+  check_range("lut_shift", lut_shift, 0, sum_bits - 1);
+  check_range("lut_bits", lut_bits, 2, 16);
+  check_range("async_period", async_period, 1, 65536);
+}
+
+int NumericSpec::covering_shift(int sum_bits_, int lut_depth_) {
+  int shift = 0;
+  while (((std::int64_t{1} << (sum_bits_ - 1)) >> shift) > lut_depth_) ++shift;
+  return shift;
+}
+
+std::int32_t quantize_weight(double x, const NumericSpec& spec) {
+  if (!std::isfinite(x)) throw Error("cannot quantize a non-finite weight");
+  const double q = std::round(x * spec.scale());  // ties away from zero
+  if (q > spec.weight_max()) return spec.weight_max();
+  if (q < spec.weight_min()) return spec.weight_min();
+  return static_cast<std::int32_t>(q);
+}
+
+double dequantize(std::int32_t q, const NumericSpec& spec) { return q / spec.scale(); }
+
+std::vector<std::int32_t> make_lut(const NumericSpec& spec, double beta) {
+  spec.validate();
+  if (!std::isfinite(beta) || beta < 0) throw Error("beta must be finite and >= 0");
+  std::vector<std::int32_t> lut(static_cast<std::size_t>(spec.lut_depth));
+  const double bucket_mid = spec.lut_shift > 0 ? ((1 << spec.lut_shift) - 1) / 2.0 : 0.0;
+  for (int k = 0; k < spec.lut_depth; ++k) {
+    const double lsbs = static_cast<double>(std::int64_t{k} << spec.lut_shift) + bucket_mid;
+    const double t = std::tanh(beta * lsbs / spec.scale());
+    lut[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(std::lround(t * spec.lut_max()));
+  }
+  return lut;
+}
+
+std::string lut_readmemh(const std::vector<std::int32_t>& lut, const NumericSpec& spec) {
+  const int digits = (spec.lut_bits + 3) / 4;
+  std::string out;
+  char buf[16];
+  for (std::int32_t v : lut) {
+    std::snprintf(buf, sizeof buf, "%0*x\n", digits, static_cast<unsigned>(v));
+    out += buf;
+  }
+  return out;
+}
+
+std::uint32_t pbit_seed(std::uint64_t master, RngStream stream, std::uint64_t chain,
+                        std::uint64_t cell) {
+  const std::uint64_t x =
+      splitmix64(splitmix64(splitmix64(master) ^ static_cast<std::uint64_t>(stream)) ^ chain);
+  const auto s = static_cast<std::uint32_t>(splitmix64(x ^ cell));
+  return s != 0 ? s : 0x6D2B79F5u;
+}
+
+const char* to_string(RngKind k) { return k == RngKind::Lfsr32 ? "lfsr32" : "xorshift32"; }
+const char* to_string(Schedule s) { return s == Schedule::Chromatic ? "chromatic" : "async"; }
+const char* to_string(BetaMode b) { return b == BetaMode::Lut ? "lut" : "fold"; }
+
+RngKind parse_rng_kind(const std::string& s) {
+  if (s == "lfsr32") return RngKind::Lfsr32;
+  if (s == "xorshift32") return RngKind::Xorshift32;
+  throw Error("unknown RNG kind '" + s + "' (known: lfsr32, xorshift32)");
+}
+Schedule parse_schedule(const std::string& s) {
+  if (s == "chromatic") return Schedule::Chromatic;
+  if (s == "async") return Schedule::Async;
+  throw Error("unknown schedule '" + s + "' (known: chromatic, async)");
+}
+BetaMode parse_beta_mode(const std::string& s) {
+  if (s == "lut") return BetaMode::Lut;
+  if (s == "fold") return BetaMode::Fold;
+  throw Error("unknown beta mode '" + s + "' (known: lut, fold)");
+}
+
+}  // namespace pbit

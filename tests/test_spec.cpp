@@ -1,0 +1,173 @@
+// The numeric spec: quantization, LUT, RNG periods, seeding, the update rule.
+#include <pbit/spec.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+#include <set>
+
+using namespace pbit;
+
+namespace {
+
+// GF(2) 32x32 matrices as 32 column words: column j = image of basis bit j.
+using Mat = std::array<std::uint32_t, 32>;
+
+Mat matrix_of(std::uint32_t (*step)(std::uint32_t)) {
+  Mat m{};
+  for (int j = 0; j < 32; ++j) m[j] = step(1u << j);
+  return m;
+}
+std::uint32_t apply(const Mat& m, std::uint32_t x) {
+  std::uint32_t y = 0;
+  for (int j = 0; j < 32; ++j)
+    if ((x >> j) & 1u) y ^= m[j];
+  return y;
+}
+Mat mul(const Mat& a, const Mat& b) {  // a*b: apply b then a
+  Mat c{};
+  for (int j = 0; j < 32; ++j) c[j] = apply(a, b[j]);
+  return c;
+}
+Mat power(Mat m, std::uint64_t e) {
+  Mat r{};
+  for (int j = 0; j < 32; ++j) r[j] = 1u << j;
+  while (e) {
+    if (e & 1) r = mul(m, r);
+    m = mul(m, m);
+    e >>= 1;
+  }
+  return r;
+}
+bool is_identity(const Mat& m) {
+  for (int j = 0; j < 32; ++j)
+    if (m[j] != (1u << j)) return false;
+  return true;
+}
+// The step is a linear map of maximal period 2^32-1 iff M^(2^32-1) = I and
+// M^((2^32-1)/q) != I for every prime q | 2^32-1 = 3*5*17*257*65537.
+bool has_maximal_period(std::uint32_t (*step)(std::uint32_t)) {
+  const Mat m = matrix_of(step);
+  const std::uint64_t order = 0xFFFFFFFFull;
+  if (!is_identity(power(m, order))) return false;
+  for (std::uint64_t q : {3ull, 5ull, 17ull, 257ull, 65537ull})
+    if (is_identity(power(m, order / q))) return false;
+  return true;
+}
+std::uint32_t lfsr(std::uint32_t s) { return lfsr32_step(s); }
+std::uint32_t xs(std::uint32_t s) { return xorshift32_step(s); }
+std::uint32_t broken_lfsr(std::uint32_t s) {  // taps 32,22,2 only: not maximal
+  return (s << 1) | (((s >> 31) ^ (s >> 21) ^ (s >> 1)) & 1u);
+}
+
+}  // namespace
+
+TEST_CASE("spec defaults match the published design and validate", "[spec]") {
+  NumericSpec s;
+  REQUIRE_NOTHROW(s.validate());
+  CHECK(s.weight_bits == 6);
+  CHECK(s.frac_bits == 1);
+  CHECK(s.weight_max() == 31);
+  CHECK(s.weight_min() == -32);
+  CHECK(s.lut_depth == 32);
+  CHECK(NumericSpec::covering_shift(6, 32) == 0);
+  CHECK(NumericSpec::covering_shift(10, 32) == 4);
+  using Mutator = void (*)(NumericSpec&);
+  const Mutator bads[] = {[](NumericSpec& x) { x.weight_bits = 1; }, [](NumericSpec& x) { x.weight_bits = 17; },
+                          [](NumericSpec& x) { x.frac_bits = 6; }, [](NumericSpec& x) { x.sum_bits = 5; },
+                          [](NumericSpec& x) { x.lut_depth = 48; }, [](NumericSpec& x) { x.lut_bits = 17; },
+                          [](NumericSpec& x) { x.async_period = 0; }};
+  for (auto bad : bads) {
+    NumericSpec t;
+    bad(t);
+    CHECK_THROWS_AS(t.validate(), Error);
+  }
+}
+
+TEST_CASE("quantization rounds to nearest, ties away, and saturates", "[spec]") {
+  NumericSpec s;  // s[4][1]: step 0.5, range [-16, 15.5]
+  CHECK(quantize_weight(0.0, s) == 0);
+  CHECK(quantize_weight(0.24, s) == 0);
+  CHECK(quantize_weight(0.25, s) == 1);    // tie -> away from zero
+  CHECK(quantize_weight(-0.25, s) == -1);
+  CHECK(quantize_weight(1.0, s) == 2);
+  CHECK(quantize_weight(-1.26, s) == -3);
+  CHECK(quantize_weight(15.5, s) == 31);
+  CHECK(quantize_weight(100.0, s) == 31);
+  CHECK(quantize_weight(-100.0, s) == -32);
+  CHECK(dequantize(-3, s) == -1.5);
+  CHECK_THROWS_AS(quantize_weight(std::nan(""), s), Error);
+  CHECK_THROWS_AS(quantize_weight(INFINITY, s), Error);
+  CHECK(saturate_sum(40, s) == 31);
+  CHECK(saturate_sum(-40, s) == -32);
+  CHECK(saturate_sum(-7, s) == -7);
+}
+
+TEST_CASE("the LUT holds round(tanh(beta*|I|) * (2^(L-1)-1))", "[spec]") {
+  NumericSpec s;
+  const auto lut = make_lut(s, 1.0);
+  REQUIRE(lut.size() == 32);
+  CHECK(lut[0] == 0);
+  CHECK(lut[1] == std::lround(std::tanh(0.5) * 32767));
+  CHECK(lut[31] == std::lround(std::tanh(15.5) * 32767));
+  for (std::size_t k = 1; k < lut.size(); ++k) CHECK(lut[k] >= lut[k - 1]);
+  const auto cold = make_lut(s, 2.0);
+  CHECK(cold[1] == std::lround(std::tanh(1.0) * 32767));
+  for (auto v : make_lut(s, 0.0)) CHECK(v == 0);
+  s.lut_shift = 2;  // buckets of 4 LSBs, represented by their midpoint 1.5 LSB
+  CHECK(make_lut(s, 1.0)[1] == std::lround(std::tanh(5.5 * 0.5) * 32767));
+  CHECK_THROWS_AS(make_lut(s, -1.0), Error);
+  s = NumericSpec{};
+  s.lut_bits = 8;
+  const auto small = make_lut(s, 1.0);
+  CHECK(lut_readmemh(small, s).substr(0, 9) == "00\n3b\n61\n");
+}
+
+TEST_CASE("both RNGs have the maximal period 2^32-1", "[spec]") {
+  CHECK(has_maximal_period(lfsr));
+  CHECK(has_maximal_period(xs));
+  CHECK_FALSE(has_maximal_period(broken_lfsr));  // the check can fail
+  CHECK(lfsr32_step(0) == 0);                      // why seeds are never zero
+  CHECK(lfsr32_step(0x80000000u) == 0x00000001u);  // tap 32 feeds bit 1
+  CHECK(lfsr32_step(0x00200000u) == 0x00400001u);  // tap 22
+  CHECK(lfsr32_step(0x00000001u) == 0x00000003u);  // tap 1
+}
+
+TEST_CASE("per-p-bit seeds are deterministic, distinct and never zero", "[spec]") {
+  std::set<std::uint32_t> seen;
+  for (std::uint64_t chain = 0; chain < 8; ++chain)
+    for (std::uint64_t cell = 0; cell < 512; ++cell)
+      for (auto stream : {RngStream::Sample, RngStream::Timer}) {
+        const auto s = pbit_seed(7, stream, chain, cell);
+        CHECK(s != 0);
+        CHECK(s == pbit_seed(7, stream, chain, cell));
+        seen.insert(s);
+      }
+  CHECK(seen.size() == 8 * 512 * 2);
+  CHECK(pbit_seed(7, RngStream::Sample, 0, 0) != pbit_seed(8, RngStream::Sample, 0, 0));
+}
+
+TEST_CASE("the update rule gives P(+1) = (v + 2^(L-1)) / 2^L exactly", "[spec]") {
+  NumericSpec s;
+  s.lut_bits = 8;  // enumerate all 256 random numbers
+  const auto lut = make_lut(s, 1.0);
+  for (std::int32_t I : {-32, -5, -1, 0, 1, 2, 7, 31}) {
+    int plus = 0;
+    for (std::uint32_t r = 0; r < 256; ++r) plus += pbit_decide(I, lut.data(), r << 24, s) ? 1 : 0;
+    const std::int32_t a = std::min(std::abs(I), 31);
+    const std::int32_t v = I < 0 ? -lut[a] : lut[a];
+    CHECK(plus == v + 128);
+    const double p = plus / 256.0, want = (1 + std::tanh(0.5 * std::min(std::abs(I), 31) * (I < 0 ? -1 : 1))) / 2;
+    CHECK(std::abs(p - want) < 1.0 / 128);
+  }
+}
+
+TEST_CASE("spec names parse and print", "[spec]") {
+  CHECK(parse_rng_kind("lfsr32") == RngKind::Lfsr32);
+  CHECK(parse_rng_kind("xorshift32") == RngKind::Xorshift32);
+  CHECK_THROWS_AS(parse_rng_kind("mt"), Error);
+  CHECK(parse_schedule("async") == Schedule::Async);
+  CHECK_THROWS_AS(parse_schedule("random"), Error);
+  CHECK(std::string(to_string(BetaMode::Fold)) == "fold");
+}

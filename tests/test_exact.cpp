@@ -20,8 +20,9 @@ std::shared_ptr<const Graph> graph(const std::string& spec) {
   return std::make_shared<const Graph>(pbit::graphs::make_graph(spec));
 }
 
-std::shared_ptr<const Graph> labeled(std::vector<pbit::graphs::Label> labels,
-                                     std::vector<std::pair<pbit::graphs::Label, pbit::graphs::Label>> edges) {
+std::shared_ptr<const Graph> labeled(
+    std::vector<pbit::graphs::Label> labels,
+    std::vector<std::pair<pbit::graphs::Label, pbit::graphs::Label>> edges) {
   return std::make_shared<const Graph>(pbit::graphs::Graph::from_labeled_edges(
       pbit::graphs::Family::File, {}, "test", std::move(labels), edges));
 }
@@ -150,7 +151,8 @@ TEST_CASE("20 nodes: Gray-code enumeration matches a plain brute force", "[exact
   CHECK(r.log_z == Approx(b.log_z).epsilon(1e-12));
   CHECK(r.energy_mean == Approx(b.energy_mean).margin(1e-10));
   for (std::size_t i = 0; i < 20; ++i) CHECK(r.mean[i] == Approx(b.mean[i]).margin(1e-10));
-  for (std::size_t k = 0; k < b.corr.size(); ++k) CHECK(r.corr[k] == Approx(b.corr[k]).margin(1e-10));
+  for (std::size_t k = 0; k < b.corr.size(); ++k)
+    CHECK(r.corr[k] == Approx(b.corr[k]).margin(1e-10));
   REQUIRE(r.prob.size() == b.prob.size());
   double worst = 0, total = 0;
   for (std::size_t s = 0; s < b.prob.size(); ++s) {
@@ -274,8 +276,7 @@ TEST_CASE("limits and argument errors", "[exact]") {
                     Catch::Contains("exact: 26 free p-bits exceeds 24"));
 }
 
-TEST_CASE("exact backend: exact moments, samples = sweeps * chains, per-chain clamps",
-          "[exact]") {
+TEST_CASE("exact backend: exact moments, samples = sweeps * chains, per-chain clamps", "[exact]") {
   auto g = graph("lattice:3x3");
   const Problem p = pbit::random_problem(g, pbit::WeightDist::parse("gauss:0.5"),
                                          pbit::WeightDist::parse("gauss:0.5"), 2);
@@ -294,7 +295,8 @@ TEST_CASE("exact backend: exact moments, samples = sweeps * chains, per-chain cl
   CHECK(st.samples == 21);
   const auto r = pbit::enumerate_exact(p, beta, false);
   for (std::size_t i = 0; i < 9; ++i) CHECK(st.mean[i] == Approx(r.mean[i]).margin(1e-14));
-  for (std::size_t k = 0; k < r.corr.size(); ++k) CHECK(st.corr[k] == Approx(r.corr[k]).margin(1e-14));
+  for (std::size_t k = 0; k < r.corr.size(); ++k)
+    CHECK(st.corr[k] == Approx(r.corr[k]).margin(1e-14));
   CHECK(st.energy_mean == Approx(r.energy_mean).margin(1e-12));
   CHECK(s->state(1) == std::vector<std::int8_t>(9, -1));
 

@@ -51,8 +51,8 @@ Estimate sample_moments(pbit::Sampler& s, const pbit::graphs::Graph& g, int burn
   }
   Estimate e;
   e.samples = static_cast<std::uint64_t>(sweeps) * chains;
-  auto reduce = [&](const std::vector<std::int64_t>& sums, std::size_t width, std::vector<double>& mean,
-                    std::vector<double>& se) {
+  auto reduce = [&](const std::vector<std::int64_t>& sums, std::size_t width,
+                    std::vector<double>& mean, std::vector<double>& se) {
     mean.assign(width, 0.0);
     se.assign(width, 0.0);
     for (std::size_t q = 0; q < width; ++q) {
@@ -176,8 +176,7 @@ TEST_CASE("float sampler: same seed, same states, whatever the thread count", "[
   CHECK(s->state(1) == after10);
 }
 
-TEST_CASE("float sampler: clamped p-bits hold their values; conditional matches exact",
-          "[float]") {
+TEST_CASE("float sampler: clamped p-bits hold their values; conditional matches exact", "[float]") {
   auto g = graph("chimera:1");
   const Problem p = pbit::random_problem(g, pbit::WeightDist::parse("gauss:0.5"),
                                          pbit::WeightDist::parse("gauss:0.5"), 23);

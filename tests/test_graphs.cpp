@@ -822,7 +822,7 @@ TEST_CASE("structural colourings are proper and optimal for D-Wave families",
       check_coloring(g, *structural_coloring(g), 4);
       if (m <= 2) REQUIRE(has_k4(g));
     }
-  // DSATUR needs more than 4 colours on P(4)? It must at least be proper.
+  // DSATUR (not chosen by best_coloring here) is proper on Pegasus too.
   REQUIRE(is_proper(pegasus(4), dsatur_coloring(pegasus(4)).color));
 }
 

@@ -43,7 +43,9 @@ std::string error_of(F&& f) {
   return "";
 }
 
-double field(const Problem& p, pbit::graphs::Label l) { return p.h[*p.graph->index_of(l)]; }
+double field(const Problem& p, pbit::graphs::Label l) {
+  return p.h[*p.graph->index_of(l)];
+}
 double coupling(const Problem& p, pbit::graphs::Label a, pbit::graphs::Label b) {
   const auto u = *p.graph->index_of(a), v = *p.graph->index_of(b);
   const auto& edges = p.graph->edges();
@@ -199,26 +201,33 @@ TEST_CASE("JSON errors", "[problem]") {
     std::ofstream(path) << text;
     return path;
   };
-  CHECK_THAT(error_of([&] { pbit::read_problem(write("bad1.json", "{\"couplings\": [[0, 9, 1]]}"), g); }),
-             Catch::Contains("couplings[0]") && Catch::Contains("unknown node"));
+  CHECK_THAT(
+      error_of([&] { pbit::read_problem(write("bad1.json", "{\"couplings\": [[0, 9, 1]]}"), g); }),
+      Catch::Contains("couplings[0]") && Catch::Contains("unknown node"));
   CHECK_THAT(error_of([&] {
                pbit::read_problem(write("bad2.json", "{\"couplings\": [[0, 4, 1], [4, 0, 2]]}"), g);
              }),
              Catch::Contains("couplings[1]") && Catch::Contains("duplicate"));
-  CHECK_THAT(error_of([&] { pbit::read_problem(write("bad3.json", "{\"couplings\": [[0, 1, 1]]}"), g); }),
-             Catch::Contains("not an edge"));
+  CHECK_THAT(
+      error_of([&] { pbit::read_problem(write("bad3.json", "{\"couplings\": [[0, 1, 1]]}"), g); }),
+      Catch::Contains("not an edge"));
   CHECK_THAT(error_of([&] {
                pbit::read_problem(write("bad4.json", "{\"fields\": [[2, 1], [2, 1]]}"), g);
              }),
              Catch::Contains("fields[1]") && Catch::Contains("duplicate"));
-  CHECK_THAT(error_of([&] { pbit::read_problem(write("bad5.json", "{\"fields\": {\"x\": 1}}"), g); }),
-             Catch::Contains("bad node label"));
-  CHECK_THAT(error_of([&] { pbit::read_problem(write("bad6.json", "{\"couplings\": [[0, 4]]}"), g); }),
-             Catch::Contains("expected [i, j, J]"));
-  CHECK_THAT(error_of([&] { pbit::read_problem(write("bad7.json", "{\"couplings\": [[0, 4, \"a\"]]}"), g); }),
+  CHECK_THAT(
+      error_of([&] { pbit::read_problem(write("bad5.json", "{\"fields\": {\"x\": 1}}"), g); }),
+      Catch::Contains("bad node label"));
+  CHECK_THAT(
+      error_of([&] { pbit::read_problem(write("bad6.json", "{\"couplings\": [[0, 4]]}"), g); }),
+      Catch::Contains("expected [i, j, J]"));
+  CHECK_THAT(error_of([&] {
+               pbit::read_problem(write("bad7.json", "{\"couplings\": [[0, 4, \"a\"]]}"), g);
+             }),
              Catch::Contains("not a number"));
-  CHECK_THAT(error_of([&] { pbit::read_problem(write("bad8.json", "{\"couplings\": [[0, 4, 1]"), g); }),
-             Catch::Contains("invalid JSON"));
+  CHECK_THAT(
+      error_of([&] { pbit::read_problem(write("bad8.json", "{\"couplings\": [[0, 4, 1]"), g); }),
+      Catch::Contains("invalid JSON"));
   CHECK_THAT(error_of([&] { pbit::read_problem(write("bad9.json", "{\"coupling\": []}"), g); }),
              Catch::Contains("unknown key"));
 }
@@ -232,8 +241,9 @@ TEST_CASE("weight distributions parse and draw", "[problem]") {
   CHECK(pbit::WeightDist::parse("gauss:2").kind == K::Gauss);
   CHECK(pbit::WeightDist::parse("const:-1.25").kind == K::Const);
   CHECK(pbit::WeightDist::parse("const:-1.25").param == -1.25);
-  for (const char* bad : {"", "pm2", "uniform", "uniform:", "uniform:0", "uniform:-1", "gauss:0",
-                          "gauss:abc", "const:nan", "uniform:inf", "const:1x", "normal:1", "zero:1"}) {
+  for (const char* bad :
+       {"", "pm2", "uniform", "uniform:", "uniform:0", "uniform:-1", "gauss:0", "gauss:abc",
+        "const:nan", "uniform:inf", "const:1x", "normal:1", "zero:1"}) {
     INFO(bad);
     CHECK_THAT(error_of([&] { pbit::WeightDist::parse(bad); }), Catch::Contains("distribution"));
   }
@@ -271,7 +281,7 @@ TEST_CASE("weight distributions parse and draw", "[problem]") {
       sum += x, sum2 += x * x;
     }
     const double mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
-    CHECK(std::abs(mean) < 5 * 0.5 / std::sqrt(n));         // ~0.0144
+    CHECK(std::abs(mean) < 5 * 0.5 / std::sqrt(n));            // ~0.0144
     CHECK(std::abs(sd - 0.5) < 5 * 0.5 / std::sqrt(2.0 * n));  // ~0.0102
   }
   CHECK(pbit::WeightDist::parse("zero").draw(rng) == 0.0);

@@ -1,8 +1,9 @@
 // Ising problems: energy, text/JSON I/O, random weights.
-#include <pbit/error.hpp>
-#include <pbit/random.hpp>  // before problem.hpp: WeightDist::draw takes an Rng
 #include <pbit/problem.hpp>
+
+#include <pbit/error.hpp>
 #include <pbit/graphs/generators.hpp>
+#include <pbit/random.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -84,18 +85,18 @@ struct Term {
 class Assembler {
  public:
   explicit Assembler(std::shared_ptr<const graphs::Graph> g)
-      : p_(Problem::zeros(std::move(g))),
-        edge_src_(p_.num_edges()),
-        node_src_(p_.num_nodes()) {}
+      : p_(Problem::zeros(std::move(g))), edge_src_(p_.num_edges()), node_src_(p_.num_nodes()) {}
 
   void add(const Term& t) {
     const auto& g = *p_.graph;
     const auto ia = g.index_of(t.a);
-    if (!ia) throw Error(t.where + ": unknown node " + std::to_string(t.a) + " (not in graph " +
-                         g.spec() + ")");
+    if (!ia)
+      throw Error(t.where + ": unknown node " + std::to_string(t.a) + " (not in graph " + g.spec() +
+                  ")");
     const auto ib = g.index_of(t.b);
-    if (!ib) throw Error(t.where + ": unknown node " + std::to_string(t.b) + " (not in graph " +
-                         g.spec() + ")");
+    if (!ib)
+      throw Error(t.where + ": unknown node " + std::to_string(t.b) + " (not in graph " + g.spec() +
+                  ")");
     if (*ia == *ib) {
       auto& src = node_src_[*ia];
       if (!src.empty())
@@ -137,9 +138,9 @@ std::shared_ptr<const graphs::Graph> graph_from_terms(const std::vector<Term>& t
     if (t.a != t.b) pairs.insert({std::min(t.a, t.b), std::max(t.a, t.b)});
   }
   std::vector<std::pair<Label, Label>> edges(pairs.begin(), pairs.end());
-  return std::make_shared<const graphs::Graph>(graphs::Graph::from_labeled_edges(
-      graphs::Family::File, {}, "file:" + path,
-      std::vector<Label>(labels.begin(), labels.end()), edges));
+  return std::make_shared<const graphs::Graph>(
+      graphs::Graph::from_labeled_edges(graphs::Family::File, {}, "file:" + path,
+                                        std::vector<Label>(labels.begin(), labels.end()), edges));
 }
 
 Problem assemble(const std::vector<Term>& terms, std::shared_ptr<const graphs::Graph> graph) {
@@ -299,7 +300,8 @@ Problem read_problem_json(const std::string& path, std::shared_ptr<const graphs:
       t.where = where;
       t.a = json_label(c[k][0], where);
       t.b = json_label(c[k][1], where);
-      if (t.a == t.b) throw Error(where + ": coupling from node " + std::to_string(t.a) + " to itself");
+      if (t.a == t.b)
+        throw Error(where + ": coupling from node " + std::to_string(t.a) + " to itself");
       t.value = json_value(c[k][2], where);
       terms.push_back(std::move(t));
     }
@@ -322,8 +324,7 @@ Problem read_problem_json(const std::string& path, std::shared_ptr<const graphs:
         const std::string where = path + ": fields[\"" + it.key() + "\"]";
         Term t;
         t.where = where;
-        if (!parse_label(it.key(), t.a))
-          throw Error(where + ": bad node label '" + it.key() + "'");
+        if (!parse_label(it.key(), t.a)) throw Error(where + ": bad node label '" + it.key() + "'");
         t.b = t.a;
         t.value = json_value(it.value(), where);
         terms.push_back(std::move(t));
@@ -386,7 +387,8 @@ WeightDist WeightDist::parse(const std::string& s) {
   if (!parse_double(arg, x) || !std::isfinite(x))
     throw Error("bad weight distribution '" + s + "': '" + arg + "' is not a finite number");
   if (name == "uniform" || name == "gauss") {
-    if (!(x > 0)) throw Error("bad weight distribution '" + s + "': " + name + " needs a parameter > 0");
+    if (!(x > 0))
+      throw Error("bad weight distribution '" + s + "': " + name + " needs a parameter > 0");
     d.kind = name == "uniform" ? Kind::Uniform : Kind::Gauss;
   } else if (name == "const") {
     d.kind = Kind::Const;
@@ -401,11 +403,16 @@ WeightDist WeightDist::parse(const std::string& s) {
 // uniform(), Gauss one normal() (two uniforms), Zero/Const none.
 double WeightDist::draw(Rng& rng) const {
   switch (kind) {
-    case Kind::Zero: return 0.0;
-    case Kind::Const: return param;
-    case Kind::Pm1: return (rng.next() >> 63) ? 1.0 : -1.0;
-    case Kind::Uniform: return param * (2.0 * rng.uniform() - 1.0);
-    case Kind::Gauss: return param * rng.normal();
+    case Kind::Zero:
+      return 0.0;
+    case Kind::Const:
+      return param;
+    case Kind::Pm1:
+      return (rng.next() >> 63) ? 1.0 : -1.0;
+    case Kind::Uniform:
+      return param * (2.0 * rng.uniform() - 1.0);
+    case Kind::Gauss:
+      return param * rng.normal();
   }
   return 0.0;
 }

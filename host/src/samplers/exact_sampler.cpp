@@ -11,9 +11,9 @@
 // recomputed exactly at every block start, so rounding cannot drift) grouped
 // into a fixed number of chunks that run in parallel and are reduced in chunk
 // order: results do not depend on the thread count.
-#include <pbit/error.hpp>
-#include <pbit/random.hpp>  // before problem.hpp (WeightDist::draw takes an Rng)
 #include <pbit/samplers/exact.hpp>
+
+#include <pbit/error.hpp>
 
 #include <omp.h>
 
@@ -33,15 +33,15 @@ constexpr int kMaxChunks = 64;  // parallel work units (fixed: determinism)
 // The free p-bits' sub-problem in local indices 0..F-1.
 struct FreeModel {
   int nf = 0;
-  std::vector<std::uint32_t> node;       // local -> compact index
-  std::vector<std::uint32_t> bit;        // local -> bit in the full-state index (1 << node)
-  std::vector<double> heff;              // h + couplings to clamped neighbours
+  std::vector<std::uint32_t> node;           // local -> compact index
+  std::vector<std::uint32_t> bit;            // local -> bit in the full-state index (1 << node)
+  std::vector<double> heff;                  // h + couplings to clamped neighbours
   std::vector<std::uint32_t> off, nbr, eid;  // local CSR: neighbour, local edge id
-  std::vector<double> jc;                // coupling per CSR entry
-  std::vector<std::uint32_t> eu, ev;     // local edges (eu < ev)
+  std::vector<double> jc;                    // coupling per CSR entry
+  std::vector<std::uint32_t> eu, ev;         // local edges (eu < ev)
   std::vector<double> ej;
-  double econst = 0;                     // energy of clamped-clamped terms
-  std::uint64_t base_index = 0;          // full-state index bits of clamped +1 nodes
+  double econst = 0;             // energy of clamped-clamped terms
+  std::uint64_t base_index = 0;  // full-state index bits of clamped +1 nodes
 
   double energy(const double* m) const {
     double e = econst;
@@ -58,7 +58,9 @@ struct ChunkAcc {
   std::vector<double> sn, se;  // sum of w * m_f, sum of w * m_u m_v (local edges)
 };
 
-inline int ctz64(std::uint64_t x) { return __builtin_ctzll(x); }
+inline int ctz64(std::uint64_t x) {
+  return __builtin_ctzll(x);
+}
 
 // Sets m to Gray state g(t) and returns its exact energy.
 double start_block(const FreeModel& fm, std::uint64_t t, double* m, std::uint64_t& idx) {
@@ -101,7 +103,8 @@ void walk_chunk(const FreeModel& fm, std::uint64_t t0, std::uint64_t t1, std::ui
                 double beta, double shift, ChunkAcc& acc, double* prob) {
   const int nf = fm.nf;
   const std::size_t ne = fm.ej.size();
-  std::vector<double> m(std::max(nf, 1)), last_n(std::max(nf, 1)), last_e(std::max<std::size_t>(ne, 1));
+  std::vector<double> m(std::max(nf, 1)), last_n(std::max(nf, 1)),
+      last_e(std::max<std::size_t>(ne, 1));
   acc.sn.assign(nf, 0.0);
   acc.se.assign(ne, 0.0);
   double* sn = acc.sn.data();
@@ -174,8 +177,8 @@ ExactResult enumerate_exact(const Problem& problem, double beta, bool keep_distr
                   " entries, expected " + std::to_string(n));
     for (std::size_t i = 0; i < n; ++i)
       if (is_clamped(i) && value[i] != 1 && value[i] != -1)
-        throw Error("exact: clamp value of node " + std::to_string(g.label(static_cast<std::uint32_t>(i))) +
-                    " is not +-1");
+        throw Error("exact: clamp value of node " +
+                    std::to_string(g.label(static_cast<std::uint32_t>(i))) + " is not +-1");
   }
   const std::size_t nfree = n - nclamped;
   if (nfree > static_cast<std::size_t>(kExactMaxNodes))
@@ -230,8 +233,10 @@ ExactResult enumerate_exact(const Problem& problem, double beta, bool keep_distr
     std::vector<std::uint32_t> fill(fm.off.begin(), fm.off.end() - 1);
     for (std::size_t q = 0; q < fm.ej.size(); ++q) {
       const auto a = fm.eu[q], b = fm.ev[q];
-      fm.nbr[fill[a]] = b, fm.eid[fill[a]] = static_cast<std::uint32_t>(q), fm.jc[fill[a]++] = fm.ej[q];
-      fm.nbr[fill[b]] = a, fm.eid[fill[b]] = static_cast<std::uint32_t>(q), fm.jc[fill[b]++] = fm.ej[q];
+      fm.nbr[fill[a]] = b, fm.eid[fill[a]] = static_cast<std::uint32_t>(q),
+      fm.jc[fill[a]++] = fm.ej[q];
+      fm.nbr[fill[b]] = a, fm.eid[fill[b]] = static_cast<std::uint32_t>(q),
+      fm.jc[fill[b]++] = fm.ej[q];
     }
   }
 
@@ -248,8 +253,7 @@ ExactResult enumerate_exact(const Problem& problem, double beta, bool keep_distr
   double shift = 0;
   if (beta != 0) {
 #pragma omp parallel for schedule(dynamic) if (nchunks > 1)
-    for (long long c = 0; c < nch; ++c)
-      range_chunk(fm, c * per_chunk, (c + 1) * per_chunk, acc[c]);
+    for (long long c = 0; c < nch; ++c) range_chunk(fm, c * per_chunk, (c + 1) * per_chunk, acc[c]);
     double lo = acc[0].emin, hi = acc[0].emax;
     for (const auto& a : acc) lo = std::min(lo, a.emin), hi = std::max(hi, a.emax);
     shift = std::max(-beta * lo, -beta * hi);
@@ -361,8 +365,8 @@ class ExactSampler final : public Sampler {
   void set_clamp_mask(const std::vector<std::uint8_t>& clamped) override {
     require_loaded();
     if (clamped.size() != n_)
-      throw Error("exact: clamp mask has " + std::to_string(clamped.size()) + " entries, expected " +
-                  std::to_string(n_));
+      throw Error("exact: clamp mask has " + std::to_string(clamped.size()) +
+                  " entries, expected " + std::to_string(n_));
     for (std::size_t i = 0; i < n_; ++i) mask_[i] = clamped[i] != 0;
     cache_.clear();
     for (int c = 0; c < config_.chains; ++c) apply_clamps(c);

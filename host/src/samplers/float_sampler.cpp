@@ -4,10 +4,11 @@
 // so results do not depend on how chains are spread over threads. Statistics
 // are integer sums of +-1 (exact, hence order-independent) per thread, added
 // up after each run().
-#include <pbit/error.hpp>
-#include <pbit/random.hpp>  // before problem.hpp (WeightDist::draw takes an Rng)
 #include <pbit/samplers/float_gibbs.hpp>
+
+#include <pbit/error.hpp>
 #include <pbit/graphs/coloring.hpp>
+#include <pbit/random.hpp>
 
 #include <omp.h>
 
@@ -81,8 +82,8 @@ class FloatSampler final : public Sampler {
   void set_clamp_mask(const std::vector<std::uint8_t>& clamped) override {
     require_loaded();
     if (clamped.size() != n_)
-      throw Error("float: clamp mask has " + std::to_string(clamped.size()) + " entries, expected " +
-                  std::to_string(n_));
+      throw Error("float: clamp mask has " + std::to_string(clamped.size()) +
+                  " entries, expected " + std::to_string(n_));
     for (std::uint32_t i = 0; i < n_; ++i) mask_[i] = clamped[i] != 0;
     for (int c = 0; c < config_.chains; ++c) apply_clamps(c);
   }
@@ -184,15 +185,21 @@ class FloatSampler final : public Sampler {
     s.corr.assign(sum_c_.size(), 0.0);
     if (samples_ > 0) {
       const double inv = 1.0 / static_cast<double>(samples_);
-      for (std::size_t i = 0; i < s.mean.size(); ++i) s.mean[i] = static_cast<double>(sum_m_[i]) * inv;
-      for (std::size_t e = 0; e < s.corr.size(); ++e) s.corr[e] = static_cast<double>(sum_c_[e]) * inv;
+      for (std::size_t i = 0; i < s.mean.size(); ++i)
+        s.mean[i] = static_cast<double>(sum_m_[i]) * inv;
+      for (std::size_t e = 0; e < s.corr.size(); ++e)
+        s.corr[e] = static_cast<double>(sum_c_[e]) * inv;
     }
     if (loaded_) s.energy_mean = energy_from_moments(problem_, s.mean, s.corr);
     return s;
   }
 
-  int chains() const override { return config_.chains; }
-  std::uint64_t sweeps_done() const override { return sweeps_done_; }
+  int chains() const override {
+    return config_.chains;
+  }
+  std::uint64_t sweeps_done() const override {
+    return sweeps_done_;
+  }
 
  private:
   static void check_beta(double beta) {
@@ -213,7 +220,9 @@ class FloatSampler final : public Sampler {
     for (auto x : m)
       if (x != 1 && x != -1) throw Error(std::string("float: ") + what + " entries must be +-1");
   }
-  std::size_t offset(int chain) const { return static_cast<std::size_t>(chain) * n_; }
+  std::size_t offset(int chain) const {
+    return static_cast<std::size_t>(chain) * n_;
+  }
 
   std::size_t csr_pos(std::uint32_t u, std::uint32_t v) const {
     auto b = nbr_.begin() + offsets_[u], e = nbr_.begin() + offsets_[u + 1];
@@ -292,6 +301,8 @@ class FloatSampler final : public Sampler {
 
 }  // namespace
 
-std::unique_ptr<Sampler> make_float_sampler() { return std::make_unique<FloatSampler>(); }
+std::unique_ptr<Sampler> make_float_sampler() {
+  return std::make_unique<FloatSampler>();
+}
 
 }  // namespace pbit

@@ -9,16 +9,18 @@ namespace pbit::refk {
 
 constexpr int kLanes = 32;  // chains per block: one bit of a uint32 per chain
 
-// The compiled program, laid out for the kernels.
+// The compiled program, laid out for the kernels. Nodes are numbered in
+// phase order (colour classes contiguous), so a chromatic sweep walks the
+// per-node arrays sequentially.
 struct Layout {
   std::uint32_t n = 0;
   const std::uint32_t* offsets = nullptr;  // CSR, n+1
   const std::uint32_t* nbr = nullptr;      // CSR neighbours
   const std::int32_t* j2 = nullptr;        // 2*Jq per CSR entry
   const std::int16_t* j2_16 = nullptr;     // same, int16 (valid when narrow)
+  const std::int32_t* j2_pair = nullptr;   // same, int16 in both halves (valid when narrow)
   const std::int32_t* base = nullptr;      // hq_i - sum_j Jq_ij (the sum when all m = -1)
-  const std::uint32_t* order = nullptr;    // nodes grouped by colour
-  const std::uint32_t* phase_offsets = nullptr;  // num_phases+1 into order
+  const std::uint32_t* phase_offsets = nullptr;  // num_phases+1: node ranges per colour
   std::uint32_t num_phases = 0;
   const std::int32_t* lut = nullptr;       // lut_depth entries
   std::int32_t sum_min = 0, sum_max = 0;
@@ -50,7 +52,9 @@ struct Counters {
   std::uint32_t num_edges = 0;
 };
 
-using SweepFn = void (*)(const Layout&, Block&, std::uint64_t sweeps);
+// Runs `sweeps` sweeps on each of `count` blocks (kernels may interleave
+// several blocks per node for instruction-level parallelism).
+using SweepFn = void (*)(const Layout&, Block* blocks, int count, std::uint64_t sweeps);
 using AccumulateFn = void (*)(const Layout&, const Block&, std::uint32_t active, Counters&);
 
 struct Kernels {

@@ -93,7 +93,7 @@ void sweep_impl(const Layout& L, Block& b, std::uint64_t sweeps) {
     if (!L.async) {
       for (std::uint32_t p = 0; p < L.num_phases; ++p)
         for (std::uint32_t x = L.phase_offsets[p]; x < L.phase_offsets[p + 1]; ++x) {
-          const std::uint32_t i = L.order[x];
+          const std::uint32_t i = x;
           b.bits[i] = update_node<Kind>(L, b, b.bits, i, ~0u, bitsel);
         }
       continue;
@@ -116,10 +116,14 @@ void sweep_impl(const Layout& L, Block& b, std::uint64_t sweeps) {
   }
 }
 
-void sweep(const Layout& L, Block& b, std::uint64_t sweeps) {
-  if (!L.narrow) return scalar_kernels().sweep(L, b, sweeps);
-  if (L.rng_kind == 0) return sweep_impl<0>(L, b, sweeps);
-  return sweep_impl<1>(L, b, sweeps);
+void sweep(const Layout& L, Block* blocks, int count, std::uint64_t sweeps) {
+  if (!L.narrow) return scalar_kernels().sweep(L, blocks, count, sweeps);
+  for (int k = 0; k < count; ++k) {
+    if (L.rng_kind == 0)
+      sweep_impl<0>(L, blocks[k], sweeps);
+    else
+      sweep_impl<1>(L, blocks[k], sweeps);
+  }
 }
 
 void accumulate(const Layout& L, const Block& b, std::uint32_t active, Counters& cnt) {

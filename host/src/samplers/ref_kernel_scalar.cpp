@@ -50,12 +50,12 @@ std::uint32_t update_node(const Layout& L, const Block& b, const std::uint32_t* 
   return (kept & ~b.clamp_mask[i]) | (b.clamp_val[i] & b.clamp_mask[i]);
 }
 
-void sweep(const Layout& L, Block& b, std::uint64_t sweeps) {
+void sweep_block(const Layout& L, Block& b, std::uint64_t sweeps) {
   for (std::uint64_t s = 0; s < sweeps; ++s) {
     if (!L.async) {
       for (std::uint32_t p = 0; p < L.num_phases; ++p)
         for (std::uint32_t x = L.phase_offsets[p]; x < L.phase_offsets[p + 1]; ++x) {
-          const std::uint32_t i = L.order[x];
+          const std::uint32_t i = x;
           b.bits[i] = update_node(L, b, b.bits, i, ~0u);
         }
       continue;
@@ -73,6 +73,10 @@ void sweep(const Layout& L, Block& b, std::uint64_t sweeps) {
       for (std::uint32_t i = 0; i < L.n; ++i) b.bits[i] = b.bits_next[i];
     }
   }
+}
+
+void sweep(const Layout& L, Block* blocks, int count, std::uint64_t sweeps) {
+  for (int k = 0; k < count; ++k) sweep_block(L, blocks[k], sweeps);
 }
 
 void accumulate(const Layout& L, const Block& b, std::uint32_t active, Counters& cnt) {

@@ -33,19 +33,22 @@ class RefSampler final : public Sampler {
     problem_ = problem;
     prog_ = compile(problem_, spec, beta);
     const auto& g = *problem_.graph;
-    edge_u_.clear();
-    edge_v_.clear();
-    for (const auto& e : g.edges()) {
-      edge_u_.push_back(e.u);
-      edge_v_.push_back(e.v);
-    }
-    // Nodes grouped by colour: one phase per colour, in colour order.
-    order_.clear();
+    // Internal node order: grouped by colour (one phase per colour, in colour
+    // order), so sweeps stream through memory. perm_: internal -> node.
+    perm_.clear();
     phase_offsets_.assign(1, 0);
     for (int c = 0; c < prog_.num_colors; ++c) {
       for (std::uint32_t i = 0; i < prog_.n; ++i)
-        if (prog_.color[i] == c) order_.push_back(i);
-      phase_offsets_.push_back(static_cast<std::uint32_t>(order_.size()));
+        if (prog_.color[i] == c) perm_.push_back(i);
+      phase_offsets_.push_back(static_cast<std::uint32_t>(perm_.size()));
+    }
+    inv_.assign(prog_.n, 0);
+    for (std::uint32_t p = 0; p < prog_.n; ++p) inv_[perm_[p]] = p;
+    edge_u_.clear();
+    edge_v_.clear();
+    for (const auto& e : g.edges()) {
+      edge_u_.push_back(inv_[e.u]);
+      edge_v_.push_back(inv_[e.v]);
     }
     clamp_nodes_.assign(prog_.n, 0);
     loaded_ = true;
@@ -73,10 +76,10 @@ class RefSampler final : public Sampler {
       for (std::size_t i = 0; i < n; ++i)
         for (int c = 0; c < kLanes; ++c) {
           const std::uint64_t chain = b * kLanes + static_cast<std::size_t>(c);
-          B.rng[i * kLanes + c] = pbit_seed(config.seed, RngStream::Sample, chain, i);
-          if (async) B.timer[i * kLanes + c] = pbit_seed(config.seed, RngStream::Timer, chain, i);
+          B.rng[i * kLanes + c] = pbit_seed(config.seed, RngStream::Sample, chain, perm_[i]);
+          if (async) B.timer[i * kLanes + c] = pbit_seed(config.seed, RngStream::Timer, chain, perm_[i]);
         }
-      for (std::size_t i = 0; i < n; ++i) B.clamp_mask[i] = clamp_nodes_[i] ? ~0u : 0u;
+      for (std::size_t i = 0; i < n; ++i) B.clamp_mask[i] = clamp_nodes_[perm_[i]] ? ~0u : 0u;
     }
     sweeps_done_ = 0;
     reset_stats();
@@ -93,7 +96,7 @@ class RefSampler final : public Sampler {
     if (clamped.size() != prog_.n) throw Error("clamp mask size does not match the problem");
     for (std::size_t i = 0; i < prog_.n; ++i) clamp_nodes_[i] = clamped[i] ? 1 : 0;
     for (auto& B : blocks_) {
-      for (std::size_t i = 0; i < prog_.n; ++i) B.clamp_mask[i] = clamp_nodes_[i] ? ~0u : 0u;
+      for (std::size_t i = 0; i < prog_.n; ++i) B.clamp_mask[i] = clamp_nodes_[perm_[i]] ? ~0u : 0u;
       apply_clamps(B);
     }
   }
@@ -103,7 +106,10 @@ class RefSampler final : public Sampler {
     if (m.size() != prog_.n) throw Error("clamp values size does not match the problem");
     auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
     const std::uint32_t bit = 1u << (chain % kLanes);
-    for (std::size_t i = 0; i < prog_.n; ++i) B.clamp_val[i] = m[i] > 0 ? (B.clamp_val[i] | bit) : (B.clamp_val[i] & ~bit);
+    for (std::size_t i = 0; i < prog_.n; ++i) {
+      auto& w = B.clamp_val[inv_[i]];
+      w = m[i] > 0 ? (w | bit) : (w & ~bit);
+    }
     apply_clamps(B);
   }
 
@@ -133,17 +139,17 @@ class RefSampler final : public Sampler {
         cnt = {plus[t].data(), agree[t].data(), edge_u_.data(), edge_v_.data(),
                static_cast<std::uint32_t>(ne)};
       }
-#pragma omp for schedule(static)
-      for (int b = 0; b < nb; ++b) {
-        refk::Block blk = view(blocks_[static_cast<std::size_t>(b)]);
-        if (!accumulate) {
-          kernels_.sweep(L_, blk, sweeps);
-          continue;
-        }
-        const std::uint32_t active = active_lanes(b);
+      // Each thread takes a contiguous range of blocks, which the kernel may
+      // interleave; chains are independent, so the partition never changes bits.
+      const int b0 = nb * t / threads, b1 = nb * (t + 1) / threads;
+      std::vector<refk::Block> group;
+      for (int b = b0; b < b1; ++b) group.push_back(view(blocks_[static_cast<std::size_t>(b)]));
+      const int count = b1 - b0;
+      if (count > 0 && !accumulate) kernels_.sweep(L_, group.data(), count, sweeps);
+      if (count > 0 && accumulate) {
         for (std::uint64_t s = 0; s < sweeps; ++s) {
-          kernels_.sweep(L_, blk, 1);
-          kernels_.accumulate(L_, blk, active, cnt);
+          kernels_.sweep(L_, group.data(), count, 1);
+          for (int b = b0; b < b1; ++b) kernels_.accumulate(L_, group[static_cast<std::size_t>(b - b0)], active_lanes(b), cnt);
         }
       }
     }
@@ -161,7 +167,7 @@ class RefSampler final : public Sampler {
     const auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
     const int lane = chain % kLanes;
     std::vector<std::int8_t> m(prog_.n);
-    for (std::size_t i = 0; i < prog_.n; ++i) m[i] = ((B.bits[i] >> lane) & 1u) ? 1 : -1;
+    for (std::size_t i = 0; i < prog_.n; ++i) m[i] = ((B.bits[inv_[i]] >> lane) & 1u) ? 1 : -1;
     return m;
   }
 
@@ -170,7 +176,10 @@ class RefSampler final : public Sampler {
     if (m.size() != prog_.n) throw Error("state size does not match the problem");
     auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
     const std::uint32_t bit = 1u << (chain % kLanes);
-    for (std::size_t i = 0; i < prog_.n; ++i) B.bits[i] = m[i] > 0 ? (B.bits[i] | bit) : (B.bits[i] & ~bit);
+    for (std::size_t i = 0; i < prog_.n; ++i) {
+      auto& w = B.bits[inv_[i]];
+      w = m[i] > 0 ? (w | bit) : (w & ~bit);
+    }
     apply_clamps(B);
   }
 
@@ -187,7 +196,7 @@ class RefSampler final : public Sampler {
     s.corr.assign(agree_.size(), 0.0);
     if (samples_ > 0) {
       const double S = static_cast<double>(samples_);
-      for (std::size_t i = 0; i < plus_.size(); ++i) s.mean[i] = (2.0 * plus_[i] - S) / S;
+      for (std::size_t i = 0; i < plus_.size(); ++i) s.mean[i] = (2.0 * plus_[inv_[i]] - S) / S;
       for (std::size_t e = 0; e < agree_.size(); ++e) s.corr[e] = (2.0 * agree_[e] - S) / S;
       s.energy_mean = energy_from_moments(problem_, s.mean, s.corr);
     }
@@ -242,27 +251,38 @@ class RefSampler final : public Sampler {
 
   void rebuild_layout() {
     const auto& spec = prog_.spec;
-    const std::size_t nnz = prog_.nbr.size();
-    j2_.resize(nnz);
-    j2_16_.resize(nnz);
-    base_.resize(prog_.n);
-    for (std::size_t k = 0; k < nnz; ++k) {
-      j2_[k] = 2 * prog_.J[k];
-      j2_16_[k] = static_cast<std::int16_t>(std::clamp(j2_[k], -32768, 32767));
-    }
-    for (std::uint32_t i = 0; i < prog_.n; ++i) {
+    // CSR in internal order.
+    offs_.assign(1, 0);
+    nbr_.clear();
+    j2_.clear();
+    base_.assign(prog_.n, 0);
+    for (std::uint32_t p = 0; p < prog_.n; ++p) {
+      const std::uint32_t i = perm_[p];
       std::int32_t b = prog_.h[i];
-      for (std::uint32_t k = prog_.offsets[i]; k < prog_.offsets[i + 1]; ++k) b -= prog_.J[k];
-      base_[i] = b;
+      for (std::uint32_t k = prog_.offsets[i]; k < prog_.offsets[i + 1]; ++k) {
+        nbr_.push_back(inv_[prog_.nbr[k]]);
+        j2_.push_back(2 * prog_.J[k]);
+        b -= prog_.J[k];
+      }
+      base_[p] = b;
+      offs_.push_back(static_cast<std::uint32_t>(nbr_.size()));
+    }
+    const std::size_t nnz = j2_.size();
+    j2_16_.resize(nnz);
+    j2_pair_.resize(nnz);
+    for (std::size_t k = 0; k < nnz; ++k) {
+      j2_16_[k] = static_cast<std::int16_t>(std::clamp(j2_[k], -32768, 32767));
+      const auto half = static_cast<std::uint16_t>(j2_16_[k]);
+      j2_pair_[k] = static_cast<std::int32_t>((std::uint32_t{half} << 16) | half);
     }
     L_ = refk::Layout{};
     L_.n = prog_.n;
-    L_.offsets = prog_.offsets.data();
-    L_.nbr = prog_.nbr.data();
+    L_.offsets = offs_.data();
+    L_.nbr = nbr_.data();
     L_.j2 = j2_.data();
     L_.j2_16 = j2_16_.data();
+    L_.j2_pair = j2_pair_.data();
     L_.base = base_.data();
-    L_.order = order_.data();
     L_.phase_offsets = phase_offsets_.data();
     L_.num_phases = static_cast<std::uint32_t>(prog_.num_colors);
     L_.lut = prog_.lut.data();
@@ -285,9 +305,10 @@ class RefSampler final : public Sampler {
   Program prog_;
   bool loaded_ = false;
   SamplerConfig config_;
-  std::vector<std::int32_t> j2_, base_;
+  std::vector<std::int32_t> j2_, j2_pair_, base_;
   std::vector<std::int16_t> j2_16_;
-  std::vector<std::uint32_t> order_, phase_offsets_, edge_u_, edge_v_;
+  std::vector<std::uint32_t> perm_, inv_;  // internal (phase-order) index <-> node
+  std::vector<std::uint32_t> offs_, nbr_, phase_offsets_, edge_u_, edge_v_;
   std::vector<std::uint8_t> clamp_nodes_;
   refk::Layout L_;
   std::vector<BlockStore> blocks_;

@@ -32,7 +32,7 @@ struct SpecOptions {
   int lut_shift = -1;  // -1: smallest shift covering the |I| range
   int lut_bits = NumericSpec{}.lut_bits;
   int async_period = NumericSpec{}.async_period;
-  std::string rng = "lfsr32";
+  std::string rng = to_string(NumericSpec{}.rng);
   std::string schedule = "chromatic";
   std::string beta_mode = "lut";
   void add_to(CLI::App& app);

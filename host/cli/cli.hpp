@@ -22,6 +22,16 @@ struct Command {
 Command add_graph_command(CLI::App& app);
 Command add_sample_command(CLI::App& app);
 Command add_bench_command(CLI::App& app);
+Command add_rtl_command(CLI::App& app);
+Command add_quality_command(CLI::App& app);
+
+// Rejects negative values for unsigned options (CLI11 would wrap "-3" around).
+inline const CLI::Validator NonNegative(
+    [](std::string& v) {
+      return (!v.empty() && v[0] == '-') ? std::string("must be a non-negative integer (got " + v + ")")
+                                         : std::string();
+    },
+    "UINT");
 
 // Numeric-spec options shared by every command that programs p-bits.
 struct SpecOptions {

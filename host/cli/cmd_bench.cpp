@@ -94,7 +94,7 @@ Command add_bench_command(CLI::App& app) {
   sub->add_option("--threads", a->threads, "threads (0 = all)")->capture_default_str()->check(CLI::Range(0, 1024));
   sub->add_option("--seconds", a->seconds, "measurement time")->capture_default_str();
   sub->add_option("--beta", a->beta, "inverse temperature")->capture_default_str();
-  sub->add_option("--seed", a->seed, "master seed")->capture_default_str();
+  sub->add_option("--seed", a->seed, "master seed")->capture_default_str()->check(NonNegative);
   sub->add_option("--simd", a->simd, "ref kernel: auto | scalar | avx2 | avx512")->capture_default_str();
   sub->add_flag("--json", a->json, "print one JSON object on stdout");
   a->spec.add_to(*sub);

@@ -114,11 +114,11 @@ Command add_sample_command(CLI::App& app) {
   sub->add_option("--backend", a->backend, "ref | float | exact (and others registered)")
       ->capture_default_str();
   sub->add_option("--beta", a->beta, "inverse temperature")->capture_default_str();
-  sub->add_option("--sweeps", a->sweeps, "sweeps accumulated")->capture_default_str();
-  sub->add_option("--burn-in", a->burn_in, "sweeps discarded first")->capture_default_str();
+  sub->add_option("--sweeps", a->sweeps, "sweeps accumulated")->capture_default_str()->check(NonNegative);
+  sub->add_option("--burn-in", a->burn_in, "sweeps discarded first")->capture_default_str()->check(NonNegative);
   sub->add_option("--chains", a->chains, "independent chains")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   sub->add_option("--threads", a->threads, "threads (0 = all)")->capture_default_str()->check(CLI::Range(0, 1024));
-  sub->add_option("--seed", a->seed, "master seed of the p-bit RNGs")->capture_default_str();
+  sub->add_option("--seed", a->seed, "master seed of the p-bit RNGs")->capture_default_str()->check(NonNegative);
   sub->add_option("--simd", a->simd, "ref kernel: auto | scalar | avx2 | avx512")->capture_default_str();
   sub->add_option("--arithmetic", a->arithmetic, "exact: quantized (hardware weights) | float")
       ->capture_default_str()

@@ -22,7 +22,7 @@ void ProblemOptions::add_to(CLI::App& app, bool allow_file) {
   app.add_option("--couplings", couplings, "random J: pm1 | uniform:A | gauss:S | const:C | zero")
       ->capture_default_str();
   app.add_option("--fields", fields, "random h: same choices")->capture_default_str();
-  app.add_option("--problem-seed", problem_seed, "seed of the random problem")->capture_default_str();
+  app.add_option("--problem-seed", problem_seed, "seed of the random problem")->capture_default_str()->check(NonNegative);
 }
 
 Problem ProblemOptions::make() const {
@@ -85,6 +85,8 @@ int main(int argc, char** argv) {
       pbit::cli::add_graph_command(app),
       pbit::cli::add_sample_command(app),
       pbit::cli::add_bench_command(app),
+      pbit::cli::add_rtl_command(app),
+      pbit::cli::add_quality_command(app),
   };
   try {
     app.parse(argc, argv);

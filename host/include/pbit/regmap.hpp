@@ -5,7 +5,16 @@
 //
 // The bus carries 32-bit words at word addresses (addr_i is a word index).
 // Reads return 0 for unmapped addresses; writes to read-only or unmapped
-// addresses are ignored and counted in BUS_ERRORS.
+// addresses are ignored and counted in BUS_ERRORS. The host writes registers
+// only while the array is stopped (STATUS.busy = 0): while busy, every write
+// except COMMAND is ignored and counted in BUS_ERRORS, and so are RUN_SWEEPS,
+// RUN_FREE, CLEAR_STATS and RESET_COUNTERS (STOP is the command for a busy
+// array; STOP while idle does nothing). Unknown commands count as errors.
+//
+// Changes since the first draft (rtl/README.md "Register map"): the bit-field
+// positions below became named constants (the RTL package is generated from
+// them); write-while-busy is defined as above; the LUT is one copy shared by
+// all cells, so LUT reads return that copy; ASYNC_PERIOD 0 acts as 1.
 #include <cstdint>
 
 namespace pbit::regmap {
@@ -30,13 +39,15 @@ enum Global : std::uint32_t {
   SWEEP_COUNT_LO = 0x00C, SWEEP_COUNT_HI = 0x00D,  // RO  sweeps completed since counter reset
   CYCLE_COUNT_LO = 0x00E, CYCLE_COUNT_HI = 0x00F,  // RO  clock cycles spent running
   STATS_SWEEPS = 0x010, // RO  sweeps accumulated into the statistics since the last clear
-  ASYNC_PERIOD = 0x011, // RW  async: cycles per sweep
+  ASYNC_PERIOD = 0x011, // RW  async: cycles per sweep (0 acts as 1)
   ASYNC_THRESHOLD = 0x012, // RW async: a cell updates in a cycle iff its timer word < threshold (unsigned)
   BUS_ERRORS = 0x013,   // RO  count of ignored writes
 };
 
-// ---- LUT: entry k at LUT_BASE + k (k < lut depth); a write goes to every
-// cell's LUT copy at once (broadcast). Readable back from cell 0's copy.
+// ---- LUT: entry k at LUT_BASE + k (k < lut depth); one table shared by every
+// cell, so a write changes every cell's lookup at once (broadcast). Read back
+// sign-extended from lut_bits. A ROM build (LUT_GEOMETRY.lut writable = 0)
+// ignores writes and counts them in BUS_ERRORS.
 constexpr std::uint32_t LUT_BASE = 0x1000;
 
 // ---- Per-cell window: cell c (compact node index) at CELL_BASE + c * CELL_STRIDE.
@@ -61,5 +72,24 @@ constexpr std::uint32_t cell_addr(std::uint32_t cell, std::uint32_t reg) {
 
 // Commands.
 enum Command : std::uint32_t { RUN_SWEEPS = 1, RUN_FREE = 2, STOP = 3, CLEAR_STATS = 4, RESET_COUNTERS = 5 };
+
+// ---- Bit fields: bit positions (and LSBs of the 8-/16-bit fields) of the
+// registers above, as documented there.
+namespace field {
+constexpr int CTRL_SCHEDULE = 0;        // 0 chromatic, 1 async (reads 0 without async support)
+constexpr int CTRL_STATS_ENABLE = 1;    // accumulate statistics at the end of every sweep
+constexpr int CTRL_RNG_KIND = 2;        // RO: 0 lfsr32, 1 xorshift32
+constexpr int STATUS_BUSY = 0;          // running, or adding the last sweep to the statistics
+constexpr int GEOMETRY_MAX_DEGREE = 0;  // 8 bits each
+constexpr int GEOMETRY_WEIGHT_BITS = 8;
+constexpr int GEOMETRY_SUM_BITS = 16;
+constexpr int GEOMETRY_LUT_BITS = 24;
+constexpr int LUT_GEOMETRY_DEPTH = 0;   // 16 bits
+constexpr int LUT_GEOMETRY_SHIFT = 16;  // 8 bits
+constexpr int LUT_GEOMETRY_WRITABLE = 24;
+constexpr int LUT_GEOMETRY_ASYNC = 25;
+constexpr int CLAMP_ENABLE = 0;
+constexpr int CLAMP_VALUE = 1;          // 1 = +1
+}  // namespace field
 
 }  // namespace pbit::regmap

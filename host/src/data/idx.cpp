@@ -37,7 +37,7 @@ std::string describe_magic(std::uint32_t magic) {
   return "not an IDX file";
 }
 
-// Checks the magic and returns the header size; `want` is the expected magic.
+// Throws unless the file starts with the magic `want`.
 void check_magic(const std::vector<std::uint8_t>& bytes, std::uint32_t want,
                  const std::string& name, const char* what) {
   if (bytes.size() < 4)
@@ -49,16 +49,16 @@ void check_magic(const std::vector<std::uint8_t>& bytes, std::uint32_t want,
                 "); expected " + hex32(want) + " for IDX " + what);
 }
 
-void check_length(const std::vector<std::uint8_t>& bytes, std::size_t header,
-                  std::uint64_t payload, const std::string& name, const std::string& what) {
+void check_length(const std::vector<std::uint8_t>& bytes, std::size_t header, std::uint64_t payload,
+                  const std::string& name, const std::string& what) {
   const std::uint64_t have = bytes.size() - header;
   if (have < payload)
     throw Error(name + ": truncated data: header declares " + what + " (" +
                 std::to_string(payload) + " bytes) but only " + std::to_string(have) +
                 " bytes follow");
   if (have > payload)
-    throw Error(name + ": " + std::to_string(have - payload) +
-                " bytes of trailing garbage after " + what);
+    throw Error(name + ": " + std::to_string(have - payload) + " bytes of trailing garbage after " +
+                what);
 }
 
 std::vector<std::uint8_t> maybe_gzip(const std::string& path, std::vector<std::uint8_t> bytes) {
@@ -81,13 +81,12 @@ IdxImages parse_idx_images(const std::vector<std::uint8_t>& bytes, const std::st
     throw Error(name + ": image size " + std::to_string(rows) + "x" + std::to_string(cols) +
                 " has a zero dimension");
   if (rows > std::uint32_t(kIdxMaxSide) || cols > std::uint32_t(kIdxMaxSide))
-    throw Error(name + ": absurd image size " + std::to_string(rows) + "x" +
-                std::to_string(cols) + " (at most " + std::to_string(kIdxMaxSide) +
-                " per side)");
+    throw Error(name + ": absurd image size " + std::to_string(rows) + "x" + std::to_string(cols) +
+                " (at most " + std::to_string(kIdxMaxSide) + " per side)");
   const std::uint64_t payload = std::uint64_t(count) * rows * cols;
-  check_length(bytes, 16, payload, name,
-               std::to_string(count) + " images of " + std::to_string(rows) + "x" +
-                   std::to_string(cols));
+  check_length(
+      bytes, 16, payload, name,
+      std::to_string(count) + " images of " + std::to_string(rows) + "x" + std::to_string(cols));
   IdxImages out;
   out.count = count;
   out.rows = static_cast<int>(rows);
@@ -108,8 +107,8 @@ std::vector<std::uint8_t> parse_idx_labels(const std::vector<std::uint8_t>& byte
   std::vector<std::uint8_t> labels(bytes.begin() + 8, bytes.end());
   for (std::size_t i = 0; i < labels.size(); ++i)
     if (labels[i] > kIdxMaxLabel)
-      throw Error(name + ": label " + std::to_string(labels[i]) + " at index " +
-                  std::to_string(i) + " is outside 0.." + std::to_string(kIdxMaxLabel));
+      throw Error(name + ": label " + std::to_string(labels[i]) + " at index " + std::to_string(i) +
+                  " is outside 0.." + std::to_string(kIdxMaxLabel));
   return labels;
 }
 

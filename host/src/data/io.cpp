@@ -18,7 +18,9 @@
 namespace pbit::data {
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 // Closes a file descriptor on scope exit.
 class Fd {
@@ -42,7 +44,8 @@ class Fd {
 };
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -75,14 +78,17 @@ bool is_gzip(const std::vector<std::uint8_t>& bytes) {
 std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& gz, const std::string& name) {
   if (!is_gzip(gz)) throw Error(name + ": not gzip data (no 1f 8b magic)");
   // ISIZE (last 4 bytes, little endian) is the uncompressed size mod 2^32 of
-  // the last member: a good first guess for the output size.
+  // the last member: a good first guess for the output size. In a damaged
+  // file those bytes are arbitrary, so the guess is capped by deflate's
+  // maximum ratio (1032:1) and by 256 MiB; the buffer grows as needed.
   std::size_t guess = gz.size() * 4;
   if (gz.size() >= 18) {
     const std::size_t n = gz.size();
     const std::uint32_t isize = std::uint32_t(gz[n - 4]) | std::uint32_t(gz[n - 3]) << 8 |
                                 std::uint32_t(gz[n - 2]) << 16 | std::uint32_t(gz[n - 1]) << 24;
-    if (isize > 0 && isize < (1u << 31)) guess = isize;
+    if (isize > 0) guess = isize;
   }
+  guess = std::min({guess, gz.size() * 1032 + 1024, std::size_t(256) << 20});
   std::vector<std::uint8_t> out(guess + 1);  // +1: the end of the stream is seen without a regrow
 
   z_stream zs{};

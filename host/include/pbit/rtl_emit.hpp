@@ -1,0 +1,69 @@
+#pragma once
+// The RTL generator: writes the per-graph parts of a p-bit array design next
+// to the hand-written, generic modules of rtl/ (see rtl/README.md).
+//
+//   pbit_pkg.sv    package: sizes, numeric spec, reset values and the whole
+//                  register map (regmap.hpp), every number from C++
+//   pbit_array.sv  one pbit_cell per node, wired to exactly its neighbours in
+//                  CSR slot order, its colour's phase enable, its degree
+//   pbit_lut.mem   $readmemh initial LUT contents (lut_readmemh of the Program)
+//   files.f        the ordered file list: pbit_pkg.sv, rtl/files.f (absolute
+//                  paths), pbit_array.sv; for Verilator (-f) and Yosys
+//
+// Weights, fields, clamps and seeds are not part of the design: the host
+// writes them over the register bus. Only the wiring, the colours, the
+// numeric widths and the LUT's initial contents (beta) are baked in.
+#include <pbit/graphs/graph.hpp>
+#include <pbit/program.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pbit::rtl {
+
+// Every RNG register's value after reset (the host seeds each cell before a
+// run; this is the spec's replacement for a zero seed, see pbit_seed).
+inline constexpr std::uint32_t kRngResetValue = 0x6D2B79F5u;
+// Width of the statistics counters (one bus word).
+inline constexpr int kStatBits = 32;
+// Colours (phases per chromatic sweep) the control block supports.
+inline constexpr int kMaxColors = 255;
+
+struct EmitOptions {
+  std::string rtl_dir;  // the hand-written rtl/ folder; empty: default_rtl_dir()
+};
+
+struct EmitResult {
+  std::string outdir;               // absolute
+  std::vector<std::string> files;   // files.f: every source in compile order (absolute)
+  std::vector<std::string> written; // the generated files (absolute)
+  std::uint32_t num_cells = 0;
+  int num_colors = 0;
+  int max_degree = 0;
+};
+
+// $PBIT_RTL_DIR if set, else the source tree's rtl/ (compiled in).
+std::string default_rtl_dir();
+// The hand-written sources listed in <rtl_dir>/files.f, in order, absolute.
+// Throws pbit::Error if the list or a listed file is missing.
+std::vector<std::string> hand_written_files(const std::string& rtl_dir);
+
+// Throws pbit::Error if the program cannot be emitted: it does not belong to
+// the graph, a node has more than regmap::kMaxDegree neighbours, more cells
+// than the register map addresses, more than kMaxColors colours, no nodes.
+void check_emittable(const Program& prog, const graphs::Graph& g);
+
+// The generated texts (pure functions; emit_rtl writes them).
+std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file);
+std::string emit_array(const Program& prog, const graphs::Graph& g);
+// The register map as Markdown: the "Register map" section of rtl/README.md
+// (between its <!-- regmap:begin --> and <!-- regmap:end --> markers).
+std::string regmap_markdown();
+
+// Writes pbit_pkg.sv, pbit_array.sv, pbit_lut.mem and files.f into outdir
+// (created if missing). Throws pbit::Error naming the problem.
+EmitResult emit_rtl(const Program& prog, const graphs::Graph& g, const std::string& outdir,
+                    const EmitOptions& options = {});
+
+}  // namespace pbit::rtl

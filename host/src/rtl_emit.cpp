@@ -1,0 +1,440 @@
+// The RTL generator (rtl_emit.hpp): package, array wiring, LUT file, file list.
+#include <pbit/error.hpp>
+#include <pbit/regmap.hpp>
+#include <pbit/rtl_emit.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace pbit::rtl {
+namespace {
+
+namespace fs = std::filesystem;
+namespace rm = regmap;
+
+static_assert((rm::CELL_STRIDE & (rm::CELL_STRIDE - 1)) == 0, "CELL_STRIDE must be a power of two");
+static_assert(rm::STAT_AGREE + rm::kMaxDegree <= rm::CELL_STRIDE, "cell window overflows its stride");
+static_assert(rm::COUPLING + rm::kMaxDegree <= rm::STAT_AGREE, "COUPLING slots overlap STAT_AGREE");
+
+constexpr int log2_exact(std::uint32_t x) {
+  int b = 0;
+  while ((std::uint32_t{1} << b) < x) ++b;
+  return b;
+}
+constexpr int kCellRegBits = log2_exact(rm::CELL_STRIDE);
+// Cells the address space holds: CELL_BASE + n * CELL_STRIDE <= 2^kAddrBits.
+constexpr std::uint64_t kMaxCells =
+    ((std::uint64_t{1} << rm::kAddrBits) - rm::CELL_BASE) / rm::CELL_STRIDE;
+
+std::string hex(std::uint64_t v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%0*llx", digits, static_cast<unsigned long long>(v));
+  return buf;
+}
+std::string bits(int lsb, int width) {
+  return width == 1 ? "[" + std::to_string(lsb) + "]"
+                    : "[" + std::to_string(lsb + width - 1) + ":" + std::to_string(lsb) + "]";
+}
+
+// ---- The register map, described once for the package and the docs.
+struct Reg {
+  const char* name;  // regmap.hpp name
+  const char* sv;    // pbit_pkg localparam
+  std::uint32_t addr;
+  const char* access;
+  std::string doc;
+};
+
+std::vector<Reg> global_regs() {
+  namespace f = rm::field;
+  return {
+      {"ID", "RegId", rm::ID, "RO", "`0x" + hex(rm::kMagic, 8) + "` (\"PBIT\")"},
+      {"VERSION", "RegVersion", rm::VERSION, "RO",
+       "register map version (" + std::to_string(rm::kVersion) + ")"},
+      {"NUM_CELLS", "RegNumCells", rm::NUM_CELLS, "RO", "p-bits in the array"},
+      {"NUM_COLORS", "RegNumColors", rm::NUM_COLORS, "RO",
+       "colour classes (phases, i.e. cycles, per chromatic sweep)"},
+      {"GEOMETRY", "RegGeometry", rm::GEOMETRY, "RO",
+       bits(f::GEOMETRY_MAX_DEGREE, 8) + " max degree, " + bits(f::GEOMETRY_WEIGHT_BITS, 8) +
+           " weight bits, " + bits(f::GEOMETRY_SUM_BITS, 8) + " sum bits, " +
+           bits(f::GEOMETRY_LUT_BITS, 8) + " lut bits"},
+      {"LUT_GEOMETRY", "RegLutGeometry", rm::LUT_GEOMETRY, "RO",
+       bits(f::LUT_GEOMETRY_DEPTH, 16) + " lut depth, " + bits(f::LUT_GEOMETRY_SHIFT, 8) +
+           " lut shift, " + bits(f::LUT_GEOMETRY_WRITABLE, 1) + " lut writable, " +
+           bits(f::LUT_GEOMETRY_ASYNC, 1) + " async supported"},
+      {"CTRL", "RegCtrl", rm::CTRL, "RW",
+       bits(f::CTRL_SCHEDULE, 1) + " schedule (0 chromatic, 1 async), " +
+           bits(f::CTRL_STATS_ENABLE, 1) + " stats enable, " + bits(f::CTRL_RNG_KIND, 1) +
+           " rng kind (RO: 0 lfsr32, 1 xorshift32)"},
+      {"COMMAND", "RegCommand", rm::COMMAND, "WO", "a command (below)"},
+      {"SWEEPS_TARGET", "RegSweepsTarget", rm::SWEEPS_TARGET, "RW", "sweeps run by RUN_SWEEPS"},
+      {"STATUS", "RegStatus", rm::STATUS, "RO",
+       bits(f::STATUS_BUSY, 1) + " busy (running, or adding the last sweep to the statistics)"},
+      {"SWEEP_COUNT_LO", "RegSweepCountLo", rm::SWEEP_COUNT_LO, "RO",
+       "sweeps completed since RESET_COUNTERS, bits 31:0"},
+      {"SWEEP_COUNT_HI", "RegSweepCountHi", rm::SWEEP_COUNT_HI, "RO", "bits 63:32 of it"},
+      {"CYCLE_COUNT_LO", "RegCycleCountLo", rm::CYCLE_COUNT_LO, "RO",
+       "clock cycles spent running since RESET_COUNTERS, bits 31:0"},
+      {"CYCLE_COUNT_HI", "RegCycleCountHi", rm::CYCLE_COUNT_HI, "RO", "bits 63:32 of it"},
+      {"STATS_SWEEPS", "RegStatsSweeps", rm::STATS_SWEEPS, "RO",
+       "sweeps accumulated into the statistics since CLEAR_STATS"},
+      {"ASYNC_PERIOD", "RegAsyncPeriod", rm::ASYNC_PERIOD, "RW",
+       "async: cycles per sweep (0 acts as 1); reset value from the spec"},
+      {"ASYNC_THRESHOLD", "RegAsyncThreshold", rm::ASYNC_THRESHOLD, "RW",
+       "async: a cell updates in a cycle iff its fresh timer word < this (unsigned); "
+       "reset value from the spec"},
+      {"BUS_ERRORS", "RegBusErrors", rm::BUS_ERRORS, "RO", "ignored writes and unknown commands"},
+  };
+}
+
+std::vector<Reg> cell_regs() {
+  namespace f = rm::field;
+  const std::string slots = "s < degree";
+  return {
+      {"FIELD", "CellRegField", rm::FIELD, "RW", "h (weight bits, two's complement; sign-extended on read)"},
+      {"CLAMP", "CellRegClamp", rm::CLAMP, "RW",
+       bits(f::CLAMP_ENABLE, 1) + " clamp enable, " + bits(f::CLAMP_VALUE, 1) +
+           " clamp value (1 = +1); the state follows at once"},
+      {"RNG_STATE", "CellRegRngState", rm::RNG_STATE, "RW",
+       "sample RNG state (write = seed, nonzero); advances once per update"},
+      {"TIMER_STATE", "CellRegTimerState", rm::TIMER_STATE, "RW",
+       "async timer RNG state (nonzero); advances every async cycle (reads 0, writes ignored "
+       "without async support)"},
+      {"STATE", "CellRegState", rm::STATE, "RW", "[0] state (1 = +1)"},
+      {"STAT_PLUS", "CellRegStatPlus", rm::STAT_PLUS, "RO",
+       "sweeps (stats enabled) that ended with this p-bit at +1"},
+      {"COUPLING + s", "CellRegCoupling", rm::COUPLING, "RW",
+       "J of neighbour slot s (" + slots +
+           "; slots = neighbours in ascending index order), sign-extended on read"},
+      {"STAT_AGREE + s", "CellRegStatAgree", rm::STAT_AGREE, "RO",
+       "sweeps (stats enabled) that ended with m = m(neighbour s); kept only for neighbours with "
+       "a greater index (each edge once), others read 0"},
+  };
+}
+
+struct Cmd {
+  const char* name;
+  const char* sv;
+  std::uint32_t value;
+  const char* doc;
+};
+std::vector<Cmd> commands() {
+  return {
+      {"RUN_SWEEPS", "CmdRunSweeps", rm::RUN_SWEEPS, "run SWEEPS_TARGET sweeps (0: nothing)"},
+      {"RUN_FREE", "CmdRunFree", rm::RUN_FREE, "run until STOP"},
+      {"STOP", "CmdStop", rm::STOP, "stop at the end of the current sweep (idle: nothing)"},
+      {"CLEAR_STATS", "CmdClearStats", rm::CLEAR_STATS,
+       "zero every statistics counter and STATS_SWEEPS"},
+      {"RESET_COUNTERS", "CmdResetCounters", rm::RESET_COUNTERS,
+       "zero SWEEP_COUNT and CYCLE_COUNT"},
+  };
+}
+
+struct Field {
+  const char* sv;
+  int value;
+};
+std::vector<Field> fields() {
+  namespace f = rm::field;
+  return {{"CtrlScheduleBit", f::CTRL_SCHEDULE},
+          {"CtrlStatsEnableBit", f::CTRL_STATS_ENABLE},
+          {"CtrlRngKindBit", f::CTRL_RNG_KIND},
+          {"StatusBusyBit", f::STATUS_BUSY},
+          {"GeometryMaxDegreeLsb", f::GEOMETRY_MAX_DEGREE},
+          {"GeometryWeightBitsLsb", f::GEOMETRY_WEIGHT_BITS},
+          {"GeometrySumBitsLsb", f::GEOMETRY_SUM_BITS},
+          {"GeometryLutBitsLsb", f::GEOMETRY_LUT_BITS},
+          {"LutGeometryDepthLsb", f::LUT_GEOMETRY_DEPTH},
+          {"LutGeometryShiftLsb", f::LUT_GEOMETRY_SHIFT},
+          {"LutGeometryWritableBit", f::LUT_GEOMETRY_WRITABLE},
+          {"LutGeometryAsyncBit", f::LUT_GEOMETRY_ASYNC},
+          {"ClampEnableBit", f::CLAMP_ENABLE},
+          {"ClampValueBit", f::CLAMP_VALUE}};
+}
+
+int max_degree(const Program& prog) {
+  std::uint32_t d = 0;
+  for (std::uint32_t i = 0; i < prog.n; ++i) d = std::max(d, prog.offsets[i + 1] - prog.offsets[i]);
+  return static_cast<int>(d);
+}
+
+int cell_idx_bits(std::uint32_t n) { return n > 1 ? log2_exact(n) : 1; }
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw Error("cannot write " + path.string());
+  out << text;
+  out.close();
+  if (!out) throw Error("cannot write " + path.string());
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+std::string default_rtl_dir() {
+  if (const char* env = std::getenv("PBIT_RTL_DIR"); env && *env) return env;
+  // This file is <root>/host/src/rtl_emit.cpp (CMake compiles absolute paths).
+  return (fs::path(__FILE__).parent_path().parent_path().parent_path() / "rtl").string();
+}
+
+std::vector<std::string> hand_written_files(const std::string& rtl_dir) {
+  const fs::path dir = fs::absolute(rtl_dir);
+  const fs::path list = dir / "files.f";
+  std::ifstream in(list);
+  if (!in)
+    throw Error("hand-written RTL not found: cannot read " + list.string() +
+                " (give --rtl-dir or set PBIT_RTL_DIR)");
+  std::vector<std::string> files;
+  std::string line;
+  while (std::getline(in, line)) {
+    line = trim(line);
+    if (line.empty() || line.rfind("//", 0) == 0) continue;
+    const fs::path p = (dir / line).lexically_normal();
+    if (!fs::is_regular_file(p)) throw Error(list.string() + " lists a missing file: " + p.string());
+    files.push_back(p.string());
+  }
+  if (files.empty()) throw Error(list.string() + " lists no files");
+  return files;
+}
+
+void check_emittable(const Program& prog, const graphs::Graph& g) {
+  prog.spec.validate();
+  if (prog.n == 0) throw Error("cannot emit an array without p-bits");
+  if (prog.n != g.num_nodes() || prog.offsets != g.adj_offsets() || prog.nbr != g.adj())
+    throw Error("the program was not compiled for graph " + g.spec());
+  if (prog.n > kMaxCells)
+    throw Error("graph " + g.spec() + " has " + std::to_string(prog.n) +
+                " nodes; the register map addresses at most " + std::to_string(kMaxCells));
+  for (std::uint32_t i = 0; i < prog.n; ++i) {
+    const std::uint32_t d = prog.offsets[i + 1] - prog.offsets[i];
+    if (d > static_cast<std::uint32_t>(rm::kMaxDegree))
+      throw Error("node " + std::to_string(g.label(i)) + " of " + g.spec() + " has degree " +
+                  std::to_string(d) + "; a cell has " + std::to_string(rm::kMaxDegree) +
+                  " coupling slots (regmap::kMaxDegree)");
+  }
+  if (prog.num_colors < 1 || prog.num_colors > kMaxColors)
+    throw Error("the colouring has " + std::to_string(prog.num_colors) + " colours; the RTL supports 1.." +
+                std::to_string(kMaxColors));
+  if (prog.color.size() != prog.n) throw Error("the program has no colour per node");
+  for (int c : prog.color)
+    if (c < 0 || c >= prog.num_colors) throw Error("colour out of range in the program");
+  if (prog.lut.size() != static_cast<std::size_t>(prog.spec.lut_depth))
+    throw Error("the program's LUT does not have lut_depth entries");
+}
+
+std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file) {
+  check_emittable(prog, g);
+  if (lut_file.find_first_of("\"\\\n") != std::string::npos)
+    throw Error("the LUT file path cannot be written into SystemVerilog: " + lut_file);
+  const NumericSpec& s = prog.spec;
+  const int ab = rm::kAddrBits;
+  std::ostringstream o;
+  o << "// GENERATED by `pbit rtl emit` (host/src/rtl_emit.cpp) from graph " << g.spec()
+    << " and the numeric spec; do not edit.\n"
+    << "// beta " << prog.beta << " (" << to_string(s.beta_mode) << " mode), frac bits "
+    << s.frac_bits << ", schedule " << to_string(s.schedule) << ", rng " << to_string(s.rng) << ".\n"
+    << "`default_nettype none\n"
+    << "package pbit_pkg;\n"
+    << "  // ---- the design (graph and numeric spec, host/include/pbit/spec.hpp)\n"
+    << "  localparam int NumCells = " << prog.n << ";\n"
+    << "  localparam int CellIdxBits = " << cell_idx_bits(prog.n) << ";\n"
+    << "  localparam int NumColors = " << prog.num_colors << ";\n"
+    << "  localparam int MaxDegree = " << max_degree(prog) << ";\n"
+    << "  localparam int WeightBits = " << s.weight_bits << ";\n"
+    << "  localparam int FracBits = " << s.frac_bits << ";\n"
+    << "  localparam int SumBits = " << s.sum_bits << ";\n"
+    << "  localparam int LutDepth = " << s.lut_depth << ";\n"
+    << "  localparam int LutShift = " << s.lut_shift << ";\n"
+    << "  localparam int LutBits = " << s.lut_bits << ";\n"
+    << "  localparam int RngKind = " << (s.rng == RngKind::Lfsr32 ? 0 : 1) << ";  // 0 lfsr32, 1 xorshift32\n"
+    << "  localparam int StatBits = " << kStatBits << ";\n"
+    << "  localparam bit ScheduleReset = 1'b" << (s.schedule == Schedule::Async ? 1 : 0)
+    << ";  // CTRL.schedule after reset: 0 chromatic, 1 async\n"
+    << "  localparam logic [31:0] AsyncPeriodReset = 32'd" << s.async_period << ";\n"
+    << "  localparam logic [31:0] AsyncThresholdReset = 32'h" << hex(s.async_threshold(), 8) << ";\n"
+    << "  localparam logic [31:0] RngResetValue = 32'h" << hex(kRngResetValue, 8) << ";\n"
+    << "  localparam LutFile = \"" << lut_file << "\";\n"
+    << "\n  // ---- the register map (host/include/pbit/regmap.hpp)\n"
+    << "  localparam int AddrBits = " << ab << ";\n"
+    << "  localparam logic [31:0] Magic = 32'h" << hex(rm::kMagic, 8) << ";\n"
+    << "  localparam logic [31:0] Version = 32'd" << rm::kVersion << ";\n";
+  const int ad = (ab + 3) / 4;
+  for (const auto& r : global_regs())
+    o << "  localparam logic [AddrBits-1:0] " << r.sv << " = " << ab << "'h" << hex(r.addr, ad)
+      << ";  // " << r.access << "\n";
+  o << "  localparam logic [AddrBits-1:0] LutBase = " << ab << "'h" << hex(rm::LUT_BASE, ad) << ";\n"
+    << "  localparam logic [AddrBits-1:0] CellBase = " << ab << "'h" << hex(rm::CELL_BASE, ad) << ";\n"
+    << "  localparam int CellStride = " << rm::CELL_STRIDE << ";\n"
+    << "  localparam int CellRegBits = " << kCellRegBits << ";\n"
+    << "  localparam int MaxSlots = " << rm::kMaxDegree << ";\n";
+  for (const auto& r : cell_regs())
+    o << "  localparam logic [CellRegBits-1:0] " << r.sv << " = " << kCellRegBits << "'d" << r.addr
+      << ";  // " << r.access << "\n";
+  for (const auto& c : commands())
+    o << "  localparam logic [31:0] " << c.sv << " = 32'd" << c.value << ";\n";
+  for (const auto& f : fields()) o << "  localparam int " << f.sv << " = " << f.value << ";\n";
+  o << "endpackage\n";
+  return o.str();
+}
+
+std::string emit_array(const Program& prog, const graphs::Graph& g) {
+  check_emittable(prog, g);
+  std::ostringstream o;
+  o << "// GENERATED by `pbit rtl emit` (host/src/rtl_emit.cpp) from graph " << g.spec()
+    << "; do not edit.\n"
+       "// One pbit_cell per node (compact index c = u_cell_c), wired to exactly its\n"
+       "// neighbours in CSR slot order (nbr_i[s] = state of the s-th neighbour in\n"
+       "// ascending index order, the slot of COUPLING + s), its colour's phase enable\n"
+       "// and its degree. Weights are written over the register bus.\n"
+       "`default_nettype none\n"
+       "module pbit_array #(\n"
+       "  parameter bit Stats = 1'b1,      // [0,1] statistics counters\n"
+       "  parameter bit Async = 1'b1,      // [0,1] async schedule (timer RNGs)\n"
+       "  parameter bit CellClocks = 1'b0  // [0,1] each cell on its own clock while running\n"
+       ") (\n"
+       "  input  wire logic                                         clk_i,\n"
+       "  input  wire logic                                         rst_ni,\n"
+       "  input  wire logic [pbit_pkg::NumCells-1:0]                cell_clk_i,\n"
+       "  input  wire logic                                         run_i,\n"
+       "  input  wire logic [pbit_pkg::NumColors-1:0]               phase_en_i,\n"
+       "  input  wire logic                                         async_en_i,\n"
+       "  input  wire logic [31:0]                                  async_threshold_i,\n"
+       "  input  wire logic                                         stat_acc_i,\n"
+       "  input  wire logic                                         stat_clr_i,\n"
+       "  input  wire logic [pbit_pkg::LutDepth*pbit_pkg::LutBits-1:0] lut_i,\n"
+       "  input  wire logic                                         cell_we_i,\n"
+       "  input  wire logic [pbit_pkg::CellIdxBits-1:0]             cell_idx_i,\n"
+       "  input  wire logic [pbit_pkg::CellRegBits-1:0]             cell_reg_i,\n"
+       "  input  wire logic [31:0]                                  cell_wdata_i,\n"
+       "  output      logic [31:0]                                  cell_rdata_o,\n"
+       "  output      logic                                         cell_wok_o,\n"
+       "  output      logic [pbit_pkg::NumCells-1:0]                state_o\n"
+       ");\n"
+       "  localparam int N = pbit_pkg::NumCells;\n"
+       "\n"
+       "  logic [N-1:0]    state, sel, wok;\n"
+       "  logic [N*32-1:0] rdata;\n"
+       "\n"
+       "  // Register access: the ctrl block gives a valid cell index.\n"
+       "  always_comb begin\n"
+       "    sel = '0;\n"
+       "    sel[cell_idx_i] = cell_we_i;\n"
+       "  end\n"
+       "  assign cell_rdata_o = rdata[cell_idx_i*32 +: 32];\n"
+       "  assign cell_wok_o = wok[cell_idx_i];\n"
+       "  assign state_o = state;\n";
+  for (std::uint32_t i = 0; i < prog.n; ++i) {
+    const std::uint32_t b = prog.offsets[i], e = prog.offsets[i + 1], d = e - b;
+    o << "\n  // cell " << i << " = node " << g.label(i) << ", colour " << prog.color[i];
+    if (d == 0) o << ", no neighbours\n";
+    else {
+      o << ", neighbours";
+      for (std::uint32_t k = b; k < e; ++k) o << ' ' << prog.nbr[k];
+      o << "\n";
+    }
+    std::string mask, nbrs;
+    if (d == 0) {
+      mask = "1'b0";
+      nbrs = "1'b0";
+    } else {
+      mask = std::to_string(d) + "'b";
+      nbrs = "{";
+      for (std::uint32_t k = e; k-- > b;) {
+        mask += prog.nbr[k] > i ? '1' : '0';
+        nbrs += "state[" + std::to_string(prog.nbr[k]) + "]" + (k > b ? ", " : "}");
+      }
+    }
+    const std::string c = std::to_string(i);
+    o << "  pbit_cell #(\n"
+         "    .Degree(" << d << "), .WeightBits(pbit_pkg::WeightBits), .SumBits(pbit_pkg::SumBits),\n"
+         "    .LutDepth(pbit_pkg::LutDepth), .LutShift(pbit_pkg::LutShift), .LutBits(pbit_pkg::LutBits),\n"
+         "    .RngKind(pbit_pkg::RngKind), .StatBits(pbit_pkg::StatBits), .Stats(Stats), .Async(Async),\n"
+         "    .CellClock(CellClocks), .RngResetValue(pbit_pkg::RngResetValue)\n"
+         "  ) u_cell_" << c << " (\n"
+         "    .clk_i, .rst_ni, .cell_clk_i(cell_clk_i[" << c << "]), .run_i,\n"
+         "    .upd_phase_i(phase_en_i[" << prog.color[i] << "]), .async_en_i, .async_threshold_i,\n"
+         "    .stat_acc_i, .stat_clr_i, .agree_mask_i(" << mask << "),\n"
+         "    .nbr_i(" << nbrs << "),\n"
+         "    .lut_i, .we_i(sel[" << c << "]), .reg_i(cell_reg_i), .wdata_i(cell_wdata_i),\n"
+         "    .rdata_o(rdata[" << c << "*32 +: 32]), .wok_o(wok[" << c << "]), .state_o(state[" << c << "])\n"
+         "  );\n";
+  }
+  o << "endmodule\n";
+  return o.str();
+}
+
+std::string regmap_markdown() {
+  std::ostringstream o;
+  const int ad = (rm::kAddrBits + 3) / 4;
+  o << "Generated from `host/include/pbit/regmap.hpp` by `pbit rtl regmap` (a test checks that this\n"
+       "section matches). 32-bit words at " << rm::kAddrBits << "-bit word addresses. Reads of unmapped\n"
+       "addresses return 0. Writes to read-only or unmapped addresses, unknown commands, and every\n"
+       "write except COMMAND while STATUS.busy is set are ignored and counted in BUS_ERRORS; while\n"
+       "busy, only STOP is accepted among the commands (STOP while idle does nothing).\n\n"
+       "| address | name | access | contents |\n|---|---|---|---|\n";
+  for (const auto& r : global_regs())
+    o << "| `0x" << hex(r.addr, ad) << "` | " << r.name << " | " << r.access << " | " << r.doc << " |\n";
+  o << "| `0x" << hex(rm::LUT_BASE, ad) << "` + k | LUT[k] | RW | tanh LUT entry k < lut depth "
+       "(lut bits, sign-extended on read); one table shared by all cells, so a write changes every "
+       "cell's lookup; a ROM build ignores writes |\n"
+    << "| `0x" << hex(rm::CELL_BASE, ad) << "` + " << rm::CELL_STRIDE
+    << " c + r | cell c, register r | | per-cell window (below), c < NUM_CELLS |\n\n"
+    << "Cell registers (offset r in the window of cell c = compact node index; " << rm::kMaxDegree
+    << " slots):\n\n| offset | name | access | contents |\n|---|---|---|---|\n";
+  for (const auto& r : cell_regs()) {
+    const bool slot = std::string(r.name).find("+ s") != std::string::npos;
+    o << "| " << r.addr;
+    if (slot) o << " + s (s < " << rm::kMaxDegree << ")";
+    o << " | " << r.name << " | " << r.access << " | " << r.doc << " |\n";
+  }
+  o << "\nCommands (write to COMMAND):\n\n| value | name | effect |\n|---|---|---|\n";
+  for (const auto& c : commands())
+    o << "| " << c.value << " | " << c.name << " | " << c.doc << " |\n";
+  return o.str();
+}
+
+EmitResult emit_rtl(const Program& prog, const graphs::Graph& g, const std::string& outdir,
+                    const EmitOptions& options) {
+  check_emittable(prog, g);
+  if (outdir.empty()) throw Error("no output directory given");
+  const std::vector<std::string> hand =
+      hand_written_files(options.rtl_dir.empty() ? default_rtl_dir() : options.rtl_dir);
+  std::error_code ec;
+  const fs::path dir = fs::absolute(outdir, ec).lexically_normal();
+  if (ec) throw Error("bad output directory " + outdir + ": " + ec.message());
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir))
+    throw Error("cannot create output directory " + dir.string() +
+                (ec ? ": " + ec.message() : std::string(" (not a directory)")));
+  EmitResult r;
+  r.outdir = dir.string();
+  r.num_cells = prog.n;
+  r.num_colors = prog.num_colors;
+  r.max_degree = max_degree(prog);
+  const fs::path pkg = dir / "pbit_pkg.sv", array = dir / "pbit_array.sv",
+                 mem = dir / "pbit_lut.mem", list = dir / "files.f";
+  const std::string pkg_text = emit_pkg(prog, g, mem.string());
+  write_file(pkg, pkg_text);
+  write_file(array, emit_array(prog, g));
+  write_file(mem, lut_readmemh(prog.lut, prog.spec));
+  r.files.push_back(pkg.string());
+  for (const auto& f : hand) r.files.push_back(f);
+  r.files.push_back(array.string());
+  std::string flist;
+  for (const auto& f : r.files) flist += f + "\n";
+  write_file(list, flist);
+  r.written = {pkg.string(), array.string(), mem.string(), list.string()};
+  return r;
+}
+
+}  // namespace pbit::rtl

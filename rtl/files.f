@@ -1,0 +1,11 @@
+// Hand-written RTL in compile order, paths relative to this folder. Used by
+// `pbit rtl emit` (its files.f: generated pbit_pkg.sv, these by absolute path,
+// generated pbit_array.sv), the lint/synthesis tests and CMake. Lines starting
+// with // are comments.
+pbit_lfsr32.sv
+pbit_xorshift32.sv
+pbit_rng.sv
+pbit_lut.sv
+pbit_cell.sv
+pbit_ctrl.sv
+pbit_top.sv

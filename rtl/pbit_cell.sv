@@ -16,9 +16,10 @@
 // shifts any stream. A clamped cell's state takes the clamp value every cycle
 // (already in the cycle its CLAMP register is written).
 //
-// Registers (cell window of the register map, pbit_pkg::CellReg*): we_i is
-// this cell's write strobe, reg_i the register offset (shared by all cells),
-// rdata_o/wok_o answer combinationally for reg_i (wok_o: writable here).
+// Registers (cell window of the register map, pbit_pkg::CellReg*): sel_i
+// selects this cell, we_i is the bus write strobe and reg_i the register
+// offset (both shared by all cells); rdata_o/wok_o answer combinationally for
+// reg_i (wok_o: writable here) and are 0 unless selected, so the array ORs them.
 // Statistics (Stats = 1): at stat_acc_i (the cycle after a sweep's last cycle)
 // STAT_PLUS += m == +1 and STAT_AGREE+s += (m == nbr_s) for the slots set in
 // agree_mask_i (neighbour index > own index: each edge counted once).
@@ -55,11 +56,12 @@ module pbit_cell #(
   input  wire logic [((Degree > 0) ? Degree : 1)-1:0]   nbr_i,         // neighbour states
   input  wire logic [LutDepth*LutBits-1:0]              lut_i,
   // registers
-  input  wire logic                                     we_i,
+  input  wire logic                                     sel_i,   // this cell is addressed
+  input  wire logic                                     we_i,    // bus write (any cell)
   input  wire logic [pbit_pkg::CellRegBits-1:0]         reg_i,
   input  wire logic [31:0]                              wdata_i,
-  output      logic [31:0]                              rdata_o,
-  output      logic                                     wok_o,
+  output      logic [31:0]                              rdata_o, // 0 unless sel_i
+  output      logic                                     wok_o,   // 0 unless sel_i
   output      logic                                     state_o  // 1 = +1
 );
   localparam int Slots = (Degree > 0) ? Degree : 1;
@@ -91,7 +93,8 @@ module pbit_cell #(
   end
 
   // ---- register writes
-  logic we_rng, we_timer;
+  logic wr, we_rng, we_timer;
+  assign wr = sel_i & we_i;
   always_comb begin
     h_d = h_q;
     j_d = j_q;
@@ -99,7 +102,7 @@ module pbit_cell #(
     clamp_val_d = clamp_val_q;
     we_rng = 1'b0;
     we_timer = 1'b0;
-    if (we_i) begin
+    if (wr) begin
       if (reg_i == pbit_pkg::CellRegField) h_d = wdata_i[WeightBits-1:0];
       if (reg_i == pbit_pkg::CellRegClamp) begin
         clamp_en_d = wdata_i[pbit_pkg::ClampEnableBit];
@@ -149,7 +152,7 @@ module pbit_cell #(
     assign timer_state = '0;
     assign timer_word = '0;
     logic unused_async;
-    assign unused_async = ^{async_en_i, async_threshold_i, we_timer};
+    assign unused_async = ^{async_en_i, async_threshold_i, we_timer, timer_word};
   end
 
   // ---- when to update
@@ -208,7 +211,7 @@ module pbit_cell #(
   always_comb begin
     state_d = state_q;
     if (upd) state_d = decision;
-    if (we_i && reg_i == pbit_pkg::CellRegState) state_d = wdata_i[0];
+    if (wr && reg_i == pbit_pkg::CellRegState) state_d = wdata_i[0];
     if (clamp_en_d) state_d = clamp_val_d;
   end
   assign state_o = state_q;
@@ -255,54 +258,56 @@ module pbit_cell #(
   logic [pbit_pkg::CellRegBits-1:0] slot_j, slot_a;
   logic [WeightBits-1:0]            j_rd;
   logic [StatBits-1:0]              agree_rd;
-  logic                             in_j, in_a, kept_a;
+  logic                             kept_a;
   always_comb begin
     slot_j = reg_i - pbit_pkg::CellRegCoupling;
     slot_a = reg_i - pbit_pkg::CellRegStatAgree;
-    in_j = reg_i >= pbit_pkg::CellRegCoupling && slot_j < pbit_pkg::CellRegBits'(Degree);
-    in_a = reg_i >= pbit_pkg::CellRegStatAgree && slot_a < pbit_pkg::CellRegBits'(Degree);
     j_rd = '0;
     agree_rd = '0;
     kept_a = 1'b0;
-    for (int s = 0; s < Degree; s++) begin
-      if (slot_j == pbit_pkg::CellRegBits'(s)) j_rd = j_q[s*WeightBits +: WeightBits];
-      if (slot_a == pbit_pkg::CellRegBits'(s)) begin
-        agree_rd = agree_q[s*StatBits +: StatBits];
-        kept_a = agree_mask_i[s];
-      end
-    end
     rdata_o = '0;
     wok_o = 1'b0;
-    if (in_j) begin
-      rdata_o = sext_word(j_rd);
-      wok_o = 1'b1;
+    if (sel_i) begin
+      for (int s = 0; s < Degree; s++) begin
+        if (slot_j == pbit_pkg::CellRegBits'(s)) j_rd = j_q[s*WeightBits +: WeightBits];
+        if (slot_a == pbit_pkg::CellRegBits'(s)) begin
+          agree_rd = agree_q[s*StatBits +: StatBits];
+          kept_a = agree_mask_i[s];
+        end
+      end
+      if (reg_i >= pbit_pkg::CellRegCoupling && slot_j < pbit_pkg::CellRegBits'(Degree)) begin
+        rdata_o = sext_word(j_rd);
+        wok_o = 1'b1;
+      end
+      if (reg_i >= pbit_pkg::CellRegStatAgree && slot_a < pbit_pkg::CellRegBits'(Degree) && kept_a) begin
+        rdata_o = 32'(agree_rd);
+      end
+      unique case (reg_i)
+        pbit_pkg::CellRegField: begin
+          rdata_o = sext_word(h_q);
+          wok_o = 1'b1;
+        end
+        pbit_pkg::CellRegClamp: begin
+          rdata_o[pbit_pkg::ClampEnableBit] = clamp_en_q;
+          rdata_o[pbit_pkg::ClampValueBit] = clamp_val_q;
+          wok_o = 1'b1;
+        end
+        pbit_pkg::CellRegRngState: begin
+          rdata_o = rng_state;
+          wok_o = 1'b1;
+        end
+        pbit_pkg::CellRegTimerState: begin
+          rdata_o = timer_state;
+          wok_o = Async;
+        end
+        pbit_pkg::CellRegState: begin
+          rdata_o[0] = state_q;
+          wok_o = 1'b1;
+        end
+        pbit_pkg::CellRegStatPlus: rdata_o = 32'(plus_q);
+        default: ;
+      endcase
     end
-    if (in_a && kept_a) rdata_o = 32'(agree_rd);
-    unique case (reg_i)
-      pbit_pkg::CellRegField: begin
-        rdata_o = sext_word(h_q);
-        wok_o = 1'b1;
-      end
-      pbit_pkg::CellRegClamp: begin
-        rdata_o[pbit_pkg::ClampEnableBit] = clamp_en_q;
-        rdata_o[pbit_pkg::ClampValueBit] = clamp_val_q;
-        wok_o = 1'b1;
-      end
-      pbit_pkg::CellRegRngState: begin
-        rdata_o = rng_state;
-        wok_o = 1'b1;
-      end
-      pbit_pkg::CellRegTimerState: begin
-        rdata_o = timer_state;
-        wok_o = Async;
-      end
-      pbit_pkg::CellRegState: begin
-        rdata_o[0] = state_q;
-        wok_o = 1'b1;
-      end
-      pbit_pkg::CellRegStatPlus: rdata_o = 32'(plus_q);
-      default: ;
-    endcase
   end
 
   // ---- flops

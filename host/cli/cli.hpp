@@ -2,6 +2,7 @@
 // Shared pieces of the `pbit` subcommands.
 #include <pbit/graphs/graph.hpp>
 #include <pbit/problem.hpp>
+#include <pbit/sampler.hpp>
 #include <pbit/spec.hpp>
 
 #include <CLI/CLI.hpp>
@@ -24,6 +25,7 @@ Command add_sample_command(CLI::App& app);
 Command add_bench_command(CLI::App& app);
 Command add_rtl_command(CLI::App& app);
 Command add_quality_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 
 // Rejects negative values for unsigned options (CLI11 would wrap "-3" around).
 inline const CLI::Validator NonNegative(
@@ -60,6 +62,25 @@ struct ProblemOptions {
   std::uint64_t problem_seed = 1;
   void add_to(CLI::App& app, bool allow_file);
   Problem make() const;
+};
+
+// Which backend and its knobs: the ref kernel, the exact arithmetic, the
+// simulated board (clocking what-ifs, tracing, Verilator threads).
+struct BackendOptions {
+  std::string simd = "auto";
+  std::string arithmetic = "quantized";
+  std::string clocking = "enables";
+  double clock_ns = 10.0;
+  double ratio_spread = 0.1;
+  double jitter = 0.05;
+  std::uint64_t clock_seed = 1;
+  std::string trace;
+  int verilator_threads = 1;
+  void add_to(CLI::App& app);
+  std::unique_ptr<Sampler> make(const std::string& backend) const;
+  // Whether `backend` reproduces the hardware bit for bit (ref, rtl with the
+  // system clock and enables).
+  bool bit_exact(const std::string& backend) const;
 };
 
 std::shared_ptr<const graphs::Graph> load_graph(const std::string& spec);

@@ -16,7 +16,7 @@ struct BenchArgs {
   ProblemOptions problem;
   SpecOptions spec;
   std::string backend = "ref";
-  std::string simd = "auto";
+  BackendOptions backends;
   int chains = 64;
   int threads = 1;
   double seconds = 3.0;
@@ -29,8 +29,7 @@ int run_bench(const BenchArgs& a) {
   if (!(a.seconds > 0) || a.seconds > 3600) throw Error("--seconds must be in (0, 3600]");
   const NumericSpec spec = a.spec.spec();
   const Problem problem = a.problem.make();
-  std::unique_ptr<Sampler> s =
-      a.backend == "ref" ? make_ref_sampler(parse_simd_path(a.simd)) : make_sampler(a.backend);
+  std::unique_ptr<Sampler> s = a.backends.make(a.backend);
   if (s->name() == "exact") throw Error("bench: the exact backend does not sample");
   s->load(problem, spec, a.beta);
   s->configure({a.chains, a.seed, a.threads});
@@ -60,8 +59,8 @@ int run_bench(const BenchArgs& a) {
   const double fpns = updates / dt * 1e-9;
   const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency());
   std::string simd = a.backend == "ref" ? to_string(available_simd_paths().back()) : "none";
-  if (a.backend == "ref" && a.simd != "auto") simd = a.simd;
-  if (const char* env = std::getenv("PBIT_SIMD"); a.backend == "ref" && a.simd == "auto" && env && *env) simd = env;
+  if (a.backend == "ref" && a.backends.simd != "auto") simd = a.backends.simd;
+  if (const char* env = std::getenv("PBIT_SIMD"); a.backend == "ref" && a.backends.simd == "auto" && env && *env) simd = env;
   if (a.json) {
     print_json({{"graph", g.spec()},
                 {"backend", s->name()},
@@ -95,9 +94,9 @@ Command add_bench_command(CLI::App& app) {
   sub->add_option("--seconds", a->seconds, "measurement time")->capture_default_str();
   sub->add_option("--beta", a->beta, "inverse temperature")->capture_default_str();
   sub->add_option("--seed", a->seed, "master seed")->capture_default_str()->check(NonNegative);
-  sub->add_option("--simd", a->simd, "ref kernel: auto | scalar | avx2 | avx512")->capture_default_str();
   sub->add_flag("--json", a->json, "print one JSON object on stdout");
   a->spec.add_to(*sub);
+  a->backends.add_to(*sub);
   return {sub, [a] { return run_bench(*a); }};
 }
 

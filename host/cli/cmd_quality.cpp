@@ -21,6 +21,7 @@ struct QualityArgs {
   ProblemOptions problem;
   SpecOptions spec;
   std::string backend = "ref";
+  BackendOptions backends;
   std::string reference = "auto";
   double beta = 1.0;
   std::uint64_t sweeps = 2000;
@@ -44,7 +45,7 @@ int run_quality(const QualityArgs& a) {
       reference == "quantized" ? dequantized_problem(compile(problem, spec, a.beta), problem) : problem;
   const ExactResult exact = enumerate_exact(target, a.beta, true);
 
-  auto sampler = a.backend == "ref" ? make_ref_sampler() : make_sampler(a.backend);
+  auto sampler = a.backends.make(a.backend);
   sampler->load(problem, spec, a.beta);
   sampler->configure({a.chains, a.seed, 0});
   const auto t0 = std::chrono::steady_clock::now();
@@ -159,6 +160,7 @@ Command add_quality_command(CLI::App& app) {
   sub->add_option("--seed", a->seed, "master seed")->capture_default_str()->check(NonNegative);
   sub->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*sub);
+  a->backends.add_to(*sub);
   return {sub, [a] { return run_quality(*a); }};
 }
 

@@ -19,8 +19,7 @@ struct SampleArgs {
   ProblemOptions problem;
   SpecOptions spec;
   std::string backend = "ref";
-  std::string arithmetic = "quantized";
-  std::string simd = "auto";
+  BackendOptions backends;
   double beta = 1.0;
   std::uint64_t sweeps = 1000;
   std::uint64_t burn_in = 100;
@@ -31,18 +30,11 @@ struct SampleArgs {
   bool json = false;
 };
 
-std::unique_ptr<Sampler> make_backend(const SampleArgs& a) {
-  if (a.backend == "exact")
-    return make_exact_sampler(a.arithmetic == "float" ? Arithmetic::Float : Arithmetic::Quantized);
-  if (a.backend == "ref") return make_ref_sampler(parse_simd_path(a.simd));
-  return make_sampler(a.backend);
-}
-
 int run_sample(const SampleArgs& a) {
   if (!std::isfinite(a.beta) || a.beta < 0) throw Error("--beta must be finite and >= 0");
   const NumericSpec spec = a.spec.spec();
   const Problem problem = a.problem.make();
-  auto sampler = make_backend(a);
+  auto sampler = a.backends.make(a.backend);
   sampler->load(problem, spec, a.beta);
   sampler->configure({a.chains, a.seed, a.threads});
   const auto t0 = std::chrono::steady_clock::now();
@@ -111,7 +103,7 @@ Command add_sample_command(CLI::App& app) {
   auto a = std::make_shared<SampleArgs>();
   auto* sub = app.add_subcommand("sample", "Sample an Ising problem on a backend; print moments");
   a->problem.add_to(*sub, true);
-  sub->add_option("--backend", a->backend, "ref | float | exact (and others registered)")
+  sub->add_option("--backend", a->backend, "ref | float | exact | rtl")
       ->capture_default_str();
   sub->add_option("--beta", a->beta, "inverse temperature")->capture_default_str();
   sub->add_option("--sweeps", a->sweeps, "sweeps accumulated")->capture_default_str()->check(NonNegative);
@@ -119,13 +111,10 @@ Command add_sample_command(CLI::App& app) {
   sub->add_option("--chains", a->chains, "independent chains")->capture_default_str()->check(CLI::Range(1, 1 << 20));
   sub->add_option("--threads", a->threads, "threads (0 = all)")->capture_default_str()->check(CLI::Range(0, 1024));
   sub->add_option("--seed", a->seed, "master seed of the p-bit RNGs")->capture_default_str()->check(NonNegative);
-  sub->add_option("--simd", a->simd, "ref kernel: auto | scalar | avx2 | avx512")->capture_default_str();
-  sub->add_option("--arithmetic", a->arithmetic, "exact: quantized (hardware weights) | float")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"quantized", "float"}));
   sub->add_option("--show", a->show, "how many node means to print")->capture_default_str();
   sub->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*sub);
+  a->backends.add_to(*sub);
   return {sub, [a] { return run_sample(*a); }};
 }
 

@@ -5,6 +5,7 @@
 
 #include <pbit/error.hpp>
 #include <pbit/graphs/generators.hpp>
+#include <pbit/sim/rtl_sampler.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -78,6 +79,7 @@ nlohmann::json SpecOptions::to_json(const NumericSpec& s) const {
 }  // namespace pbit::cli
 
 int main(int argc, char** argv) {
+  pbit::sim::register_rtl_backend();
   CLI::App app{"pbit: a p-bit sparse Ising machine (graphs, samplers, RTL, training)", "pbit"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for all subcommands");
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
       pbit::cli::add_bench_command(app),
       pbit::cli::add_rtl_command(app),
       pbit::cli::add_quality_command(app),
+      pbit::cli::add_compare_command(app),
   };
   try {
     app.parse(argc, argv);

@@ -59,7 +59,7 @@ std::vector<Reg> global_regs() {
       {"NUM_COLORS", "RegNumColors", rm::NUM_COLORS, "RO",
        "colour classes (phases, i.e. cycles, per chromatic sweep)"},
       {"GEOMETRY", "RegGeometry", rm::GEOMETRY, "RO",
-       bits(f::GEOMETRY_MAX_DEGREE, 8) + " max degree, " + bits(f::GEOMETRY_WEIGHT_BITS, 8) +
+       bits(f::GEOMETRY_MAX_DEGREE, 8) + " max degree (of the graph), " + bits(f::GEOMETRY_WEIGHT_BITS, 8) +
            " weight bits, " + bits(f::GEOMETRY_SUM_BITS, 8) + " sum bits, " +
            bits(f::GEOMETRY_LUT_BITS, 8) + " lut bits"},
       {"LUT_GEOMETRY", "RegLutGeometry", rm::LUT_GEOMETRY, "RO",
@@ -322,17 +322,25 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
        ");\n"
        "  localparam int N = pbit_pkg::NumCells;\n"
        "\n"
-       "  logic [N-1:0]    state, sel, wok;\n"
-       "  logic [N*32-1:0] rdata;\n"
-       "\n"
-       "  // Register access: the ctrl block gives a valid cell index.\n"
+       "  logic [N-1:0] state, sel, wok;\n";
+  // One read-data net per cell (a cell drives 0 unless selected; the array
+  // ORs them), so simulators never rebuild an N*32-bit vector.
+  for (std::uint32_t i = 0; i < prog.n; ++i)
+    o << (i % 8 == 0 ? "  logic [31:0] " : "") << "rd_" << i
+      << (i + 1 == prog.n ? ";\n" : (i % 8 == 7 ? ";\n" : ", "));
+  o << "\n"
+       "  // Register access: one-hot cell select (the ctrl block uses the answer\n"
+       "  // only for a valid cell index); unselected cells answer 0.\n"
        "  always_comb begin\n"
        "    sel = '0;\n"
-       "    sel[cell_idx_i] = cell_we_i;\n"
+       "    sel[cell_idx_i] = 1'b1;\n"
        "  end\n"
-       "  assign cell_rdata_o = rdata[cell_idx_i*32 +: 32];\n"
-       "  assign cell_wok_o = wok[cell_idx_i];\n"
-       "  assign state_o = state;\n";
+       "  assign cell_wok_o = |wok;\n"
+       "  assign state_o = state;\n"
+       "  always_comb begin\n"
+       "    cell_rdata_o = '0;\n";
+  for (std::uint32_t i = 0; i < prog.n; ++i) o << "    cell_rdata_o = cell_rdata_o | rd_" << i << ";\n";
+  o << "  end\n";
   for (std::uint32_t i = 0; i < prog.n; ++i) {
     const std::uint32_t b = prog.offsets[i], e = prog.offsets[i + 1], d = e - b;
     o << "\n  // cell " << i << " = node " << g.label(i) << ", colour " << prog.color[i];
@@ -365,8 +373,8 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
          "    .upd_phase_i(phase_en_i[" << prog.color[i] << "]), .async_en_i, .async_threshold_i,\n"
          "    .stat_acc_i, .stat_clr_i, .agree_mask_i(" << mask << "),\n"
          "    .nbr_i(" << nbrs << "),\n"
-         "    .lut_i, .we_i(sel[" << c << "]), .reg_i(cell_reg_i), .wdata_i(cell_wdata_i),\n"
-         "    .rdata_o(rdata[" << c << "*32 +: 32]), .wok_o(wok[" << c << "]), .state_o(state[" << c << "])\n"
+         "    .lut_i, .sel_i(sel[" << c << "]), .we_i(cell_we_i), .reg_i(cell_reg_i), .wdata_i(cell_wdata_i),\n"
+         "    .rdata_o(rd_" << c << "), .wok_o(wok[" << c << "]), .state_o(state[" << c << "])\n"
          "  );\n";
   }
   o << "endmodule\n";
@@ -376,11 +384,12 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
 std::string regmap_markdown() {
   std::ostringstream o;
   const int ad = (rm::kAddrBits + 3) / 4;
-  o << "Generated from `host/include/pbit/regmap.hpp` by `pbit rtl regmap` (a test checks that this\n"
-       "section matches). 32-bit words at " << rm::kAddrBits << "-bit word addresses. Reads of unmapped\n"
-       "addresses return 0. Writes to read-only or unmapped addresses, unknown commands, and every\n"
-       "write except COMMAND while STATUS.busy is set are ignored and counted in BUS_ERRORS; while\n"
-       "busy, only STOP is accepted among the commands (STOP while idle does nothing).\n\n"
+  o << "Generated from `host/include/pbit/regmap.hpp` by `pbit rtl regmap`; a test checks that\n"
+       "this section matches. 32-bit words at " << rm::kAddrBits << "-bit word addresses. Reads of\n"
+       "unmapped addresses return 0. Writes to read-only or unmapped addresses (including coupling\n"
+       "slots at or beyond a cell's degree and cells at or beyond NUM_CELLS), unknown commands, and\n"
+       "every write except COMMAND while STATUS.busy is set are ignored and counted in BUS_ERRORS;\n"
+       "while busy, STOP is the only command accepted (STOP while idle does nothing).\n\n"
        "| address | name | access | contents |\n|---|---|---|---|\n";
   for (const auto& r : global_regs())
     o << "| `0x" << hex(r.addr, ad) << "` | " << r.name << " | " << r.access << " | " << r.doc << " |\n";

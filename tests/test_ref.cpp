@@ -256,3 +256,26 @@ TEST_CASE("ref rejects misuse with clear errors", "[gibbs]") {
   CHECK_THROWS_AS(s->set_clamp_mask(std::vector<std::uint8_t>(3, 0)), Error);
   CHECK_THROWS_AS(parse_simd_path("neon"), Error);
 }
+
+TEST_CASE("update_weights keeps chains and streams; the new weights take effect", "[gibbs]") {
+  const auto g = G("pegasus:2");
+  const Problem p1 = random_problem(g, WeightDist::parse("gauss:1"), WeightDist::parse("zero"), 4);
+  auto a = make_ref_sampler(), b = make_ref_sampler();
+  for (auto* s : {a.get(), b.get()}) {
+    s->load(p1, NumericSpec{}, 1.0);
+    s->configure({40, 2, 1});
+    s->run(10, false);
+  }
+  a->update_weights(p1);  // same weights: nothing changes
+  a->run(10, false);
+  b->run(10, false);
+  for (int c = 0; c < 40; ++c) REQUIRE(a->state(c) == b->state(c));
+  Problem p2 = p1;  // strong positive fields: everything goes +1
+  for (auto& x : p2.J) x = 0;
+  for (auto& x : p2.h) x = 15;
+  a->update_weights(p2);
+  a->run(3, true);
+  for (double m : a->stats().mean) CHECK(m > 0.99);
+  const Problem other = Problem::zeros(G("chimera:1"));
+  CHECK_THROWS_AS(a->update_weights(other), Error);
+}

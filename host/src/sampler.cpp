@@ -63,4 +63,13 @@ double energy_from_moments(const Problem& p, const std::vector<double>& mean,
   return e;
 }
 
+void check_same_graph(const Problem& current, const Problem& next) {
+  if (!next.graph || !current.graph ||
+      (next.graph != current.graph && (next.graph->num_nodes() != current.graph->num_nodes() ||
+                                       !(next.graph->edges() == current.graph->edges()))))
+    throw Error("update_weights: the problem is on another graph; use load()");
+  if (next.J.size() != next.graph->num_edges() || next.h.size() != next.graph->num_nodes())
+    throw Error("update_weights: weights do not match the graph");
+}
+
 }  // namespace pbit

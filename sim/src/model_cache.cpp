@@ -48,11 +48,14 @@ struct Hasher {
 
 std::string sim_dir() { return std::string(PBIT_SOURCE_DIR) + "/sim"; }
 
-// The structure of the hardware: the program without weights (they go over
-// the bus), with the LUT's initial contents at beta = 1.
-Program structural(const Program& prog, const graphs::Graph& g, std::shared_ptr<const graphs::Graph> gp) {
-  (void)g;
-  return compile(Problem::zeros(std::move(gp)), prog.spec, 1.0);
+// The structure of the hardware: the program without what the host programs
+// over the bus (weights, schedule, async period, beta), LUT at beta = 1.
+Program structural(const Program& prog, std::shared_ptr<const graphs::Graph> gp) {
+  NumericSpec spec = prog.spec;
+  spec.schedule = NumericSpec{}.schedule;
+  spec.async_period = NumericSpec{}.async_period;
+  spec.beta_mode = NumericSpec{}.beta_mode;
+  return compile(Problem::zeros(std::move(gp)), spec, 1.0);
 }
 
 std::string cmake_project(const rtl::EmitResult& emitted, const BuildOptions& b) {
@@ -126,7 +129,7 @@ std::string cache_root() {
 
 ModelInfo build_model(const Program& prog, const graphs::Graph& g, const BuildOptions& build) {
   auto gp = std::make_shared<const graphs::Graph>(g);
-  const Program st = structural(prog, g, gp);
+  const Program st = structural(prog, gp);
   rtl::check_emittable(st, g);
   Hasher h;
   h.add("pbit-model-v1");

@@ -40,6 +40,10 @@ class Sampler {
   virtual void configure(const SamplerConfig& config) = 0;
   // Change beta only (hardware: rewrite the LUT in Lut mode). States kept.
   virtual void set_beta(double beta) = 0;
+  // Replace J and h (same graph), keeping chains, RNG streams, clamps and
+  // statistics: persistent chains across a training step. Hardware: rewrite
+  // the weight registers. Throws pbit::Error if the graph differs.
+  virtual void update_weights(const Problem& problem) = 0;
 
   // Clamping: the mask is shared by all chains, values are per chain.
   virtual void set_clamp_mask(const std::vector<std::uint8_t>& clamped) = 0;  // per node, 0/1
@@ -70,5 +74,8 @@ std::vector<std::string> sampler_names();
 // Energy mean from moments: -sum_e J_e corr_e - sum_i h_i mean_i.
 double energy_from_moments(const Problem& p, const std::vector<double>& mean,
                            const std::vector<double>& corr);
+// Throws pbit::Error unless `next` has the same graph as `current` and
+// consistent weight vectors (for update_weights).
+void check_same_graph(const Problem& current, const Problem& next);
 
 }  // namespace pbit

@@ -362,6 +362,20 @@ class ExactSampler final : public Sampler {
     cache_.clear();
   }
 
+  void update_weights(const Problem& problem) override {
+    require_loaded();
+    check_same_graph(problem_, problem);
+    problem_.J = problem.J;
+    problem_.h = problem.h;
+    if (arithmetic_ == Arithmetic::Quantized) {
+      program_ = compile(problem_, spec_, beta_);
+      effective_ = dequantized_problem(program_, problem_);
+    } else {
+      effective_ = problem_;
+    }
+    cache_.clear();
+  }
+
   void set_clamp_mask(const std::vector<std::uint8_t>& clamped) override {
     require_loaded();
     if (clamped.size() != n_)

@@ -79,6 +79,19 @@ class FloatSampler final : public Sampler {
     beta_ = beta;
   }
 
+  void update_weights(const Problem& problem) override {
+    require_loaded();
+    check_same_graph(problem_, problem);
+    problem_.J = problem.J;
+    problem_.h = problem.h;
+    const auto& edges = problem_.graph->edges();
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+      jcsr_[csr_pos(edges[e].u, edges[e].v)] = problem.J[e];
+      jcsr_[csr_pos(edges[e].v, edges[e].u)] = problem.J[e];
+    }
+    h_ = problem.h;
+  }
+
   void set_clamp_mask(const std::vector<std::uint8_t>& clamped) override {
     require_loaded();
     if (clamped.size() != n_)

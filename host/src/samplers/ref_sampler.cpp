@@ -91,6 +91,15 @@ class RefSampler final : public Sampler {
     rebuild_layout();
   }
 
+  void update_weights(const Problem& problem) override {
+    require_loaded();
+    check_same_graph(problem_, problem);
+    problem_.J = problem.J;
+    problem_.h = problem.h;
+    set_program_beta(prog_, problem_, prog_.beta);
+    rebuild_layout();
+  }
+
   void set_clamp_mask(const std::vector<std::uint8_t>& clamped) override {
     require_loaded();
     if (clamped.size() != prog_.n) throw Error("clamp mask size does not match the problem");

@@ -1,0 +1,144 @@
+// The point of the product: the cycle-accurate RTL model (Verilator +
+// SystemC, driven through its register map) reproduces the `ref` sampler bit
+// for bit, sweep by sweep, and its on-chip statistics equal the host's.
+//
+// SystemC elaborates once per process, so each TEST_CASE simulates one
+// board (graph + RNG kind); ctest runs every case in its own process. The
+// first run builds the models (cached in $PBIT_RTL_CACHE).
+#include "golden.hpp"
+
+#include <pbit/graphs/generators.hpp>
+#include <pbit/samplers/ref.hpp>
+#include <pbit/sim/rtl_sampler.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+using namespace pbit;
+
+namespace {
+
+std::shared_ptr<const graphs::Graph> G(const std::string& spec) {
+  return std::make_shared<const graphs::Graph>(graphs::make_graph(spec));
+}
+
+int sweeps_from_env(int fallback) {
+  const char* e = std::getenv("PBIT_RTL_SWEEPS");
+  return e ? std::atoi(e) : fallback;
+}
+
+// Runs ref and rtl side by side for `sweeps`, both schedules, with random
+// weights, fields and some clamped p-bits; REQUIREs identical states of every
+// chain after every sweep.
+void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains) {
+  const auto g = G(graph);
+  const Problem p = random_problem(g, WeightDist::parse("gauss:2"), WeightDist::parse("gauss:1"), 21);
+  auto rtl = sim::make_rtl_sampler();
+  for (auto sch : {Schedule::Chromatic, Schedule::Async}) {
+    NumericSpec spec;
+    spec.rng = rng;
+    spec.schedule = sch;
+    auto ref = make_ref_sampler();
+    for (Sampler* s : {ref.get(), rtl.get()}) {
+      s->load(p, spec, 0.7);
+      s->configure({chains, 1234, 1});
+      std::vector<std::uint8_t> mask(g->num_nodes(), 0);
+      for (std::size_t i = 3; i < mask.size(); i += 11) mask[i] = 1;
+      s->set_clamp_mask(mask);
+      for (int c = 0; c < chains; ++c) {
+        std::vector<std::int8_t> v(g->num_nodes());
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = ((i + static_cast<std::size_t>(c)) % 2) ? 1 : -1;
+        s->set_clamp_values(c, v);
+      }
+    }
+    for (int t = 1; t <= sweeps; ++t) {
+      ref->run(1, false);
+      rtl->run(1, false);
+      for (int c = 0; c < chains; ++c) {
+        INFO(graph << " " << to_string(rng) << " " << to_string(sch) << " chain " << c << " sweep " << t);
+        REQUIRE(rtl->state(c) == ref->state(c));
+      }
+    }
+    // A beta change (LUT rewrite over the bus) keeps them in step.
+    ref->set_beta(1.3);
+    rtl->set_beta(1.3);
+    ref->run(20, false);
+    rtl->run(20, false);
+    for (int c = 0; c < chains; ++c) REQUIRE(rtl->state(c) == ref->state(c));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("rtl == ref: chimera:2, lfsr32", "[rtl]") { lockstep("chimera:2", RngKind::Lfsr32, sweeps_from_env(1000), 1); }
+TEST_CASE("rtl == ref: chimera:2, xorshift32, 3 chains", "[rtl]") {
+  lockstep("chimera:2", RngKind::Xorshift32, sweeps_from_env(1000), 3);
+}
+TEST_CASE("rtl == ref: pegasus:4, xorshift32", "[rtl]") { lockstep("pegasus:4", RngKind::Xorshift32, sweeps_from_env(1000), 1); }
+TEST_CASE("rtl == ref: zephyr:2, lfsr32", "[rtl]") { lockstep("zephyr:2", RngKind::Lfsr32, sweeps_from_env(1000), 1); }
+TEST_CASE("rtl == ref: lattice:6x6, xorshift32", "[rtl]") { lockstep("lattice:6x6", RngKind::Xorshift32, sweeps_from_env(1000), 1); }
+
+// Golden streams (tests/golden/) replay on the RTL; one process per RNG kind.
+static void replay_golden(RngKind kind, const std::string& graph) {
+  int replayed = 0;
+  auto rtl = sim::make_rtl_sampler();
+  for (const auto& c : golden::cases()) {
+    if (c.rng != kind || c.graph != graph) continue;
+    const Problem prob = c.problem();
+    rtl->load(prob, c.spec(), c.beta);
+    rtl->configure({1, c.seed, 1});
+    rtl->set_clamp_mask(c.clamp_mask(prob.num_nodes()));
+    rtl->set_clamp_values(0, std::vector<std::int8_t>(prob.num_nodes(), 1));
+    const auto want = golden::read(c);
+    REQUIRE(want.size() == static_cast<std::size_t>(c.sweeps));
+    for (int k = 0; k < c.sweeps; ++k) {
+      rtl->run(1, false);
+      INFO(c.name << " sweep " << k + 1);
+      REQUIRE(golden::encode(rtl->state(0)) == want[static_cast<std::size_t>(k)]);
+    }
+    ++replayed;
+  }
+  CHECK(replayed > 0);
+}
+TEST_CASE("golden streams replay on rtl: pegasus:2 lfsr32", "[rtl][golden]") { replay_golden(RngKind::Lfsr32, "pegasus:2"); }
+TEST_CASE("golden streams replay on rtl: pegasus:2 xorshift32", "[rtl][golden]") { replay_golden(RngKind::Xorshift32, "pegasus:2"); }
+TEST_CASE("golden streams replay on rtl: chimera:1 lfsr32", "[rtl][golden]") { replay_golden(RngKind::Lfsr32, "chimera:1"); }
+TEST_CASE("golden streams replay on rtl: chimera:1 xorshift32", "[rtl][golden]") { replay_golden(RngKind::Xorshift32, "chimera:1"); }
+
+TEST_CASE("on-chip statistics equal the host's from the streamed states", "[rtl][stats]") {
+  const auto g = G("pegasus:2");
+  const Problem p = random_problem(g, WeightDist::parse("gauss:1"), WeightDist::parse("gauss:0.5"), 8);
+  auto rtl = sim::make_rtl_sampler();
+  NumericSpec spec;
+  spec.rng = RngKind::Xorshift32;  // shares the model of the golden xorshift32 case
+  rtl->load(p, spec, 1.0);
+  rtl->configure({2, 5, 1});
+  std::vector<std::int64_t> plus(g->num_nodes(), 0), agree(g->num_edges(), 0);
+  const int sweeps = 150;
+  for (int t = 0; t < sweeps; ++t) {
+    rtl->run(1, true);
+    for (int c = 0; c < 2; ++c) {
+      const auto m = rtl->state(c);
+      for (std::size_t i = 0; i < m.size(); ++i) plus[i] += m[i] > 0;
+      for (std::size_t e = 0; e < g->num_edges(); ++e) agree[e] += m[g->edges()[e].u] == m[g->edges()[e].v];
+    }
+  }
+  const Stats st = rtl->stats();
+  const double S = 2.0 * sweeps;
+  REQUIRE(st.samples == 2u * sweeps);
+  for (std::size_t i = 0; i < plus.size(); ++i) CHECK(st.mean[i] == (2.0 * plus[i] - S) / S);
+  for (std::size_t e = 0; e < agree.size(); ++e) CHECK(st.corr[e] == (2.0 * agree[e] - S) / S);
+  // ... and equal ref's, which accumulates the same states in software.
+  auto ref = make_ref_sampler();
+  ref->load(p, spec, 1.0);
+  ref->configure({2, 5, 1});
+  ref->run(sweeps, true);
+  const Stats rs = ref->stats();
+  CHECK(rs.mean == st.mean);
+  CHECK(rs.corr == st.corr);
+}
+
+TEST_CASE("rtl == ref on pegasus:14, the 4,264 p-bit DBM graph", "[rtl][long]") {
+  lockstep("pegasus:14", RngKind::Xorshift32, sweeps_from_env(1000), 1);
+}

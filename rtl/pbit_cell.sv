@@ -258,10 +258,17 @@ module pbit_cell #(
   logic [pbit_pkg::CellRegBits-1:0] slot_j, slot_a;
   logic [WeightBits-1:0]            j_rd;
   logic [StatBits-1:0]              agree_rd;
-  logic                             kept_a;
+  logic                             in_j, in_a, kept_a;
+  assign slot_j = reg_i - pbit_pkg::CellRegCoupling;
+  assign slot_a = reg_i - pbit_pkg::CellRegStatAgree;
+  if (Degree > 0) begin : g_slot_range
+    assign in_j = reg_i >= pbit_pkg::CellRegCoupling && slot_j < pbit_pkg::CellRegBits'(Degree);
+    assign in_a = reg_i >= pbit_pkg::CellRegStatAgree && slot_a < pbit_pkg::CellRegBits'(Degree);
+  end else begin : g_no_slots
+    assign in_j = 1'b0;
+    assign in_a = 1'b0;
+  end
   always_comb begin
-    slot_j = reg_i - pbit_pkg::CellRegCoupling;
-    slot_a = reg_i - pbit_pkg::CellRegStatAgree;
     j_rd = '0;
     agree_rd = '0;
     kept_a = 1'b0;
@@ -275,11 +282,11 @@ module pbit_cell #(
           kept_a = agree_mask_i[s];
         end
       end
-      if (reg_i >= pbit_pkg::CellRegCoupling && slot_j < pbit_pkg::CellRegBits'(Degree)) begin
+      if (in_j) begin
         rdata_o = sext_word(j_rd);
         wok_o = 1'b1;
       end
-      if (reg_i >= pbit_pkg::CellRegStatAgree && slot_a < pbit_pkg::CellRegBits'(Degree) && kept_a) begin
+      if (in_a && kept_a) begin
         rdata_o = 32'(agree_rd);
       end
       unique case (reg_i)

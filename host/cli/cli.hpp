@@ -26,6 +26,9 @@ Command add_bench_command(CLI::App& app);
 Command add_rtl_command(CLI::App& app);
 Command add_quality_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_train_command(CLI::App& app);
+Command add_eval_command(CLI::App& app);
+Command add_generate_command(CLI::App& app);
 
 // Rejects negative values for unsigned options (CLI11 would wrap "-3" around).
 inline const CLI::Validator NonNegative(

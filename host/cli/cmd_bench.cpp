@@ -3,6 +3,7 @@
 
 #include <pbit/sampler.hpp>
 #include <pbit/samplers/ref.hpp>
+#include <pbit/sim/rtl_sampler.hpp>
 
 #include <fmt/format.h>
 
@@ -47,6 +48,8 @@ int run_bench(const BenchArgs& a) {
     batch *= 2;
   }
   std::uint64_t sweeps = 0;
+  const auto* rtl = sim::rtl_counters(*s);
+  const std::uint64_t cycles0 = rtl ? rtl->cycles : 0;
   const auto t0 = clock::now();
   double dt = 0;
   do {
@@ -61,8 +64,12 @@ int run_bench(const BenchArgs& a) {
   std::string simd = a.backend == "ref" ? to_string(available_simd_paths().back()) : "none";
   if (a.backend == "ref" && a.backends.simd != "auto") simd = a.backends.simd;
   if (const char* env = std::getenv("PBIT_SIMD"); a.backend == "ref" && a.backends.simd == "auto" && env && *env) simd = env;
+  // The simulated board also reports clock cycles simulated per wall second.
+  const double cycles_per_s = rtl ? static_cast<double>(rtl->cycles - cycles0) / dt : 0.0;
   if (a.json) {
-    print_json({{"graph", g.spec()},
+    nlohmann::json extra = nlohmann::json::object();
+    if (rtl) extra = {{"cycles_per_second", cycles_per_s}, {"verilator_threads", a.backends.verilator_threads}};
+    nlohmann::json doc = {{"graph", g.spec()},
                 {"backend", s->name()},
                 {"nodes", g.num_nodes()},
                 {"edges", g.num_edges()},
@@ -72,13 +79,16 @@ int run_bench(const BenchArgs& a) {
                 {"sweeps", sweeps},
                 {"seconds", dt},
                 {"flips_per_ns", fpns},
-                {"spec", a.spec.to_json(spec)}});
+                {"spec", a.spec.to_json(spec)}};
+    doc.update(extra);
+    print_json(doc);
     return 0;
   }
   fmt::print("graph       {} ({} p-bits, {} couplers)\n", g.spec(), g.num_nodes(), g.num_edges());
   fmt::print("backend     {} (simd {}), {} chains, {} threads\n", s->name(), simd, a.chains, threads);
   fmt::print("sweeps      {} in {:.3f} s\n", sweeps, dt);
   fmt::print("flips/ns    {:.3f}\n", fpns);
+  if (rtl) fmt::print("cycles/s    {:.0f} (simulated clock cycles per wall second)\n", cycles_per_s);
   return 0;
 }
 

@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
       pbit::cli::add_rtl_command(app),
       pbit::cli::add_quality_command(app),
       pbit::cli::add_compare_command(app),
+      pbit::cli::add_train_command(app),
+      pbit::cli::add_eval_command(app),
+      pbit::cli::add_generate_command(app),
   };
   try {
     app.parse(argc, argv);

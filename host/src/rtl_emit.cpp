@@ -320,26 +320,28 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
        "  output      logic                                         cell_wok_o,\n"
        "  output      logic [pbit_pkg::NumCells-1:0]                state_o\n"
        ");\n"
-       "  localparam int N = pbit_pkg::NumCells;\n"
+       "  localparam int IdxBits = pbit_pkg::CellIdxBits;\n"
        "\n"
-       "  logic [N-1:0] state, sel, wok;\n";
-  // One read-data net per cell (a cell drives 0 unless selected; the array
-  // ORs them), so simulators never rebuild an N*32-bit vector.
+       "  // One state, read-data and writable net per cell (no N-bit vectors with N\n"
+       "  // drivers, which simulators handle slowly). Cells answer 0 unless\n"
+       "  // selected, so the register read is an OR over the cells.\n";
+  const auto decl = [&](const char* type, const char* prefix) {
+    for (std::uint32_t i = 0; i < prog.n; ++i)
+      o << (i % 8 == 0 ? std::string("  ") + type + " " : std::string()) << prefix << i
+        << (i + 1 == prog.n || i % 8 == 7 ? ";\n" : ", ");
+  };
+  decl("logic", "s_");
+  decl("logic", "wok_");
+  decl("logic [31:0]", "rd_");
+  o << "\n  assign state_o = {";
+  for (std::uint32_t i = prog.n; i-- > 0;)
+    o << "s_" << i << (i == 0 ? "};\n" : ((prog.n - i) % 16 == 0 ? ",\n                    " : ", "));
+  o << "\n  always_comb begin\n"
+       "    cell_rdata_o = '0;\n"
+       "    cell_wok_o = 1'b0;\n";
   for (std::uint32_t i = 0; i < prog.n; ++i)
-    o << (i % 8 == 0 ? "  logic [31:0] " : "") << "rd_" << i
-      << (i + 1 == prog.n ? ";\n" : (i % 8 == 7 ? ";\n" : ", "));
-  o << "\n"
-       "  // Register access: one-hot cell select (the ctrl block uses the answer\n"
-       "  // only for a valid cell index); unselected cells answer 0.\n"
-       "  always_comb begin\n"
-       "    sel = '0;\n"
-       "    sel[cell_idx_i] = 1'b1;\n"
-       "  end\n"
-       "  assign cell_wok_o = |wok;\n"
-       "  assign state_o = state;\n"
-       "  always_comb begin\n"
-       "    cell_rdata_o = '0;\n";
-  for (std::uint32_t i = 0; i < prog.n; ++i) o << "    cell_rdata_o = cell_rdata_o | rd_" << i << ";\n";
+    o << "    cell_rdata_o = cell_rdata_o | rd_" << i << ";\n    cell_wok_o = cell_wok_o | wok_" << i
+      << ";\n";
   o << "  end\n";
   for (std::uint32_t i = 0; i < prog.n; ++i) {
     const std::uint32_t b = prog.offsets[i], e = prog.offsets[i + 1], d = e - b;
@@ -359,7 +361,7 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
       nbrs = "{";
       for (std::uint32_t k = e; k-- > b;) {
         mask += prog.nbr[k] > i ? '1' : '0';
-        nbrs += "state[" + std::to_string(prog.nbr[k]) + "]" + (k > b ? ", " : "}");
+        nbrs += "s_" + std::to_string(prog.nbr[k]) + (k > b ? ", " : "}");
       }
     }
     const std::string c = std::to_string(i);
@@ -373,8 +375,8 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
          "    .upd_phase_i(phase_en_i[" << prog.color[i] << "]), .async_en_i, .async_threshold_i,\n"
          "    .stat_acc_i, .stat_clr_i, .agree_mask_i(" << mask << "),\n"
          "    .nbr_i(" << nbrs << "),\n"
-         "    .lut_i, .sel_i(sel[" << c << "]), .we_i(cell_we_i), .reg_i(cell_reg_i), .wdata_i(cell_wdata_i),\n"
-         "    .rdata_o(rd_" << c << "), .wok_o(wok[" << c << "]), .state_o(state[" << c << "])\n"
+         "    .lut_i, .sel_i(cell_idx_i == IdxBits'(" << c << ")), .we_i(cell_we_i), .reg_i(cell_reg_i),\n"
+         "    .wdata_i(cell_wdata_i), .rdata_o(rd_" << c << "), .wok_o(wok_" << c << "), .state_o(s_" << c << ")\n"
          "  );\n";
   }
   o << "endmodule\n";

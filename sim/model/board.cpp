@@ -86,44 +86,40 @@ SC_MODULE(Board) {
     }
   }
 
-  // One bus word: drive the request right after a rising edge, so the RTL
-  // samples it at the next one; a read's data is valid a cycle later.
-  std::uint32_t bus(bool write, std::uint32_t word_addr, std::uint32_t data) {
-    wait(clk.posedge_event());
-    req.write(true);
-    we.write(write);
-    addr.write(word_addr);
-    wdata.write(data);
-    wait(clk.posedge_event());  // the RTL takes the request here
-    req.write(false);
-    we.write(false);
-    if (write) return 0;
-    wait(clk.negedge_event());  // rvalid/rdata registered at that edge, stable now
-    if (!rvalid.read()) throw std::runtime_error("pbit_top did not answer a read with rvalid");
-    return static_cast<std::uint32_t>(rdata.read().to_uint());
-  }
-
+  // Bus words, one per clock: each request is driven at a falling edge and
+  // taken by the RTL at the next rising edge; a read's data is registered at
+  // that edge and sampled at the following falling edge, while the next
+  // request is driven.
   void b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
     wait(delay);
     delay = SC_ZERO_TIME;
     const auto len = t.get_data_length();
-    if (t.get_address() % 4 != 0 || len % 4 != 0 || t.get_byte_enable_ptr() != nullptr) {
+    if (t.get_address() % 4 != 0 || len % 4 != 0 || len == 0 || t.get_byte_enable_ptr() != nullptr) {
       t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
       return;
     }
-    const std::uint64_t first = t.get_address() / 4;
-    if (first + len / 4 > (std::uint64_t{1} << PBIT_ADDR_BITS)) {
+    const std::uint64_t first = t.get_address() / 4, words = len / 4;
+    if (first + words > (std::uint64_t{1} << PBIT_ADDR_BITS)) {
       t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
       return;
     }
     auto* data = reinterpret_cast<std::uint32_t*>(t.get_data_ptr());
-    for (std::uint32_t w = 0; w < len / 4; ++w) {
-      const auto a = static_cast<std::uint32_t>(first + w);
-      if (t.is_write())
-        bus(true, a, data[w]);
-      else
-        data[w] = bus(false, a, 0);
+    const bool write = t.is_write();
+    for (std::uint64_t w = 0; w <= words; ++w) {
+      wait(clk.negedge_event());
+      if (!write && w > 0) {
+        if (!rvalid.read()) throw std::runtime_error("pbit_top did not answer a read with rvalid");
+        data[w - 1] = static_cast<std::uint32_t>(rdata.read().to_uint());
+      }
+      if (w == words) break;
+      req.write(true);
+      we.write(write);
+      addr.write(static_cast<std::uint32_t>(first + w));
+      wdata.write(write ? data[w] : 0u);
+      wait(clk.posedge_event());
     }
+    req.write(false);
+    we.write(false);
     t.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 

@@ -25,6 +25,7 @@ done
 fail() { echo "FAIL: $*"; exit 1; }
 
 rm -rf "$out"
+mkdir -p "$(dirname "$out")"
 "$pbit" rtl emit --graph "$graph" --out "$out" --rtl-dir "$rtl" "$@" > "$out.emit.log" 2>&1 ||
   { cat "$out.emit.log"; fail "pbit rtl emit"; }
 echo "emitted $graph $*"

@@ -1,0 +1,105 @@
+#pragma once
+// Using a trained DBM: classification (pixels clamped, label bits sampled),
+// generation (one class clamped, beta annealed), exact log-likelihood of toy
+// models by enumeration, and the Bars-and-Stripes toy dataset.
+#include <pbit/data/dataset.hpp>
+#include <pbit/dbm/model.hpp>
+#include <pbit/sampler.hpp>
+#include <pbit/samplers/exact.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pbit::dbm {
+
+// ---- Classification ----
+// Each test image is one chain (pixels clamped; labels and hidden start at -1
+// and run free). After burn_in sweeps (optionally annealed), `reads` reads `read_every` sweeps
+// apart; a read adds every label bit's state (bits) or its conditional
+// probability given its neighbours in the hardware's quantized weights
+// (prob: Rao-Blackwellized, fewer reads for the same accuracy). The class with
+// the largest sum over its copies wins (ties: lowest class). Images run
+// `chunk` chains at a time.
+enum class Readout { Bits, Prob };
+const char* to_string(Readout r);
+Readout parse_readout(const std::string& s);
+
+struct ClassifyConfig {
+  // Burn-in anneal: the burn-in sweeps are split evenly over these betas (in
+  // order) before the reads at the model's beta; empty = all at the model's
+  // beta. Starting hotter lets the label bits and hidden units mix faster.
+  std::vector<double> anneal;
+  int burn_in = 20;
+  int reads = 20;
+  int read_every = 1;
+  Readout readout = Readout::Bits;
+  int chunk = 2048;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  int binarize_threshold = 0;
+  void validate() const;
+};
+
+struct ClassifyResult {
+  std::size_t images = 0;
+  double accuracy = 0;
+  std::vector<std::vector<int>> confusion;  // [true][predicted]
+  std::vector<int> predictions;
+  // accuracy after r reads, r = 1..reads (sweeps = burn_in + r * read_every)
+  std::vector<double> accuracy_by_reads;
+  double seconds = 0, sample_seconds = 0, read_seconds = 0;
+};
+
+// Loads the model into `sampler` (replacing whatever it held). progress(done,
+// total) after every chunk; returning false stops early (result covers the
+// images done so far).
+ClassifyResult classify(const Model& model, Sampler& sampler, const data::Dataset& test,
+                        const ClassifyConfig& config,
+                        const std::function<bool(std::size_t, std::size_t)>& progress = {});
+
+// ---- Generation ----
+// Beta schedule text: "B" (constant), "linear:B0,B1,STEPS", "geometric:B0,B1,STEPS",
+// or a comma list "B0,B1,...". Values finite and > 0.
+std::vector<double> parse_beta_schedule(const std::string& s);
+
+struct GenerateConfig {
+  int per_class = 8;                    // samples per class (or in total when unlabelled)
+  std::vector<double> betas{0.2, 0.4, 0.6, 0.8, 1.0};  // annealing schedule
+  int sweeps_per_beta = 100;
+  int average_last = 50;                // final sweeps averaged into the probability image
+  std::uint64_t seed = 1;
+  int threads = 0;
+  std::vector<int> classes;             // empty: all classes 0..K-1
+  void validate() const;
+};
+
+struct GenerateResult {
+  int rows = 0, cols = 0;
+  std::vector<int> sample_class;        // per sample (-1 unlabelled)
+  std::vector<std::uint8_t> last;       // 0/1 pixels of the final state, sample-major
+  std::vector<double> mean;             // P(pixel on) over the last average_last sweeps
+  double seconds = 0;
+};
+
+GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConfig& config);
+
+// ---- Exact likelihood (toy models) ----
+// Mean over the images of ln p(visible), the model's marginal with hidden
+// units summed out (labels are visible when the model has classes: ln p(pixels,
+// label)). Arithmetic::Quantized uses the weights the hardware holds.
+// Throws pbit::Error if the model has more than kExactMaxNodes p-bits.
+double exact_log_likelihood(const Model& model, const data::Dataset& images, Arithmetic arithmetic,
+                            int binarize_threshold = 0);
+// ln p(visible) of every image.
+std::vector<double> exact_log_probs(const Model& model, const data::Dataset& images, Arithmetic arithmetic,
+                                    int binarize_threshold = 0);
+
+// ---- Bars and stripes ----
+// All size x size images whose rows are all equal (stripes) or whose columns
+// are all equal (bars): 2^(size+1) - 2 distinct patterns (all-on and all-off
+// once), pixels 0/255, label 0 = bars (columns), 1 = stripes, all-on/off 0.
+data::Dataset bars_and_stripes(int size);
+
+}  // namespace pbit::dbm

@@ -1,0 +1,194 @@
+#pragma once
+// Training a sparse DBM by persistent contrastive divergence on one Sampler.
+//
+// One update (one mini-batch of B images) with C chains (C a multiple of B;
+// chain c shows image c / (C / B) of the batch):
+//   1. negative phase: nothing clamped; the C persistent chains (kept on the
+//      host and written back with set_state) run neg_burn_in + neg_sweeps
+//      sweeps; moments over the last neg_sweeps -> <m_i>, <m_i m_j>_model.
+//   2. conditional phase (only when cond_weight > 0): pixels clamped to the
+//      images, labels and hidden free, starting from the negative states;
+//      moments -> <.>_{cond}. It adds cond_weight * (<.>_data - <.>_cond), the
+//      gradient of log p(label | pixels): a discriminative term.
+//   3. positive phase: pixels and labels clamped, hidden free, continuing
+//      from the previous phase's hidden states; moments -> <.>_data.
+//   grad = <.>_data - <.>_model + cond_weight (<.>_data - <.>_cond) - decay * J
+//   SGD: v = momentum v + lr grad; W += v. Adam (--optimizer adam): the usual
+//   bias-corrected moments with beta1 = momentum. W clipped to the spec's range;
+//   sampler.update_weights(W): the backend quantizes the float master weights.
+// Statistics live on graph edges only (Stats::corr). The whole run uses one
+// Sampler (a board simulates one array), one fixed sequence of calls, and
+// seeds derived from one master seed, so `ref` and `rtl` runs are bit for bit
+// the same. The sampler is reconfigured (reseeded) at the start of every
+// epoch with derive_seed(seed, epoch, batch) and the persistent chains are
+// restored, so a run resumed from an end-of-epoch checkpoint equals the
+// uninterrupted run; one resumed mid-epoch continues deterministically.
+#include <pbit/data/dataset.hpp>
+#include <pbit/dbm/model.hpp>
+#include <pbit/sampler.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pbit::dbm {
+
+enum class Optimizer { Sgd, Adam };
+const char* to_string(Optimizer o);
+Optimizer parse_optimizer(const std::string& s);  // "sgd" | "adam"; throws pbit::Error
+
+struct TrainConfig {
+  int epochs = 100;
+  int batch = 50;            // images per update
+  int chains = 500;          // sampler chains: C / B positive chains per image, C negative
+  double lr = 0.003;         // learning rate (at epoch 0)
+  double lr_final = -1;      // < 0: constant; else linear decay to this at the last epoch
+  double momentum = 0.6;     // SGD momentum; Adam's beta1
+  Optimizer optimizer = Optimizer::Sgd;
+  double adam_beta2 = 0.999;
+  double adam_eps = 1e-8;
+  double weight_decay = 0.0; // L2 on couplings (not on fields)
+  double init_std = 0.01;    // J ~ N(0, init_std^2)
+  int pos_burn_in = 3, pos_sweeps = 1;     // positive phase: burn-in, then accumulated sweeps
+  int neg_burn_in = 0, neg_sweeps = 4;     // negative phase (persistent chains)
+  double cond_weight = 0.0;                // conditional (discriminative) term, 0 = off
+  int cond_burn_in = 3, cond_sweeps = 1;
+  std::uint64_t seed = 1;                  // master seed: init, order, p-bit RNGs
+  int threads = 0;                         // sampler threads, 0 = all
+  int binarize_threshold = 0;              // pixel > threshold -> on
+
+  // Throws pbit::Error naming the first impossible parameter.
+  void validate() const;
+  // Learning rate during `epoch` (0-based).
+  double lr_at(int epoch) const;
+};
+
+// One line of the metrics log (one per epoch).
+struct EpochRecord {
+  int epoch = 0;                 // 1-based, completed epochs
+  double seconds = 0;            // wall time of the epoch (training only)
+  double total_seconds = 0;      // since the run started (over resumes)
+  double lr = 0;
+  double train_accuracy = -1;    // conditional phase (last sweep of each batch), -1 = n/a
+  double monitor_accuracy = -1;  // held-out subset, -1 = not measured
+  double corr_gap = 0;           // mean |<m m>_data - <m m>_model| over edges (epoch mean)
+  double mean_gap = 0;           // mean |<m>_data - <m>_model| over pixels (epoch mean)
+  double mean_abs_j = 0;         // mean |J| of the master weights
+  double nonzero_j = 0;          // fraction of couplings that quantize to non-zero
+  double log_likelihood = 0;     // exact mean ln p(v) (toy models only), 0 = n/a
+};
+
+// Where the time goes (seconds, cumulative).
+struct TimeBreakdown {
+  double neg = 0, cond = 0, pos = 0;  // sampler run() per phase
+  double chains_io = 0;               // set_state/state of the persistent chains
+  double clamps = 0;                  // clamp masks and values
+  double update = 0;                  // gradient, momentum, update_weights
+  double epoch_setup = 0;             // reseed + restore at epoch start
+  double total() const { return neg + cond + pos + chains_io + clamps + update + epoch_setup; }
+};
+
+struct Checkpoint {
+  Architecture arch;
+  NumericSpec spec;
+  double beta = 1.0;
+  TrainConfig config;
+  std::string dataset;                 // the dataset spec trained on
+  int epoch = 0;                       // epochs completed
+  int batch = 0;                       // batches done in the current epoch (0 = at a boundary)
+  std::vector<double> J, h, vJ, vh;    // master weights and momentum (Adam: first moments)
+  std::vector<double> sJ, sh;          // Adam's second moments (empty for SGD)
+  std::uint64_t steps = 0;             // updates done
+  std::vector<std::vector<std::int8_t>> chains;  // persistent negative chains (+-1)
+  std::vector<EpochRecord> history;
+  double total_seconds = 0;
+};
+
+// Binary file: magic "PBITDBM\n", u32 version, u64 header length, JSON header,
+// raw little-endian arrays (J, h, vJ, vh as f64; chains as packed bits), u64
+// FNV-1a checksum of everything before it. Written atomically (temp + rename).
+void save_checkpoint(const std::string& path, const Checkpoint& ck);
+// Errors (pbit::Error "<path>: ..."): missing, not a checkpoint, other
+// version, truncated, checksum mismatch, sizes that do not match the graph.
+Checkpoint load_checkpoint(const std::string& path);
+// The model of a checkpoint (graph and placement rebuilt, weights set).
+Model model_from_checkpoint(const Checkpoint& ck);
+// JSON of one record / of a config (for metrics.jsonl and --json).
+std::string to_json_line(const EpochRecord& r);
+std::string config_json(const TrainConfig& c);
+
+struct BatchReport {
+  int epoch = 0, batch = 0, batches = 0;  // 0-based epoch and batch just done
+  double train_accuracy = -1;             // this batch (conditional phase), -1 = n/a
+  double corr_gap = 0, mean_gap = 0;
+};
+
+// out[c] = sampler.state(c) for c < chains (on `threads` threads, 0 = all, for
+// the ref backend; in order for the others).
+void read_states(const Sampler& sampler, int chains, std::vector<std::vector<std::int8_t>>& out, int threads);
+
+class Trainer {
+ public:
+  // Fresh run: initializes the weights (pixel fields from the data statistics).
+  Trainer(Model model, const TrainConfig& config, Sampler& sampler, const data::Dataset& train);
+  // Resumed run: weights, momentum, chains, position from the checkpoint.
+  Trainer(const Checkpoint& ck, Sampler& sampler, const data::Dataset& train);
+
+  bool done() const { return epoch_ >= cfg_.epochs; }
+  int epoch() const { return epoch_; }  // completed epochs
+  int batch() const { return batch_; }  // batches done in the current epoch
+  int batches_per_epoch() const { return batches_; }
+  // Runs the next mini-batch (starting an epoch when at a boundary).
+  BatchReport step();
+  // True right after the last batch of an epoch: call finish_epoch() then.
+  bool at_epoch_end() const { return batch_ == batches_; }
+  // Closes the epoch: returns its record (monitor/log-likelihood left for the
+  // caller to fill), appends it to the history after the caller's edits via
+  // add_record, and moves to the next epoch.
+  EpochRecord finish_epoch();
+  void add_record(const EpochRecord& r) { history_.push_back(r); }
+  // Tell the trainer that someone else used the sampler (evaluation): the
+  // next step reloads and reseeds it at the current position.
+  void sampler_used_elsewhere() { need_setup_ = true; }
+
+  const Model& model() const { return model_; }
+  const TrainConfig& config() const { return cfg_; }
+  const std::vector<EpochRecord>& history() const { return history_; }
+  // The persistent negative chains (+-1 per node), as of the last update.
+  const std::vector<std::vector<std::int8_t>>& chains() const { return chains_; }
+  const TimeBreakdown& times() const { return times_; }
+  double total_seconds() const { return total_seconds_; }
+  void set_dataset_name(const std::string& s) { dataset_ = s; }
+  Checkpoint checkpoint() const;
+  Sampler& sampler() { return sampler_; }
+
+ private:
+  void set_data(const data::Dataset& train);
+  void setup_sampler();  // load + reseed + restore chains
+  void begin_epoch_order();
+
+  Model model_;
+  TrainConfig cfg_;
+  Sampler& sampler_;
+  std::string dataset_;
+  std::vector<std::uint8_t> pixels01_;  // binarized training images
+  std::vector<std::uint8_t> labels_;
+  std::size_t num_images_ = 0;
+  int batches_ = 0;
+  int epoch_ = 0, batch_ = 0;
+  bool need_setup_ = true;
+  std::vector<std::size_t> order_;
+  std::vector<double> vJ_, vh_, sJ_, sh_;
+  std::uint64_t steps_ = 0;
+  std::vector<std::vector<std::int8_t>> chains_;
+  std::vector<std::uint8_t> mask_none_, mask_pixels_, mask_visible_;
+  std::vector<EpochRecord> history_;
+  TimeBreakdown times_;
+  double total_seconds_ = 0;
+  // epoch accumulators
+  double ep_seconds_ = 0, ep_acc_sum_ = 0, ep_corr_gap_ = 0, ep_mean_gap_ = 0;
+  int ep_acc_n_ = 0, ep_batches_ = 0;
+};
+
+}  // namespace pbit::dbm

@@ -1,0 +1,314 @@
+#include <pbit/dbm/evaluate.hpp>
+#include <pbit/dbm/trainer.hpp>
+#include <pbit/error.hpp>
+#include <pbit/program.hpp>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+namespace pbit::dbm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+constexpr std::uint64_t kStreamClassify = 10, kStreamGenerate = 20;
+
+double parse_positive(const std::string& s, const std::string& what) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(s, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != s.size() || !std::isfinite(v) || !(v > 0))
+    throw Error("beta schedule: '" + s + "' is not a positive number (" + what + ")");
+  return v;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, sep)) out.push_back(item);
+  if (!s.empty() && s.back() == sep) out.push_back("");
+  return out;
+}
+
+}  // namespace
+
+const char* to_string(Readout r) { return r == Readout::Prob ? "prob" : "bits"; }
+Readout parse_readout(const std::string& s) {
+  if (s == "bits") return Readout::Bits;
+  if (s == "prob") return Readout::Prob;
+  throw Error("unknown readout '" + s + "' (known: bits, prob)");
+}
+
+void ClassifyConfig::validate() const {
+  if (burn_in < 0) throw Error("burn-in sweeps must be >= 0");
+  if (reads < 1) throw Error("reads must be >= 1");
+  if (read_every < 1) throw Error("sweeps between reads must be >= 1");
+  if (chunk < 1) throw Error("chunk must be >= 1");
+  if (threads < 0) throw Error("threads must be >= 0");
+  if (binarize_threshold < 0 || binarize_threshold > 255) throw Error("the binarization threshold must be in 0..255");
+  for (double b : anneal)
+    if (!(b > 0) || !std::isfinite(b)) throw Error("anneal betas must be finite and > 0");
+}
+
+ClassifyResult classify(const Model& model, Sampler& sampler, const data::Dataset& test,
+                        const ClassifyConfig& cfg,
+                        const std::function<bool(std::size_t, std::size_t)>& progress) {
+  cfg.validate();
+  test.validate();
+  const auto& a = model.arch();
+  if (a.classes == 0) throw Error("the model has no label units: nothing to classify");
+  if (test.rows != a.rows || test.cols != a.cols)
+    throw Error(test.name + ": images are " + std::to_string(test.rows) + "x" + std::to_string(test.cols) +
+                ", the model's pixel grid is " + std::to_string(a.rows) + "x" + std::to_string(a.cols));
+  const auto t_start = Clock::now();
+  const int K = a.classes, copies = a.label_copies;
+  const std::size_t N = test.size(), n = model.num_nodes(), np = static_cast<std::size_t>(a.num_pixels());
+  const auto pix = data::binarize(test, cfg.binarize_threshold);
+
+  ClassifyResult res;
+  res.confusion.assign(static_cast<std::size_t>(K), std::vector<int>(static_cast<std::size_t>(K), 0));
+  res.predictions.assign(N, -1);
+  std::vector<std::size_t> correct_by_reads(static_cast<std::size_t>(cfg.reads), 0);
+
+  sampler.load(model.weights(), model.spec(), model.beta());
+  Program prog;
+  const double lsb = 1.0 / static_cast<double>(1 << (model.spec().lut_bits));
+  if (cfg.readout == Readout::Prob) prog = compile(model.weights(), model.spec(), model.beta());
+  const auto mask = model.clamp_mask(true, false);
+  std::vector<std::uint32_t> label_nodes;
+  for (int k = 0; k < K; ++k)
+    for (int q = 0; q < copies; ++q) label_nodes.push_back(model.label_node(k, q));
+
+  std::size_t done = 0;
+  std::vector<std::int8_t> m(n, -1);
+  std::vector<std::vector<std::int8_t>> states;
+  const int nt = cfg.threads > 0 ? cfg.threads : omp_get_max_threads();
+  for (std::size_t start = 0; start < N; start += static_cast<std::size_t>(cfg.chunk)) {
+    const int cn = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(cfg.chunk), N - start));
+    auto t0 = Clock::now();
+    sampler.configure({cn, derive_seed(cfg.seed, kStreamClassify, start), cfg.threads});
+    sampler.set_clamp_mask(mask);
+    for (int c = 0; c < cn; ++c) {
+      model.encode(m, pix.data() + (start + static_cast<std::size_t>(c)) * np, -1);
+      sampler.set_clamp_values(c, m);
+    }
+    if (cfg.anneal.empty()) {
+      if (cfg.burn_in > 0) sampler.run(static_cast<std::uint64_t>(cfg.burn_in), false);
+    } else {
+      const std::size_t steps = cfg.anneal.size();
+      for (std::size_t k = 0; k < steps; ++k) {
+        sampler.set_beta(cfg.anneal[k]);
+        // sweeps of step k: an even split of burn_in (the first steps get the remainder)
+        const auto sw = static_cast<std::uint64_t>(cfg.burn_in) / steps + (k < static_cast<std::uint64_t>(cfg.burn_in) % steps ? 1 : 0);
+        if (sw > 0) sampler.run(sw, false);
+      }
+      sampler.set_beta(model.beta());
+    }
+    res.sample_seconds += since(t0);
+    std::vector<double> score(static_cast<std::size_t>(cn) * static_cast<std::size_t>(K), 0.0);
+    for (int r = 0; r < cfg.reads; ++r) {
+      t0 = Clock::now();
+      sampler.run(static_cast<std::uint64_t>(cfg.read_every), false);
+      res.sample_seconds += since(t0);
+      t0 = Clock::now();
+      read_states(sampler, cn, states, cfg.threads);
+      std::vector<int> pred_of(static_cast<std::size_t>(cn));
+#pragma omp parallel for schedule(static) num_threads(nt)
+      for (int c = 0; c < cn; ++c) {
+        const auto& s = states[static_cast<std::size_t>(c)];
+        double* sc = score.data() + static_cast<std::size_t>(c) * K;
+        for (int k = 0; k < K; ++k)
+          for (int q = 0; q < copies; ++q) {
+            const std::uint32_t i = label_nodes[static_cast<std::size_t>(k * copies + q)];
+            if (cfg.readout == Readout::Bits) {
+              sc[k] += s[i];
+            } else {
+              const std::int32_t I = saturate_sum(prog.raw_sum(i, s.data()), prog.spec);
+              const std::int32_t ai = I < 0 ? -I : I;
+              const std::int32_t idx = std::min(ai >> prog.spec.lut_shift, prog.spec.lut_depth - 1);
+              const std::int32_t v = I < 0 ? -prog.lut[static_cast<std::size_t>(idx)] : prog.lut[static_cast<std::size_t>(idx)];
+              // P(m = +1) = (v + 2^(L-1)) / 2^L exactly (spec.hpp)
+              sc[k] += (static_cast<double>(v) + static_cast<double>(1 << (prog.spec.lut_bits - 1))) * lsb;
+            }
+          }
+        pred_of[static_cast<std::size_t>(c)] = static_cast<int>(std::max_element(sc, sc + K) - sc);
+      }
+      for (int c = 0; c < cn; ++c) {
+        const int pred = pred_of[static_cast<std::size_t>(c)];
+        const int truth = test.labels[start + static_cast<std::size_t>(c)];
+        correct_by_reads[static_cast<std::size_t>(r)] += pred == truth;
+        if (r == cfg.reads - 1) {
+          res.predictions[start + static_cast<std::size_t>(c)] = pred;
+          ++res.confusion[static_cast<std::size_t>(truth)][static_cast<std::size_t>(pred)];
+        }
+      }
+      res.read_seconds += since(t0);
+    }
+    done += static_cast<std::size_t>(cn);
+    if (progress && !progress(done, N)) break;
+  }
+  res.images = done;
+  for (auto c : correct_by_reads)
+    res.accuracy_by_reads.push_back(done ? static_cast<double>(c) / static_cast<double>(done) : 0.0);
+  res.accuracy = res.accuracy_by_reads.empty() ? 0.0 : res.accuracy_by_reads.back();
+  res.seconds = since(t_start);
+  return res;
+}
+
+std::vector<double> parse_beta_schedule(const std::string& s) {
+  if (s.empty()) throw Error("beta schedule: empty");
+  std::vector<double> out;
+  const auto colon = s.find(':');
+  if (colon != std::string::npos) {
+    const std::string kind = s.substr(0, colon);
+    const auto parts = split(s.substr(colon + 1), ',');
+    if ((kind != "linear" && kind != "geometric") || parts.size() != 3)
+      throw Error("beta schedule: '" + s + "' (use B, B0,B1,..., linear:B0,B1,STEPS or geometric:B0,B1,STEPS)");
+    const double b0 = parse_positive(parts[0], "first beta"), b1 = parse_positive(parts[1], "last beta");
+    int steps = 0;
+    try {
+      std::size_t used = 0;
+      steps = std::stoi(parts[2], &used);
+      if (used != parts[2].size()) steps = 0;
+    } catch (const std::exception&) {
+      steps = 0;
+    }
+    if (steps < 1 || steps > 1000000) throw Error("beta schedule: steps must be an integer in 1..1000000");
+    for (int k = 0; k < steps; ++k) {
+      const double t = steps == 1 ? 1.0 : static_cast<double>(k) / (steps - 1);
+      out.push_back(kind == "linear" ? b0 + (b1 - b0) * t : b0 * std::pow(b1 / b0, t));
+    }
+    return out;
+  }
+  for (const auto& p : split(s, ',')) out.push_back(parse_positive(p, "schedule entry"));
+  return out;
+}
+
+void GenerateConfig::validate() const {
+  if (per_class < 1) throw Error("samples per class must be >= 1");
+  if (betas.empty()) throw Error("the beta schedule is empty");
+  for (double b : betas)
+    if (!(b > 0) || !std::isfinite(b)) throw Error("beta schedule values must be finite and > 0");
+  if (sweeps_per_beta < 0) throw Error("sweeps per beta must be >= 0");
+  if (average_last < 1) throw Error("averaged sweeps must be >= 1");
+  if (threads < 0) throw Error("threads must be >= 0");
+}
+
+GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConfig& cfg) {
+  cfg.validate();
+  const auto t_start = Clock::now();
+  const auto& a = model.arch();
+  std::vector<int> classes = cfg.classes;
+  if (a.classes > 0 && classes.empty())
+    for (int k = 0; k < a.classes; ++k) classes.push_back(k);
+  for (int k : classes)
+    if (k < 0 || k >= a.classes) throw Error("class " + std::to_string(k) + " is not a class of the model");
+  GenerateResult res;
+  res.rows = a.rows;
+  res.cols = a.cols;
+  if (classes.empty())
+    res.sample_class.assign(static_cast<std::size_t>(cfg.per_class), -1);
+  else
+    for (int k : classes)
+      for (int s = 0; s < cfg.per_class; ++s) res.sample_class.push_back(k);
+  const int count = static_cast<int>(res.sample_class.size());
+  const std::size_t n = model.num_nodes(), np = static_cast<std::size_t>(a.num_pixels());
+
+  sampler.load(model.weights(), model.spec(), cfg.betas.front());
+  sampler.configure({count, derive_seed(cfg.seed, kStreamGenerate), cfg.threads});
+  if (a.classes > 0) {
+    sampler.set_clamp_mask(model.clamp_mask(false, true));
+    std::vector<std::int8_t> m(n, -1);
+    for (int c = 0; c < count; ++c) {
+      model.encode(m, nullptr, res.sample_class[static_cast<std::size_t>(c)]);
+      sampler.set_clamp_values(c, m);
+    }
+  }
+  for (double b : cfg.betas) {
+    sampler.set_beta(b);
+    if (cfg.sweeps_per_beta > 0) sampler.run(static_cast<std::uint64_t>(cfg.sweeps_per_beta), false);
+  }
+  res.mean.assign(static_cast<std::size_t>(count) * np, 0.0);
+  res.last.assign(static_cast<std::size_t>(count) * np, 0);
+  for (int t = 0; t < cfg.average_last; ++t) {
+    sampler.run(1, false);
+    for (int c = 0; c < count; ++c) {
+      const auto s = sampler.state(c);
+      for (std::size_t p = 0; p < np; ++p) {
+        const bool on = s[model.pixel_node(static_cast<int>(p))] > 0;
+        res.mean[static_cast<std::size_t>(c) * np + p] += on ? 1.0 : 0.0;
+        if (t == cfg.average_last - 1) res.last[static_cast<std::size_t>(c) * np + p] = on ? 1 : 0;
+      }
+    }
+  }
+  for (auto& v : res.mean) v /= cfg.average_last;
+  res.seconds = since(t_start);
+  return res;
+}
+
+std::vector<double> exact_log_probs(const Model& model, const data::Dataset& images, Arithmetic arithmetic,
+                                    int binarize_threshold) {
+  if (model.num_nodes() > static_cast<std::size_t>(kExactMaxNodes))
+    throw Error("exact likelihood: the model has " + std::to_string(model.num_nodes()) + " p-bits, at most " +
+                std::to_string(kExactMaxNodes) + " can be enumerated");
+  images.validate();
+  const auto& a = model.arch();
+  if (images.rows != a.rows || images.cols != a.cols) throw Error("exact likelihood: image size mismatch");
+  const Problem p = arithmetic == Arithmetic::Quantized
+                        ? dequantized_problem(compile(model.weights(), model.spec(), model.beta()), model.weights())
+                        : model.weights();
+  const double log_z = enumerate_exact(p, model.beta(), false).log_z;
+  const auto pix = data::binarize(images, binarize_threshold);
+  const auto mask = model.clamp_mask(true, a.classes > 0);
+  const std::size_t np = static_cast<std::size_t>(a.num_pixels());
+  std::vector<std::int8_t> m(model.num_nodes(), -1);
+  std::vector<double> out;
+  for (std::size_t k = 0; k < images.size(); ++k) {
+    model.encode(m, pix.data() + k * np, a.classes > 0 ? images.labels[k] : -1);
+    out.push_back(enumerate_exact(p, model.beta(), false, mask, m).log_z - log_z);
+  }
+  return out;
+}
+
+double exact_log_likelihood(const Model& model, const data::Dataset& images, Arithmetic arithmetic,
+                            int binarize_threshold) {
+  const auto lp = exact_log_probs(model, images, arithmetic, binarize_threshold);
+  double sum = 0;
+  for (double v : lp) sum += v;
+  return lp.empty() ? 0.0 : sum / static_cast<double>(lp.size());
+}
+
+data::Dataset bars_and_stripes(int size) {
+  if (size < 1 || size > 8) throw Error("bars and stripes: size must be in 1..8");
+  data::Dataset d;
+  d.rows = d.cols = size;
+  d.name = "bars-and-stripes " + std::to_string(size) + "x" + std::to_string(size);
+  const std::size_t ns = static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
+  auto add = [&](bool stripes, unsigned code) {
+    for (int r = 0; r < size; ++r)
+      for (int c = 0; c < size; ++c) {
+        const bool on = (code >> (stripes ? r : c)) & 1u;
+        d.pixels.push_back(on ? 255 : 0);
+      }
+    d.labels.push_back(stripes ? 1 : 0);
+  };
+  const unsigned full = (1u << size) - 1u;
+  for (unsigned code = 0; code <= full; ++code) add(false, code);           // bars (incl. all off / all on)
+  for (unsigned code = 1; code < full; ++code) add(true, code);             // stripes, without the two shared
+  (void)ns;
+  return d;
+}
+
+}  // namespace pbit::dbm

@@ -1,0 +1,337 @@
+// DBM training on toys small enough for exact answers: Bars-and-Stripes
+// log-likelihood by enumeration, checkpoints, resume, classification and
+// generation, and the errors users can run into.
+#include <pbit/data/io.hpp>
+#include <pbit/dbm/evaluate.hpp>
+#include <pbit/dbm/model.hpp>
+#include <pbit/dbm/trainer.hpp>
+#include <pbit/error.hpp>
+#include <pbit/samplers/ref.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+using namespace pbit;
+
+namespace {
+
+// A precise spec: the toys test the algorithm, not the 6-bit default.
+NumericSpec fine_spec() {
+  NumericSpec s;
+  s.weight_bits = 12;
+  s.frac_bits = 8;
+  s.sum_bits = 14;
+  s.lut_depth = 4096;
+  s.lut_shift = NumericSpec::covering_shift(s.sum_bits, s.lut_depth);
+  return s;
+}
+
+dbm::Architecture bas_arch(const std::string& graph, int classes = 0) {
+  dbm::Architecture a;
+  a.graph = graph;
+  a.rows = a.cols = 3;
+  a.classes = classes;
+  a.label_copies = classes ? 2 : 0;
+  a.placement_seed = 3;
+  return a;
+}
+
+dbm::TrainConfig bas_config() {
+  dbm::TrainConfig c;
+  c.epochs = 100;
+  c.batch = 7;
+  c.chains = 7 * 32;
+  c.lr = 0.1;
+  c.momentum = 0.5;
+  c.init_std = 0.1;
+  c.pos_burn_in = 5;
+  c.pos_sweeps = 5;
+  c.neg_burn_in = 0;
+  c.neg_sweeps = 10;
+  c.seed = 5;
+  c.threads = 1;
+  return c;
+}
+
+void run_epochs(dbm::Trainer& t, int epochs) {
+  for (int e = 0; e < epochs && !t.done(); ++e) {
+    while (!t.at_epoch_end()) t.step();
+    t.add_record(t.finish_epoch());
+  }
+}
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("pbit_test_dbm_" + name)).string();
+}
+
+}  // namespace
+
+TEST_CASE("bars and stripes dataset", "[dbm]") {
+  const auto d = dbm::bars_and_stripes(3);
+  REQUIRE(d.size() == 14);
+  REQUIRE(d.rows == 3);
+  std::set<std::vector<std::uint8_t>> distinct;
+  for (std::size_t k = 0; k < d.size(); ++k) distinct.insert({d.image(k), d.image(k) + 9});
+  CHECK(distinct.size() == 14);
+  CHECK(dbm::bars_and_stripes(4).size() == 30);
+  CHECK_THROWS_AS(dbm::bars_and_stripes(0), Error);
+}
+
+TEST_CASE("exact likelihood is a normalized distribution over the pixels", "[dbm]") {
+  dbm::Model m(bas_arch("king:4x4"), fine_spec(), 1.0);
+  m.init(0.5, {}, 9);
+  // Every 3x3 binary image: the probabilities sum to one.
+  data::Dataset all;
+  all.rows = all.cols = 3;
+  all.name = "all 3x3";
+  for (unsigned code = 0; code < 512; ++code) {
+    for (int p = 0; p < 9; ++p) all.pixels.push_back(((code >> p) & 1u) ? 255 : 0);
+    all.labels.push_back(0);
+  }
+  double total = 0;
+  for (double lp : dbm::exact_log_probs(m, all, Arithmetic::Quantized)) total += std::exp(lp);
+  CHECK(total == Approx(1.0).epsilon(1e-9));
+  // With zero weights every image has probability 2^-9.
+  dbm::Model z(bas_arch("king:4x4"), fine_spec(), 1.0);
+  CHECK(dbm::exact_log_likelihood(z, dbm::bars_and_stripes(3), Arithmetic::Float) == Approx(-9 * std::log(2.0)));
+}
+
+TEST_CASE("training on Bars-and-Stripes improves the exact log-likelihood", "[dbm]") {
+  const auto bas = dbm::bars_and_stripes(3);
+  dbm::Model m(bas_arch("king:4x4"), fine_spec(), 1.0);
+  auto sampler = make_ref_sampler();
+  dbm::Trainer t(m, bas_config(), *sampler, bas);
+  const double ll0 = dbm::exact_log_likelihood(t.model(), bas, Arithmetic::Quantized);
+  run_epochs(t, 30);
+  const double ll30 = dbm::exact_log_likelihood(t.model(), bas, Arithmetic::Quantized);
+  run_epochs(t, 70);
+  const double ll100 = dbm::exact_log_likelihood(t.model(), bas, Arithmetic::Quantized);
+  INFO("ln p(v): init " << ll0 << ", 30 epochs " << ll30 << ", 100 epochs " << ll100 << ", optimum "
+                         << -std::log(14.0));
+  CHECK(ll0 < -5.5);            // near uniform: -9 ln 2 = -6.24
+  CHECK(ll30 > ll0 + 1.0);
+  CHECK(ll100 > ll0 + 2.0);
+  CHECK(ll100 <= -std::log(14.0) + 1e-9);
+  REQUIRE(t.history().size() == 100);
+  CHECK(t.times().total() > 0);
+}
+
+TEST_CASE("generated Bars-and-Stripes samples are mostly valid patterns", "[dbm]") {
+  const auto bas = dbm::bars_and_stripes(3);
+  auto sampler = make_ref_sampler();
+  dbm::Trainer t(dbm::Model(bas_arch("king:4x4"), fine_spec(), 1.0), bas_config(), *sampler, bas);
+  run_epochs(t, 100);
+  dbm::GenerateConfig g;
+  g.per_class = 200;
+  g.betas = dbm::parse_beta_schedule("linear:0.2,1,5");
+  g.sweeps_per_beta = 20;
+  g.average_last = 1;
+  g.threads = 1;
+  const auto r = dbm::generate(t.model(), *sampler, g);
+  REQUIRE(r.sample_class.size() == 200);
+  REQUIRE(r.last.size() == 200 * 9);
+  std::set<std::vector<std::uint8_t>> valid;
+  for (std::size_t k = 0; k < bas.size(); ++k) {
+    std::vector<std::uint8_t> v;
+    for (int p = 0; p < 9; ++p) v.push_back(bas.image(k)[p] ? 1 : 0);
+    valid.insert(v);
+  }
+  int ok = 0;
+  for (int s = 0; s < 200; ++s)
+    ok += valid.count({r.last.begin() + s * 9, r.last.begin() + s * 9 + 9}) > 0;
+  INFO(ok << " of 200 samples are bars or stripes (chance: 14/512)");
+  CHECK(ok > 50);  // typically ~80
+}
+
+TEST_CASE("a labelled toy learns to classify", "[dbm]") {
+  // 3x3 images with the left column full (class 0) or the right column full
+  // (class 1), not both: 112 images, on chimera:2 (32 p-bits, 2 copies per class).
+  data::Dataset d;
+  d.rows = d.cols = 3;
+  d.name = "columns";
+  for (unsigned code = 0; code < 512; ++code) {
+    auto px = [&](int r, int c) { return (code >> (r * 3 + c)) & 1u; };
+    const bool left = px(0, 0) && px(1, 0) && px(2, 0), right = px(0, 2) && px(1, 2) && px(2, 2);
+    if (left == right) continue;
+    for (int p = 0; p < 9; ++p) d.pixels.push_back(((code >> p) & 1u) ? 255 : 0);
+    d.labels.push_back(left ? 0 : 1);
+  }
+  REQUIRE(d.size() == 112);
+  auto cfg = bas_config();
+  cfg.batch = 8;
+  cfg.chains = 8 * 16;
+  cfg.lr = 0.05;
+  cfg.epochs = 20;
+  for (double cond : {0.0, 1.0}) {
+    cfg.cond_weight = cond;
+    auto sampler = make_ref_sampler();
+    dbm::Trainer t(dbm::Model(bas_arch("chimera:2", 2), fine_spec(), 1.0), cfg, *sampler, d);
+    run_epochs(t, 20);
+    if (cond > 0) CHECK(t.history().back().train_accuracy > 0.5);
+    dbm::ClassifyConfig cc;
+    cc.burn_in = 10;
+    cc.reads = 50;
+    cc.threads = 1;
+    const auto r = dbm::classify(t.model(), *sampler, d, cc);
+    INFO("conditional weight " << cond << ": accuracy " << r.accuracy);
+    CHECK(r.accuracy > 0.85);
+    REQUIRE(r.confusion.size() == 2);
+    CHECK(r.confusion[0][0] + r.confusion[0][1] + r.confusion[1][0] + r.confusion[1][1] == 112);
+    CHECK(r.accuracy_by_reads.size() == 50);
+    CHECK(r.predictions.size() == 112);
+    // The probability readout agrees.
+    cc.readout = dbm::Readout::Prob;
+    CHECK(dbm::classify(t.model(), *sampler, d, cc).accuracy > 0.85);
+  }
+}
+
+TEST_CASE("checkpoints round-trip and resuming reproduces the run", "[dbm]") {
+  const auto bas = dbm::bars_and_stripes(3);
+  auto cfg = bas_config();
+  cfg.epochs = 6;
+  cfg.optimizer = GENERATE(dbm::Optimizer::Sgd, dbm::Optimizer::Adam);
+  if (cfg.optimizer == dbm::Optimizer::Adam) cfg.lr = 0.01;
+  const dbm::Model m0(bas_arch("king:4x4"), fine_spec(), 1.0);
+
+  auto s1 = make_ref_sampler();
+  dbm::Trainer straight(m0, cfg, *s1, bas);
+  run_epochs(straight, 6);
+
+  auto s2 = make_ref_sampler();
+  dbm::Trainer first(m0, cfg, *s2, bas);
+  run_epochs(first, 3);
+  const std::string path = temp_path("resume.pbit");
+  dbm::save_checkpoint(path, first.checkpoint());
+  const dbm::Checkpoint ck = dbm::load_checkpoint(path);
+  CHECK(ck.J == first.model().weights().J);
+  CHECK(ck.h == first.model().weights().h);
+  CHECK(ck.epoch == 3);
+  CHECK(ck.batch == 0);
+  CHECK(ck.history.size() == 3);
+  CHECK(ck.config.seed == cfg.seed);
+  CHECK(ck.config.optimizer == cfg.optimizer);
+  CHECK(ck.steps == 6);
+  CHECK(ck.sJ.size() == (cfg.optimizer == dbm::Optimizer::Adam ? ck.J.size() : 0));
+  CHECK(ck.arch.graph == "king:4x4");
+  auto s3 = make_ref_sampler();
+  dbm::Trainer resumed(ck, *s3, bas);
+  run_epochs(resumed, 3);
+  CHECK(resumed.done());
+  CHECK(resumed.model().weights().J == straight.model().weights().J);
+  CHECK(resumed.model().weights().h == straight.model().weights().h);
+  CHECK(resumed.checkpoint().chains == straight.checkpoint().chains);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("bad checkpoints are rejected with the path in the message", "[dbm]") {
+  const auto bas = dbm::bars_and_stripes(3);
+  auto sampler = make_ref_sampler();
+  auto cfg = bas_config();
+  cfg.epochs = 1;
+  dbm::Trainer t(dbm::Model(bas_arch("king:4x4"), fine_spec(), 1.0), cfg, *sampler, bas);
+  const std::string path = temp_path("bad.pbit");
+  dbm::save_checkpoint(path, t.checkpoint());
+  auto bytes = data::read_file(path);
+  auto write = [&](const std::vector<std::uint8_t>& b) { data::write_file_atomic(path, b); };
+  auto fails_with = [&](const std::string& what) {
+    try {
+      dbm::load_checkpoint(path);
+    } catch (const Error& e) {
+      INFO(e.what());
+      CHECK(std::string(e.what()).find(path) == 0);
+      CHECK(std::string(e.what()).find(what) != std::string::npos);
+      return;
+    }
+    FAIL("no error");
+  };
+  auto flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x10;
+  write(flipped);
+  fails_with("checksum");
+  write({bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(bytes.size() / 3)});
+  fails_with("checksum");
+  write({'h', 'e', 'l', 'l', 'o'});
+  fails_with("not a pbit DBM checkpoint");
+  std::remove(path.c_str());
+  CHECK_THROWS_WITH(dbm::load_checkpoint(path), Catch::Contains(path));
+}
+
+TEST_CASE("impossible parameters are clear errors", "[dbm]") {
+  dbm::Architecture a;
+  a.graph = "chimera:2";  // 32 p-bits
+  CHECK_THROWS_WITH(dbm::Model(a, NumericSpec{}, 1.0), Catch::Contains("do not fit"));
+  a.graph = "pegasus:14";
+  CHECK_THROWS_AS(dbm::Model(a, NumericSpec{}, 0.0), Error);
+  a.classes = 1;
+  CHECK_THROWS_AS(dbm::Model(a, NumericSpec{}, 1.0), Error);
+
+  dbm::TrainConfig c;
+  c.batch = 50;
+  c.chains = 120;
+  CHECK_THROWS_WITH(c.validate(), Catch::Contains("multiple of the batch"));
+  c.chains = 100;
+  CHECK_NOTHROW(c.validate());
+  c.momentum = 1.0;
+  CHECK_THROWS_AS(c.validate(), Error);
+
+  // Batch larger than the data, image size mismatch, unlabelled conditional.
+  const auto bas = dbm::bars_and_stripes(3);
+  auto sampler = make_ref_sampler();
+  auto cfg = bas_config();
+  cfg.batch = 20;
+  cfg.chains = 20;
+  CHECK_THROWS_WITH(dbm::Trainer(dbm::Model(bas_arch("king:4x4"), fine_spec(), 1.0), cfg, *sampler, bas),
+                    Catch::Contains("larger than"));
+  CHECK_THROWS_WITH(dbm::Trainer(dbm::Model(bas_arch("king:4x4"), fine_spec(), 1.0), bas_config(), *sampler,
+                                 dbm::bars_and_stripes(4)),
+                    Catch::Contains("pixel grid"));
+  cfg = bas_config();
+  cfg.cond_weight = 1;
+  CHECK_THROWS_WITH(dbm::Trainer(dbm::Model(bas_arch("king:4x4"), fine_spec(), 1.0), cfg, *sampler, bas),
+                    Catch::Contains("labelled"));
+}
+
+TEST_CASE("beta schedules", "[dbm]") {
+  CHECK(dbm::parse_beta_schedule("1.5") == std::vector<double>{1.5});
+  CHECK(dbm::parse_beta_schedule("0.1,0.5,1") == std::vector<double>{0.1, 0.5, 1});
+  const auto lin = dbm::parse_beta_schedule("linear:0.2,1,5");
+  REQUIRE(lin.size() == 5);
+  CHECK(lin[2] == Approx(0.6));
+  CHECK(lin.back() == Approx(1.0));
+  const auto geo = dbm::parse_beta_schedule("geometric:0.1,1,3");
+  REQUIRE(geo.size() == 3);
+  CHECK(geo[1] == Approx(std::sqrt(0.1)));
+  CHECK_THROWS_AS(dbm::parse_beta_schedule(""), Error);
+  CHECK_THROWS_AS(dbm::parse_beta_schedule("0,1"), Error);
+  CHECK_THROWS_AS(dbm::parse_beta_schedule("linear:1,2"), Error);
+  CHECK_THROWS_AS(dbm::parse_beta_schedule("cosine:1,2,3"), Error);
+  CHECK_THROWS_AS(dbm::parse_beta_schedule("1,x"), Error);
+}
+
+TEST_CASE("placement and label coding", "[dbm]") {
+  dbm::Architecture a;
+  a.graph = "pegasus:14";
+  for (auto method : {graphs::PlacementMethod::Random, graphs::PlacementMethod::Spread}) {
+    a.placement = method;
+    dbm::Model m(a, NumericSpec{}, 1.0);
+    CHECK(m.placement().pixels.size() == 784);
+    CHECK(m.placement().labels.size() == 50);
+    CHECK(m.placement().hidden.size() == 4264 - 834);
+    std::vector<std::int8_t> v;
+    std::vector<std::uint8_t> px(784, 0);
+    px[5] = 1;
+    m.encode(v, px.data(), 3);
+    CHECK(v[m.pixel_node(5)] == 1);
+    CHECK(v[m.pixel_node(6)] == -1);
+    CHECK(v[m.label_node(3, 4)] == 1);
+    CHECK(v[m.label_node(2, 0)] == -1);
+    const auto mask = m.clamp_mask(true, false);
+    CHECK(std::count(mask.begin(), mask.end(), 1) == 784);
+  }
+  CHECK(dbm::parse_placement("spread") == graphs::PlacementMethod::Spread);
+  CHECK_THROWS_AS(dbm::parse_placement("grid"), Error);
+}

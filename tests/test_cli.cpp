@@ -1,6 +1,8 @@
 // The `pbit` command line as a user meets it: exit codes, one-line errors on
 // stderr, and JSON on stdout that parses and holds the documented keys.
 #include <catch2/catch.hpp>
+
+#include <unistd.h>  // getpid: parallel test processes need their own stderr files
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -18,7 +20,7 @@ struct Result {
 };
 
 Result pbit(const std::string& args) {
-  const std::string err_file = std::string(PBIT_BINARY_DIR) + "/tests/cli_stderr.txt";
+  const std::string err_file = std::string(PBIT_BINARY_DIR) + "/tests/cli_stderr." + std::to_string(::getpid()) + ".txt";
   const std::string cmd = std::string(PBIT_BINARY_DIR) + "/pbit " + args + " 2>" + err_file;
   Result r;
   FILE* p = popen(cmd.c_str(), "r");

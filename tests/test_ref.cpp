@@ -227,8 +227,6 @@ TEST_CASE("on-the-fly statistics equal those of the streamed states", "[gibbs]")
   REQUIRE(st.samples == 30u * 45u);
   for (std::size_t i = 0; i < plus.size(); ++i) CHECK(st.mean[i] == Approx((2.0 * plus[i] - 1350) / 1350));
   for (std::size_t e = 0; e < agree.size(); ++e) CHECK(st.corr[e] == Approx((2.0 * agree[e] - 1350) / 1350));
-  double e_direct = 0;
-  (void)e_direct;
   CHECK(st.energy_mean == Approx(energy_from_moments(prob, st.mean, st.corr)));
 }
 

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>  // getpid: parallel test processes need their own stderr files
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -64,7 +66,7 @@ struct CliResult {
   std::string out, err;
 };
 CliResult pbit_cli(const std::string& args) {
-  const std::string err_file = std::string(PBIT_BINARY_DIR) + "/test_tmp/rtl_cli_stderr.txt";
+  const std::string err_file = std::string(PBIT_BINARY_DIR) + "/test_tmp/rtl_cli_stderr." + std::to_string(::getpid()) + ".txt";
   fs::create_directories(fs::path(err_file).parent_path());
   const std::string cmd = std::string(PBIT_BINARY_DIR) + "/pbit " + args + " 2>" + err_file;
   CliResult r;

@@ -430,12 +430,12 @@ int run_train(TrainArgs& a) {
     write_chains_png(chains_file, *trainer);
     progress.clear();
     if (talk)
-      std::fprintf(stderr, "epoch %d/%d  %.1f s%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)\n", rec.epoch,
+      std::fprintf(stderr, "epoch %d/%d  %.1f s%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)  frozen %.0f%%\n", rec.epoch,
                    cfg.epochs, rec.seconds,
                    rec.train_accuracy >= 0 ? fmt::format("  train acc {:.2f}%", 100 * rec.train_accuracy).c_str() : "",
                    rec.monitor_accuracy >= 0 ? fmt::format("  held-out acc {:.2f}%", 100 * rec.monitor_accuracy).c_str() : "",
                    rec.log_likelihood != 0 ? fmt::format("  ln p(v) {:.4f}", rec.log_likelihood).c_str() : "",
-                   rec.corr_gap, rec.mean_abs_j, 100 * rec.nonzero_j);
+                   rec.corr_gap, rec.mean_abs_j, 100 * rec.nonzero_j, 100 * rec.frozen_hidden);
   }
   progress.clear();
   const int sig = g_signal;
@@ -716,6 +716,7 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--cond-weight", c.cond_weight, "weight of the conditional (discriminative) term, 0 = off")->capture_default_str();
   sub->add_option("--cond-burn-in", c.cond_burn_in, "conditional phase: sweeps before statistics")->capture_default_str()->check(CLI::Range(0, 1 << 30));
   sub->add_option("--cond-sweeps", c.cond_sweeps, "conditional phase: sweeps accumulated")->capture_default_str()->check(CLI::Range(1, 1 << 30));
+  sub->add_option("--balanced", c.balanced, "class-balanced batches (labelled data)")->capture_default_str();
   sub->add_option("--binarize-threshold", c.binarize_threshold, "pixel > threshold is on")->capture_default_str()->check(CLI::Range(0, 255));
   sub->add_option("--seed", c.seed, "master seed (weights, data order, p-bit RNGs)")->capture_default_str()->check(NonNegative);
   sub->add_option("--threads", c.threads, "sampler threads (0 = all)")->capture_default_str()->check(CLI::Range(0, 1024));

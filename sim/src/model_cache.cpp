@@ -73,10 +73,13 @@ std::string cmake_project(const rtl::EmitResult& emitted, const BuildOptions& b)
     << "verilate(pbit_model SYSTEMC TRACE\n  TOP_MODULE pbit_top PREFIX Vpbit_top\n  SOURCES";
   for (const auto& f : emitted.files) c << "\n    \"" << f << "\"";
   c << "\n    \"" << rtl::default_rtl_dir() << "/pbit.vlt\"";
+  c << "\n    \"" << sim_dir() << "/model/model.vlt\"";
   c << "\n  VERILATOR_ARGS --pins-bv 2 -O3 --x-assign fast --x-initial fast -Wno-fatal"
     << " -GCellClocks=" << (b.cell_clocks ? "1'b1" : "1'b0");
   if (b.verilator_threads > 1) c << " --threads " << b.verilator_threads;
-  c << "\n  OPT_FAST -O2)\n"
+  // Cells stay modules (no_inline): the generated C++ then grows with the
+  // number of distinct cell shapes, not with the number of cells.
+  c << "\n  OPT_FAST -O2 OPT_SLOW -O0)\n"
     << "verilator_link_systemc(pbit_model)\n";
   return c.str();
 }
@@ -139,6 +142,7 @@ ModelInfo build_model(const Program& prog, const graphs::Graph& g, const BuildOp
   for (const auto& f : rtl::hand_written_files(rtl::default_rtl_dir())) h.add(slurp(f));
   h.add(slurp(rtl::default_rtl_dir() + "/pbit.vlt"));
   h.add(slurp(sim_dir() + "/model/board.cpp"));
+  h.add(slurp(sim_dir() + "/model/model.vlt"));
   h.add(slurp(sim_dir() + "/include/pbit/sim/model.hpp"));
   h.add(std::to_string(build.cell_clocks) + "/" + std::to_string(build.verilator_threads));
 

@@ -67,7 +67,8 @@ nlohmann::json config_to(const TrainConfig& c) {
           {"neg_burn_in", c.neg_burn_in}, {"neg_sweeps", c.neg_sweeps},
           {"cond_weight", c.cond_weight}, {"cond_burn_in", c.cond_burn_in},
           {"cond_sweeps", c.cond_sweeps}, {"seed", c.seed},
-          {"threads", c.threads},         {"binarize_threshold", c.binarize_threshold}};
+          {"threads", c.threads},         {"binarize_threshold", c.binarize_threshold},
+          {"balanced", c.balanced}};
 }
 TrainConfig config_from(const nlohmann::json& j) {
   TrainConfig c;
@@ -92,6 +93,7 @@ TrainConfig config_from(const nlohmann::json& j) {
   c.seed = j.at("seed");
   c.threads = j.at("threads");
   c.binarize_threshold = j.at("binarize_threshold");
+  c.balanced = j.value("balanced", false);
   return c;
 }
 
@@ -99,7 +101,8 @@ nlohmann::json record_to(const EpochRecord& r) {
   nlohmann::json j = {{"epoch", r.epoch},         {"seconds", r.seconds},
                       {"total_seconds", r.total_seconds}, {"lr", r.lr},
                       {"corr_gap", r.corr_gap},   {"mean_gap", r.mean_gap},
-                      {"mean_abs_j", r.mean_abs_j}, {"nonzero_j", r.nonzero_j}};
+                      {"mean_abs_j", r.mean_abs_j}, {"nonzero_j", r.nonzero_j},
+                      {"frozen_hidden", r.frozen_hidden}};
   if (r.train_accuracy >= 0) j["train_accuracy"] = r.train_accuracy;
   if (r.monitor_accuracy >= 0) j["monitor_accuracy"] = r.monitor_accuracy;
   if (r.log_likelihood != 0) j["log_likelihood"] = r.log_likelihood;
@@ -115,6 +118,7 @@ EpochRecord record_from(const nlohmann::json& j) {
   r.mean_gap = j.at("mean_gap");
   r.mean_abs_j = j.at("mean_abs_j");
   r.nonzero_j = j.at("nonzero_j");
+  r.frozen_hidden = j.value("frozen_hidden", 0.0);
   r.train_accuracy = j.value("train_accuracy", -1.0);
   r.monitor_accuracy = j.value("monitor_accuracy", -1.0);
   r.log_likelihood = j.value("log_likelihood", 0.0);

@@ -1,5 +1,6 @@
 #include <pbit/dbm/trainer.hpp>
 #include <pbit/error.hpp>
+#include <pbit/random.hpp>
 
 #include <omp.h>
 
@@ -146,6 +147,23 @@ void Trainer::setup_sampler() {
                                                static_cast<std::uint64_t>(batch_)),
                       cfg_.threads});
   order_ = data::shuffled_indices(num_images_, derive_seed(cfg_.seed, kStreamOrder, static_cast<std::uint64_t>(epoch_)));
+  if (cfg_.balanced && model_.arch().classes > 0) {
+    // Class-balanced batches: deal the shuffled images round-robin by class
+    // (the class order of every round shuffled too), so a batch's label
+    // frequencies do not jitter around 1/classes.
+    const int K = model_.arch().classes;
+    std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(K));
+    for (auto i : order_) by_class[labels_[i]].push_back(i);
+    Rng rng(derive_seed(cfg_.seed, kStreamOrder, static_cast<std::uint64_t>(epoch_), 1));
+    std::vector<std::size_t> cursor(static_cast<std::size_t>(K), 0), classes(static_cast<std::size_t>(K));
+    for (int k = 0; k < K; ++k) classes[static_cast<std::size_t>(k)] = static_cast<std::size_t>(k);
+    order_.clear();
+    while (order_.size() < num_images_) {
+      for (std::size_t k = classes.size(); k > 1; --k) std::swap(classes[k - 1], classes[rng.below(k)]);
+      for (auto k : classes)
+        if (cursor[k] < by_class[k].size()) order_.push_back(by_class[k][cursor[k]++]);
+    }
+  }
   need_setup_ = false;
   times_.epoch_setup += since(t0);
 }
@@ -310,6 +328,17 @@ EpochRecord Trainer::finish_epoch() {
   }
   r.mean_abs_j = W.J.empty() ? 0.0 : s / static_cast<double>(W.J.size());
   r.nonzero_j = W.J.empty() ? 0.0 : static_cast<double>(nz) / static_cast<double>(W.J.size());
+  // Hidden units stuck at one value in (nearly) every persistent chain: a
+  // sign of a glassy hidden layer (couplings grown too strong to mix).
+  std::size_t frozen = 0;
+  for (auto i : model_.placement().hidden) {
+    double sum = 0;
+    for (const auto& c : chains_) sum += c[i];
+    frozen += std::abs(sum) > 0.9 * static_cast<double>(chains_.size());
+  }
+  r.frozen_hidden = model_.placement().hidden.empty()
+                        ? 0.0
+                        : static_cast<double>(frozen) / static_cast<double>(model_.placement().hidden.size());
   ++epoch_;
   batch_ = 0;
   need_setup_ = true;

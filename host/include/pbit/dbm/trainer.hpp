@@ -57,6 +57,7 @@ struct TrainConfig {
   std::uint64_t seed = 1;                  // master seed: init, order, p-bit RNGs
   int threads = 0;                         // sampler threads, 0 = all
   int binarize_threshold = 0;              // pixel > threshold -> on
+  bool balanced = true;                    // class-balanced batches (labelled data)
 
   // Throws pbit::Error naming the first impossible parameter.
   void validate() const;
@@ -76,6 +77,7 @@ struct EpochRecord {
   double mean_gap = 0;           // mean |<m>_data - <m>_model| over pixels (epoch mean)
   double mean_abs_j = 0;         // mean |J| of the master weights
   double nonzero_j = 0;          // fraction of couplings that quantize to non-zero
+  double frozen_hidden = 0;      // hidden units with |mean over the persistent chains| > 0.9
   double log_likelihood = 0;     // exact mean ln p(v) (toy models only), 0 = n/a
 };
 

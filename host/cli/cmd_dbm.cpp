@@ -704,6 +704,8 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--lr", c.lr, "learning rate")->capture_default_str();
   sub->add_option("--lr-final", c.lr_final, "linear decay to this learning rate at the last epoch (< 0: constant)")
       ->capture_default_str();
+  sub->add_option("--label-lr-scale", c.label_lr_scale, "learning rate of the label fields and couplings, relative to --lr")
+      ->capture_default_str();
   sub->add_option("--momentum", c.momentum, "momentum (Adam: beta1)")->capture_default_str();
   sub->add_option("--optimizer", a->optimizer, "sgd (with momentum) | adam")->capture_default_str();
   sub->add_option("--adam-beta2", c.adam_beta2, "Adam: decay of the squared-gradient average")->capture_default_str();

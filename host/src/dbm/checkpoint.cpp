@@ -60,7 +60,7 @@ NumericSpec spec_from(const nlohmann::json& j) {
 nlohmann::json config_to(const TrainConfig& c) {
   return {{"epochs", c.epochs},           {"batch", c.batch},
           {"chains", c.chains},           {"lr", c.lr},
-          {"lr_final", c.lr_final},       {"momentum", c.momentum},
+          {"lr_final", c.lr_final},       {"momentum", c.momentum}, {"label_lr_scale", c.label_lr_scale},
           {"optimizer", to_string(c.optimizer)}, {"adam_beta2", c.adam_beta2}, {"adam_eps", c.adam_eps},
           {"weight_decay", c.weight_decay}, {"init_std", c.init_std},
           {"pos_burn_in", c.pos_burn_in}, {"pos_sweeps", c.pos_sweeps},
@@ -78,6 +78,7 @@ TrainConfig config_from(const nlohmann::json& j) {
   c.lr = j.at("lr");
   c.lr_final = j.at("lr_final");
   c.momentum = j.at("momentum");
+  c.label_lr_scale = j.value("label_lr_scale", 1.0);
   c.optimizer = parse_optimizer(j.value("optimizer", std::string("sgd")));
   c.adam_beta2 = j.value("adam_beta2", c.adam_beta2);
   c.adam_eps = j.value("adam_eps", c.adam_eps);

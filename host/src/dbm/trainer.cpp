@@ -52,6 +52,7 @@ void TrainConfig::validate() const {
     bad("chains (" + std::to_string(chains) + ") must be a multiple of the batch size (" +
         std::to_string(batch) + "): every image of a batch gets chains/batch positive chains");
   if (!(lr > 0) || !std::isfinite(lr)) bad("the learning rate must be > 0");
+  if (!(label_lr_scale > 0) || !std::isfinite(label_lr_scale)) bad("the label learning-rate scale must be > 0");
   if (!std::isfinite(lr_final)) bad("the final learning rate must be finite");
   if (!(momentum >= 0 && momentum < 1)) bad("momentum must be in [0, 1)");
   if (!(adam_beta2 >= 0 && adam_beta2 < 1)) bad("adam beta2 must be in [0, 1)");
@@ -136,6 +137,7 @@ void Trainer::set_data(const data::Dataset& train) {
     throw Error("batch size " + std::to_string(cfg_.batch) + " is larger than the " +
                 std::to_string(num_images_) + " training images");
   mask_none_.assign(model_.num_nodes(), 0);
+  is_label_ = model_.clamp_mask(false, true);
   mask_pixels_ = model_.clamp_mask(true, false);
   mask_visible_ = model_.clamp_mask(true, true);
 }
@@ -269,26 +271,29 @@ BatchReport Trainer::step() {
   const double c1 = adam ? 1.0 - std::pow(mom, static_cast<double>(steps_)) : 1.0;
   const double c2 = adam ? 1.0 - std::pow(b2, static_cast<double>(steps_)) : 1.0;
   // One parameter's step from its gradient g and its moments v (first), s (second).
-  auto step_of = [&](double g, double& v, double* s) {
+  auto step_of = [&](double g, double& v, double* s, double rate) {
     if (!adam) {
-      v = mom * v + lr * g;
+      v = mom * v + rate * g;
       return v;
     }
     v = mom * v + (1 - mom) * g;
     *s = b2 * *s + (1 - b2) * g * g;
-    return lr * (v / c1) / (std::sqrt(*s / c2) + eps);
+    return rate * (v / c1) / (std::sqrt(*s / c2) + eps);
   };
+  const double lr_label = lr * cfg_.label_lr_scale;
+  const auto& edges = model_.graph().edges();
   for (std::size_t e = 0; e < ne; ++e) {
     double g = pos.corr[e] - neg.corr[e];
     gap += std::abs(g);
     if (cond_on) g += lam * (pos.corr[e] - cond.corr[e]);
     g -= wd * W.J[e];
-    W.J[e] += step_of(g, vJ_[e], adam ? &sJ_[e] : nullptr);
+    const bool readout = is_label_[edges[e].u] || is_label_[edges[e].v];
+    W.J[e] += step_of(g, vJ_[e], adam ? &sJ_[e] : nullptr, readout ? lr_label : lr);
   }
   for (std::size_t i = 0; i < n; ++i) {
     double g = pos.mean[i] - neg.mean[i];
     if (cond_on) g += lam * (pos.mean[i] - cond.mean[i]);
-    W.h[i] += step_of(g, vh_[i], adam ? &sh_[i] : nullptr);
+    W.h[i] += step_of(g, vh_[i], adam ? &sh_[i] : nullptr, is_label_[i] ? lr_label : lr);
   }
   double mgap = 0;
   for (auto i : model_.placement().pixels) mgap += std::abs(pos.mean[i] - neg.mean[i]);

@@ -44,6 +44,7 @@ struct TrainConfig {
   int chains = 500;          // sampler chains: C / B positive chains per image, C negative
   double lr = 0.003;         // learning rate (at epoch 0)
   double lr_final = -1;      // < 0: constant; else linear decay to this at the last epoch
+  double label_lr_scale = 1; // learning rate of label fields and couplings / lr (the readout)
   double momentum = 0.6;     // SGD momentum; Adam's beta1
   Optimizer optimizer = Optimizer::Sgd;
   double adam_beta2 = 0.999;
@@ -184,7 +185,7 @@ class Trainer {
   std::vector<double> vJ_, vh_, sJ_, sh_;
   std::uint64_t steps_ = 0;
   std::vector<std::vector<std::int8_t>> chains_;
-  std::vector<std::uint8_t> mask_none_, mask_pixels_, mask_visible_;
+  std::vector<std::uint8_t> mask_none_, mask_pixels_, mask_visible_, is_label_;
   std::vector<EpochRecord> history_;
   TimeBreakdown times_;
   double total_seconds_ = 0;

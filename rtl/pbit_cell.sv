@@ -66,21 +66,25 @@ module pbit_cell #(
 );
   localparam int Slots = (Degree > 0) ? Degree : 1;
   localparam int IdxBits = $clog2(LutDepth);
+  localparam int SlotBits = (Slots > 1) ? $clog2(Slots) : 1;  // slot index width
   localparam int AccBitsMin = WeightBits + $clog2(Degree + 1) + 1;  // |sum| <= (Degree+1) 2^(W-1)
   localparam int AccBits = (AccBitsMin > SumBits) ? AccBitsMin : SumBits;
 
-  function automatic logic [AccBits-1:0] sext_acc(logic [WeightBits-1:0] x);
-    sext_acc = AccBits'(signed'(x));
-  endfunction
   function automatic logic [31:0] sext_word(logic [WeightBits-1:0] x);
     sext_word = 32'(signed'(x));
   endfunction
 
+  // Coding style: registers are written directly in clocked blocks (no
+  // next-state copies) and per-slot registers are packed arrays written with a
+  // dynamic index. Verilator emits code per cell instance, so every statement
+  // saved here is saved 4,264 times in the pegasus:14 model (build time).
+
   // ---- registers
-  logic [WeightBits-1:0]       h_d, h_q;
-  logic [Slots*WeightBits-1:0] j_d, j_q;
-  logic                        clamp_en_d, clamp_en_q, clamp_val_d, clamp_val_q;
-  logic                        state_d, state_q;
+  logic [WeightBits-1:0]             h_q;
+  // slot s = s-th neighbour; mem2reg: registers, never a RAM (all slots are read at once)
+  (* mem2reg *) logic [WeightBits-1:0] j_q [Slots];
+  logic                              clamp_en_q, clamp_val_q;
+  logic                              state_q;
 
   // ---- the clock of the state and the sample RNG
   logic clk_upd;
@@ -92,29 +96,42 @@ module pbit_cell #(
     assign unused_cell_clk = cell_clk_i;
   end
 
-  // ---- register writes
-  logic wr, we_rng, we_timer;
+  // ---- register decode
+  logic                             wr, we_rng, we_timer, we_state, we_clamp, in_j, in_a;
+  logic [pbit_pkg::CellRegBits-1:0] slot_j, slot_a;
+  logic [SlotBits-1:0]              sj, sa;      // slot indexes (valid when in_j / in_a)
   assign wr = sel_i & we_i;
-  always_comb begin
-    h_d = h_q;
-    j_d = j_q;
-    clamp_en_d = clamp_en_q;
-    clamp_val_d = clamp_val_q;
-    we_rng = 1'b0;
-    we_timer = 1'b0;
-    if (wr) begin
-      if (reg_i == pbit_pkg::CellRegField) h_d = wdata_i[WeightBits-1:0];
-      if (reg_i == pbit_pkg::CellRegClamp) begin
-        clamp_en_d = wdata_i[pbit_pkg::ClampEnableBit];
-        clamp_val_d = wdata_i[pbit_pkg::ClampValueBit];
+  assign slot_j = reg_i - pbit_pkg::CellRegCoupling;
+  assign slot_a = reg_i - pbit_pkg::CellRegStatAgree;
+  assign sj = slot_j[SlotBits-1:0];
+  assign sa = slot_a[SlotBits-1:0];
+  if (Degree > 0) begin : g_slot_range
+    assign in_j = reg_i >= pbit_pkg::CellRegCoupling && slot_j < pbit_pkg::CellRegBits'(Degree);
+    assign in_a = reg_i >= pbit_pkg::CellRegStatAgree && slot_a < pbit_pkg::CellRegBits'(Degree);
+  end else begin : g_no_slots
+    assign in_j = 1'b0;
+    assign in_a = 1'b0;
+    logic unused_slots;
+    assign unused_slots = ^{slot_j, slot_a};
+  end
+  assign we_rng = wr && reg_i == pbit_pkg::CellRegRngState;
+  assign we_timer = wr && reg_i == pbit_pkg::CellRegTimerState;
+  assign we_state = wr && reg_i == pbit_pkg::CellRegState;
+  assign we_clamp = wr && reg_i == pbit_pkg::CellRegClamp;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      h_q <= '0;
+      for (int s = 0; s < Slots; s++) j_q[s] <= '0;
+      clamp_en_q <= 1'b0;
+      clamp_val_q <= 1'b0;
+    end else if (wr) begin
+      if (reg_i == pbit_pkg::CellRegField) h_q <= wdata_i[WeightBits-1:0];
+      if (we_clamp) begin
+        clamp_en_q <= wdata_i[pbit_pkg::ClampEnableBit];
+        clamp_val_q <= wdata_i[pbit_pkg::ClampValueBit];
       end
-      if (reg_i == pbit_pkg::CellRegRngState) we_rng = 1'b1;
-      if (reg_i == pbit_pkg::CellRegTimerState) we_timer = 1'b1;
-      for (int s = 0; s < Degree; s++) begin
-        if (reg_i == pbit_pkg::CellRegCoupling + pbit_pkg::CellRegBits'(s)) begin
-          j_d[s*WeightBits +: WeightBits] = wdata_i[WeightBits-1:0];
-        end
-      end
+      if (in_j) j_q[sj] <= wdata_i[WeightBits-1:0];
     end
   end
 
@@ -170,25 +187,27 @@ module pbit_cell #(
     assign unused_run = run_i;
   end
 
+  logic unused_rng_low;  // the compare uses the word's top LutBits
+  assign unused_rng_low = ^rng_word[31-LutBits:0];
+
   if (Degree == 0) begin : g_isolated
     logic unused_nbr;
     assign unused_nbr = ^{nbr_i, agree_mask_i};
   end
 
-  // ---- the update: I, LUT, compare
-  logic [AccBits-1:0]  acc;
-  logic [SumBits-1:0]  sum, mag;
-  logic [31:0]         bucket;
-  logic [IdxBits-1:0]  k;
-  logic [LutBits-1:0]  lut_v;
-  logic [LutBits:0]    v, r;
-  logic                decision;
-  always_comb begin
-    acc = sext_acc(h_q);
+  // ---- the update: I, LUT, compare (evaluated only in a cycle that updates)
+  // A function of the cell's own signals (no arguments: nothing is copied).
+  function automatic logic decide();
+    logic [AccBits-1:0] acc;
+    logic [SumBits-1:0] sum, mag;
+    logic [31:0]        bucket;
+    logic [IdxBits-1:0] k;
+    logic [LutBits-1:0] lut_v;
+    logic [LutBits:0]   v, r;
+    acc = AccBits'(signed'(h_q));
     for (int s = 0; s < Degree; s++) begin
       // nbr ? +J : -J, with -J = ~J + 1 (the +1 as a carry term)
-      acc = acc + sext_acc(j_q[s*WeightBits +: WeightBits] ^ {WeightBits{~nbr_i[s]}})
-                + AccBits'(!nbr_i[s]);
+      acc = acc + AccBits'(signed'(j_q[s] ^ {WeightBits{~nbr_i[s]}})) + AccBits'(!nbr_i[s]);
     end
     // Saturate: in range iff the bits above the sign bit of SumBits all equal it.
     if (acc[AccBits-1:SumBits-1] == '0 || acc[AccBits-1:SumBits-1] == '1) begin
@@ -201,94 +220,64 @@ module pbit_cell #(
     k = (bucket > 32'(LutDepth - 1)) ? IdxBits'(LutDepth - 1) : bucket[IdxBits-1:0];
     lut_v = lut_i[k*LutBits +: LutBits];
     v = sum[SumBits-1] ? -{lut_v[LutBits-1], lut_v} : {lut_v[LutBits-1], lut_v};
-    r = {rng_word[31], rng_word[31 -: LutBits]};
-    decision = $signed(v) > $signed(r);
-  end
-  logic unused_rng_low;  // the compare uses the word's top LutBits
-  assign unused_rng_low = ^rng_word[31-LutBits:0];
+    r = {rng_word[31], rng_word[31 -: LutBits]};  // the word's top LutBits, signed
+    decide = $signed(v) > $signed(r);
+  endfunction
 
-  // ---- the state: update, bus write, clamp (clamp last: it always wins)
-  always_comb begin
-    state_d = state_q;
-    if (upd) state_d = decision;
-    if (wr && reg_i == pbit_pkg::CellRegState) state_d = wdata_i[0];
-    if (clamp_en_d) state_d = clamp_val_d;
+  // ---- the state: update, bus write, clamp (clamp last: it always wins,
+  // already in the cycle its CLAMP register is written)
+  logic clamp_en, clamp_val;
+  assign clamp_en = we_clamp ? wdata_i[pbit_pkg::ClampEnableBit] : clamp_en_q;
+  assign clamp_val = we_clamp ? wdata_i[pbit_pkg::ClampValueBit] : clamp_val_q;
+  always_ff @(posedge clk_upd) begin
+    if (!rst_ni) state_q <= 1'b0;
+    else if (clamp_en) state_q <= clamp_val;
+    else if (we_state) state_q <= wdata_i[0];
+    else if (upd) state_q <= decide();
   end
   assign state_o = state_q;
 
-  // ---- statistics
-  logic [StatBits-1:0]       plus_q;
-  logic [Slots*StatBits-1:0] agree_q;
+  // ---- statistics (one variable per counter: whole-variable updates)
+  logic [StatBits-1:0] plus_q;
+  logic [Slots*StatBits-1:0] agree_rd;  // read view of the counters, slot s at s*StatBits
   if (Stats) begin : g_stats
-    logic [StatBits-1:0]       plus_d;
-    logic [Slots*StatBits-1:0] agree_d;
-    always_comb begin
-      plus_d = plus_q;
-      agree_d = agree_q;
-      if (stat_clr_i) begin
-        plus_d = '0;
-        agree_d = '0;
-      end else if (stat_acc_i) begin
-        plus_d = plus_q + StatBits'(state_q);
-        for (int s = 0; s < Degree; s++) begin
-          if (agree_mask_i[s]) begin
-            agree_d[s*StatBits +: StatBits] = agree_q[s*StatBits +: StatBits] +
-                                              StatBits'(state_q == nbr_i[s]);
-          end
-        end
-      end
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) plus_q <= '0;
+      else if (stat_clr_i) plus_q <= '0;
+      else if (stat_acc_i) plus_q <= plus_q + StatBits'(state_q);
     end
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        plus_q <= '0;
-        agree_q <= '0;
-      end else begin
-        plus_q <= plus_d;
-        agree_q <= agree_d;
+    for (genvar s = 0; s < Slots; s++) begin : g_slot
+      if (s < Degree) begin : g_agree
+        logic [StatBits-1:0] agree_q;
+        always_ff @(posedge clk_i) begin
+          if (!rst_ni) agree_q <= '0;
+          else if (stat_clr_i) agree_q <= '0;
+          else if (stat_acc_i && agree_mask_i[s]) agree_q <= agree_q + StatBits'(state_q == nbr_i[s]);
+        end
+        assign agree_rd[s*StatBits +: StatBits] = agree_q;
+      end else begin : g_none
+        assign agree_rd[s*StatBits +: StatBits] = '0;
       end
     end
   end else begin : g_no_stats
     assign plus_q = '0;
-    assign agree_q = '0;
+    for (genvar s = 0; s < Slots; s++) begin : g_slot
+      assign agree_rd[s*StatBits +: StatBits] = '0;
+    end
     logic unused_stats;
     assign unused_stats = ^{stat_acc_i, stat_clr_i, agree_mask_i};
   end
 
   // ---- register reads (0 for offsets that are not mapped in this cell)
-  logic [pbit_pkg::CellRegBits-1:0] slot_j, slot_a;
-  logic [WeightBits-1:0]            j_rd;
-  logic [StatBits-1:0]              agree_rd;
-  logic                             in_j, in_a, kept_a;
-  assign slot_j = reg_i - pbit_pkg::CellRegCoupling;
-  assign slot_a = reg_i - pbit_pkg::CellRegStatAgree;
-  if (Degree > 0) begin : g_slot_range
-    assign in_j = reg_i >= pbit_pkg::CellRegCoupling && slot_j < pbit_pkg::CellRegBits'(Degree);
-    assign in_a = reg_i >= pbit_pkg::CellRegStatAgree && slot_a < pbit_pkg::CellRegBits'(Degree);
-  end else begin : g_no_slots
-    assign in_j = 1'b0;
-    assign in_a = 1'b0;
-  end
   always_comb begin
-    j_rd = '0;
-    agree_rd = '0;
-    kept_a = 1'b0;
     rdata_o = '0;
     wok_o = 1'b0;
     if (sel_i) begin
-      for (int s = 0; s < Degree; s++) begin
-        if (slot_j == pbit_pkg::CellRegBits'(s)) j_rd = j_q[s*WeightBits +: WeightBits];
-        if (slot_a == pbit_pkg::CellRegBits'(s)) begin
-          agree_rd = agree_q[s*StatBits +: StatBits];
-          kept_a = agree_mask_i[s];
-        end
-      end
       if (in_j) begin
-        rdata_o = sext_word(j_rd);
+        rdata_o = sext_word(j_q[sj]);
         wok_o = 1'b1;
       end
-      if (in_a && kept_a) begin
-        rdata_o = 32'(agree_rd);
-      end
+      if (in_a && agree_mask_i[sa]) rdata_o = 32'(agree_rd[sa*StatBits +: StatBits]);
       unique case (reg_i)
         pbit_pkg::CellRegField: begin
           rdata_o = sext_word(h_q);
@@ -315,25 +304,5 @@ module pbit_cell #(
         default: ;
       endcase
     end
-  end
-
-  // ---- flops
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      h_q <= '0;
-      j_q <= '0;
-      clamp_en_q <= 1'b0;
-      clamp_val_q <= 1'b0;
-    end else begin
-      h_q <= h_d;
-      j_q <= j_d;
-      clamp_en_q <= clamp_en_d;
-      clamp_val_q <= clamp_val_d;
-    end
-  end
-
-  always_ff @(posedge clk_upd or negedge rst_ni) begin
-    if (!rst_ni) state_q <= 1'b0;
-    else state_q <= state_d;
   end
 endmodule

@@ -61,11 +61,13 @@ module pbit_ctrl #(
   output      logic [pbit_pkg::CellRegBits-1:0]  cell_reg_o,
   output      logic [31:0]                       cell_wdata_o,
   input  wire logic [31:0]                       cell_rdata_i,
-  input  wire logic                              cell_wok_i
+  input  wire logic                              cell_wok_i,
+  input  wire logic [NumCells-1:0]               state_i      // packed state readout
 );
   localparam int AddrBits = pbit_pkg::AddrBits;
   localparam int CellRegBits = pbit_pkg::CellRegBits;
   localparam int CellHiBits = AddrBits - CellRegBits;
+  localparam int StateWords = (NumCells + 31) / 32;
 
   // ---- registers
   logic        run_d, run_q;          // sweeping
@@ -87,8 +89,8 @@ module pbit_ctrl #(
   logic [31:0] rdata_d, rdata_q;
 
   // ---- address decode
-  logic                   wr, rd, busy, is_lut, is_cell;
-  logic [AddrBits-1:0]    lut_off, cell_off;
+  logic                   wr, rd, busy, is_lut, is_cell, is_state;
+  logic [AddrBits-1:0]    lut_off, cell_off, state_off;
   logic [CellHiBits-1:0]  cell_hi;
   always_comb begin
     wr = req_i & we_i;
@@ -99,7 +101,11 @@ module pbit_ctrl #(
     cell_off = addr_i - pbit_pkg::CellBase;
     cell_hi = cell_off[AddrBits-1:CellRegBits];
     is_cell = addr_i >= pbit_pkg::CellBase && cell_hi < CellHiBits'(NumCells);
+    state_off = addr_i - pbit_pkg::StateBase;
+    is_state = addr_i >= pbit_pkg::StateBase && state_off < AddrBits'(StateWords);
   end
+  logic [StateWords*32-1:0] states_padded;
+  assign states_padded = (StateWords * 32)'(state_i);
   assign lut_addr_o = lut_off[$clog2(LutDepth)-1:0];
   assign lut_wdata_o = wdata_i[LutBits-1:0];
   assign cell_idx_o = cell_hi[CellIdxBits-1:0];
@@ -245,13 +251,14 @@ module pbit_ctrl #(
       if (addr_i == pbit_pkg::RegBusErrors) rdata_d = errors_q;
       if (is_lut) rdata_d = 32'(signed'(lut_rdata_i));
       if (is_cell) rdata_d = cell_rdata_i;
+      if (is_state) rdata_d = states_padded[32*state_off[$clog2(StateWords+1)-1:0] +: 32];
     end
   end
   assign rvalid_o = rvalid_q;
   assign rdata_o = rdata_q;
 
   // ---- flops
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       run_q <= 1'b0;
       free_q <= 1'b0;

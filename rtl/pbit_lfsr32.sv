@@ -14,19 +14,14 @@ module pbit_lfsr32 #(
   output      logic [31:0] state_o,  // current state
   output      logic [31:0] next_o    // state after one step
 );
-  logic [31:0] state_d, state_q;
+  logic [31:0] state_q;
 
   assign next_o = {state_q[30:0], state_q[31] ^ state_q[21] ^ state_q[1] ^ state_q[0]};
   assign state_o = state_q;
 
-  always_comb begin
-    state_d = state_q;
-    if (en_i) state_d = next_o;
-    if (we_i) state_d = wdata_i;
-  end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) state_q <= ResetValue;
-    else state_q <= state_d;
+    else if (we_i) state_q <= wdata_i;  // a seed load wins over a step
+    else if (en_i) state_q <= next_o;
   end
 endmodule

@@ -18,7 +18,7 @@ module pbit_top #(
   parameter     LutFile = pbit_pkg::LutFile  // $readmemh file of the LUT's initial contents
 ) (
   input  wire logic                              clk_i,
-  input  wire logic                              rst_ni,      // asynchronous, active low
+  input  wire logic                              rst_ni,      // synchronous, active low (hold it for >= 1 clock edge)
   input  wire logic [pbit_pkg::NumCells-1:0]     cell_clk_i,  // CellClocks = 1 only
   // register bus
   input  wire logic                              req_i,
@@ -87,7 +87,8 @@ module pbit_top #(
     .cell_reg_o(cell_reg),
     .cell_wdata_o(cell_wdata),
     .cell_rdata_i(cell_rdata),
-    .cell_wok_i(cell_wok)
+    .cell_wok_i(cell_wok),
+    .state_i(state_o)
   );
 
   pbit_lut #(

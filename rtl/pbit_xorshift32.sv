@@ -13,7 +13,7 @@ module pbit_xorshift32 #(
   output      logic [31:0] state_o,  // current state
   output      logic [31:0] next_o    // state after one step
 );
-  logic [31:0] state_d, state_q;
+  logic [31:0] state_q;
   logic [31:0] x1, x2;
 
   assign x1 = state_q ^ (state_q << 13);
@@ -21,14 +21,9 @@ module pbit_xorshift32 #(
   assign next_o = x2 ^ (x2 << 5);
   assign state_o = state_q;
 
-  always_comb begin
-    state_d = state_q;
-    if (en_i) state_d = next_o;
-    if (we_i) state_d = wdata_i;
-  end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) state_q <= ResetValue;
-    else state_q <= state_d;
+    else if (we_i) state_q <= wdata_i;  // a seed load wins over a step
+    else if (en_i) state_q <= next_o;
   end
 endmodule

@@ -152,7 +152,7 @@ TEST_CASE("the package carries every spec and register-map number", "[rtl]") {
       {"RegCycleCountLo", rm::CYCLE_COUNT_LO}, {"RegCycleCountHi", rm::CYCLE_COUNT_HI},
       {"RegStatsSweeps", rm::STATS_SWEEPS}, {"RegAsyncPeriod", rm::ASYNC_PERIOD},
       {"RegAsyncThreshold", rm::ASYNC_THRESHOLD}, {"RegBusErrors", rm::BUS_ERRORS},
-      {"LutBase", rm::LUT_BASE}, {"CellBase", rm::CELL_BASE}, {"CellStride", rm::CELL_STRIDE},
+      {"LutBase", rm::LUT_BASE}, {"StateBase", rm::STATE_BASE}, {"CellBase", rm::CELL_BASE}, {"CellStride", rm::CELL_STRIDE},
       {"CellRegBits", 6}, {"MaxSlots", rm::kMaxDegree},
       {"CellRegField", rm::FIELD}, {"CellRegClamp", rm::CLAMP}, {"CellRegRngState", rm::RNG_STATE},
       {"CellRegTimerState", rm::TIMER_STATE}, {"CellRegState", rm::STATE},

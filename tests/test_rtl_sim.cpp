@@ -31,10 +31,12 @@ int sweeps_from_env(int fallback) {
 // Runs ref and rtl side by side for `sweeps`, both schedules, with random
 // weights, fields and some clamped p-bits; REQUIREs identical states of every
 // chain after every sweep.
-void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains) {
+void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains, bool bus_readout = false) {
   const auto g = G(graph);
   const Problem p = random_problem(g, WeightDist::parse("gauss:2"), WeightDist::parse("gauss:1"), 21);
-  auto rtl = sim::make_rtl_sampler();
+  sim::RtlOptions ro;
+  ro.bus_state_readout = bus_readout;
+  auto rtl = sim::make_rtl_sampler(ro);
   for (auto sch : {Schedule::Chromatic, Schedule::Async}) {
     NumericSpec spec;
     spec.rng = rng;
@@ -73,11 +75,16 @@ void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains) {
 
 TEST_CASE("rtl == ref: chimera:2, lfsr32", "[rtl]") { lockstep("chimera:2", RngKind::Lfsr32, sweeps_from_env(1000), 1); }
 TEST_CASE("rtl == ref: chimera:2, xorshift32, 3 chains", "[rtl]") {
-  lockstep("chimera:2", RngKind::Xorshift32, sweeps_from_env(1000), 3);
+  // States read over the bus (packed STATE window), as a board host does.
+  lockstep("chimera:2", RngKind::Xorshift32, sweeps_from_env(1000), 3, true);
 }
 TEST_CASE("rtl == ref: pegasus:4, xorshift32", "[rtl]") { lockstep("pegasus:4", RngKind::Xorshift32, sweeps_from_env(1000), 1); }
 TEST_CASE("rtl == ref: zephyr:2, lfsr32", "[rtl]") { lockstep("zephyr:2", RngKind::Lfsr32, sweeps_from_env(1000), 1); }
 TEST_CASE("rtl == ref: lattice:6x6, xorshift32", "[rtl]") { lockstep("lattice:6x6", RngKind::Xorshift32, sweeps_from_env(1000), 1); }
+// The other RNG kind on the same graphs (pegasus:2 has both in the golden replays).
+TEST_CASE("rtl == ref: pegasus:4, lfsr32", "[rtl]") { lockstep("pegasus:4", RngKind::Lfsr32, sweeps_from_env(1000), 1); }
+TEST_CASE("rtl == ref: zephyr:2, xorshift32", "[rtl]") { lockstep("zephyr:2", RngKind::Xorshift32, sweeps_from_env(1000), 1); }
+TEST_CASE("rtl == ref: lattice:6x6, lfsr32", "[rtl]") { lockstep("lattice:6x6", RngKind::Lfsr32, sweeps_from_env(1000), 1); }
 
 // Golden streams (tests/golden/) replay on the RTL; one process per RNG kind.
 static void replay_golden(RngKind kind, const std::string& graph) {

@@ -273,6 +273,7 @@ std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::str
     o << "  localparam logic [AddrBits-1:0] " << r.sv << " = " << ab << "'h" << hex(r.addr, ad)
       << ";  // " << r.access << "\n";
   o << "  localparam logic [AddrBits-1:0] LutBase = " << ab << "'h" << hex(rm::LUT_BASE, ad) << ";\n"
+    << "  localparam logic [AddrBits-1:0] StateBase = " << ab << "'h" << hex(rm::STATE_BASE, ad) << ";\n"
     << "  localparam logic [AddrBits-1:0] CellBase = " << ab << "'h" << hex(rm::CELL_BASE, ad) << ";\n"
     << "  localparam int CellStride = " << rm::CELL_STRIDE << ";\n"
     << "  localparam int CellRegBits = " << kCellRegBits << ";\n"
@@ -398,6 +399,8 @@ std::string regmap_markdown() {
   o << "| `0x" << hex(rm::LUT_BASE, ad) << "` + k | LUT[k] | RW | tanh LUT entry k < lut depth "
        "(lut bits, sign-extended on read); one table shared by all cells, so a write changes every "
        "cell's lookup; a ROM build ignores writes |\n"
+    << "| `0x" << hex(rm::STATE_BASE, ad) << "` + w | STATES[w] | RO | packed states: bit b = state of "
+       "cell 32w + b (1 = +1), w < ceil(NUM_CELLS / 32); bits past NUM_CELLS read 0 |\n"
     << "| `0x" << hex(rm::CELL_BASE, ad) << "` + " << rm::CELL_STRIDE
     << " c + r | cell c, register r | | per-cell window (below), c < NUM_CELLS |\n\n"
     << "Cell registers (offset r in the window of cell c = compact node index; " << rm::kMaxDegree

@@ -17,7 +17,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 #include <verilated.h>
+#if VM_TRACE
 #include <verilated_vcd_sc.h>
+#endif
 
 #include <cmath>
 #include <functional>
@@ -216,11 +218,15 @@ class ScModel final : public Model {
   explicit ScModel(const ModelOptions& o) : board_("board", o), host_("host") {
     host_.socket.bind(board_.socket);
     if (!o.trace_file.empty()) {
+#if VM_TRACE
       Verilated::traceEverOn(true);
       sc_start(SC_ZERO_TIME);  // elaborate before attaching the trace
       trace_ = std::make_unique<VerilatedVcdSc>();
       board_.dut.trace(trace_.get(), 99);
       trace_->open(o.trace_file.c_str());
+#else
+      throw std::runtime_error("this model was built without tracing (BuildOptions::trace)");
+#endif
     }
     // Out of reset.
     call([this] {
@@ -228,7 +234,9 @@ class ScModel final : public Model {
     });
   }
   ~ScModel() override {
+#if VM_TRACE
     if (trace_) trace_->close();
+#endif
   }
 
   void write(std::uint32_t addr, std::uint32_t data) override {
@@ -266,7 +274,9 @@ class ScModel final : public Model {
   double sim_time_ns() const override { return sc_time_stamp().to_seconds() * 1e9; }
   int num_cells() const override { return kCells; }
   void flush_trace() override {
+#if VM_TRACE
     if (trace_) trace_->flush();
+#endif
   }
 
  private:
@@ -283,7 +293,9 @@ class ScModel final : public Model {
 
   Board board_;
   Host host_;
+#if VM_TRACE
   std::unique_ptr<VerilatedVcdSc> trace_;
+#endif
 };
 
 bool g_created = false;  // SystemC elaborates once per process

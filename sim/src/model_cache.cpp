@@ -70,16 +70,19 @@ std::string cmake_project(const rtl::EmitResult& emitted, const BuildOptions& b)
     << "target_include_directories(pbit_model PRIVATE \"" << sim_dir() << "/include\")\n"
     << "target_compile_definitions(pbit_model PRIVATE PBIT_NUM_CELLS=" << emitted.num_cells
     << " PBIT_ADDR_BITS=" << regmap::kAddrBits << ")\n"
-    << "verilate(pbit_model SYSTEMC TRACE\n  TOP_MODULE pbit_top PREFIX Vpbit_top\n  SOURCES";
+    << "verilate(pbit_model SYSTEMC" << (b.trace ? " TRACE" : "")
+    << "\n  TOP_MODULE pbit_top PREFIX Vpbit_top\n  SOURCES";
   for (const auto& f : emitted.files) c << "\n    \"" << f << "\"";
   c << "\n    \"" << rtl::default_rtl_dir() << "/pbit.vlt\"";
   c << "\n    \"" << sim_dir() << "/model/model.vlt\"";
+  // Build time is dominated by per-cell C++ (Verilator emits code per cell
+  // instance even for no_inline modules): few, large files (each file pays
+  // ~1 s of SystemC headers) compiled at -O1 (-O2 costs more than it gives).
   c << "\n  VERILATOR_ARGS --pins-bv 2 -O3 --x-assign fast --x-initial fast -Wno-fatal"
+    << " --output-split 200000 --output-split-cfuncs 200000"
     << " -GCellClocks=" << (b.cell_clocks ? "1'b1" : "1'b0");
   if (b.verilator_threads > 1) c << " --threads " << b.verilator_threads;
-  // Cells stay modules (no_inline): the generated C++ then grows with the
-  // number of distinct cell shapes, not with the number of cells.
-  c << "\n  OPT_FAST -O2 OPT_SLOW -O0)\n"
+  c << "\n  OPT_FAST -O1 OPT_SLOW -O0)\n"
     << "verilator_link_systemc(pbit_model)\n";
   return c.str();
 }
@@ -144,7 +147,8 @@ ModelInfo build_model(const Program& prog, const graphs::Graph& g, const BuildOp
   h.add(slurp(sim_dir() + "/model/board.cpp"));
   h.add(slurp(sim_dir() + "/model/model.vlt"));
   h.add(slurp(sim_dir() + "/include/pbit/sim/model.hpp"));
-  h.add(std::to_string(build.cell_clocks) + "/" + std::to_string(build.verilator_threads));
+  h.add(std::to_string(build.cell_clocks) + "/" + std::to_string(build.verilator_threads) + "/" +
+        std::to_string(build.trace));
 
   ModelInfo info;
   info.key = h.hex();

@@ -30,6 +30,7 @@ class RtlSampler final : public Sampler {
     mo.cycles_per_sweep = spec.cycles_per_sweep(prog_.num_colors);
     BuildOptions bo = opt_.build;
     bo.cell_clocks = mo.clocking != Clocking::Enables;
+    bo.trace = !mo.trace_file.empty();
     model_.reset();  // give back the lease before taking it again
     model_ = acquire_model(prog_, *problem_.graph, bo, mo, &info_);
     const std::uint32_t id = model_->read(rm::ID), cells = model_->read(rm::NUM_CELLS);
@@ -148,9 +149,13 @@ class RtlSampler final : public Sampler {
     require_chain(chain);
     std::vector<std::uint8_t> bits;
     const auto& x = ctx_[static_cast<std::size_t>(chain)];
-    if (chain == current_)
+    if (chain == current_ && opt_.bus_state_readout) {
+      const auto words = model_->read_burst(rm::STATE_BASE, rm::state_words(prog_.n));
+      bits.resize(prog_.n);
+      for (std::size_t i = 0; i < prog_.n; ++i) bits[i] = (words[i / 32] >> (i % 32)) & 1u;
+    } else if (chain == current_) {
       model_->peek_states(bits);
-    else
+    } else
       bits = x.state;
     std::vector<std::int8_t> m(prog_.n);
     for (std::size_t i = 0; i < prog_.n; ++i) {

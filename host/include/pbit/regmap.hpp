@@ -50,6 +50,12 @@ enum Global : std::uint32_t {
 // ignores writes and counts them in BUS_ERRORS.
 constexpr std::uint32_t LUT_BASE = 0x1000;
 
+// ---- Packed states: word w at STATE_BASE + w holds the states of cells
+// 32w .. 32w+31 (bit b = cell 32w+b, 1 = +1; bits past NUM_CELLS read 0), so a
+// host reads all N states in ceil(N/32) words (one burst) instead of N.
+constexpr std::uint32_t STATE_BASE = 0x2000;
+constexpr std::uint32_t state_words(std::uint32_t cells) { return (cells + 31) / 32; }
+
 // ---- Per-cell window: cell c (compact node index) at CELL_BASE + c * CELL_STRIDE.
 constexpr std::uint32_t CELL_BASE = 0x100000;
 constexpr std::uint32_t CELL_STRIDE = 64;

@@ -17,6 +17,7 @@ namespace pbit::sim {
 struct BuildOptions {
   bool cell_clocks = false;  // the what-if clocking modes need CellClocks RTL
   int verilator_threads = 1; // Verilator --threads (model evaluation threads)
+  bool trace = false;        // compile VCD tracing in (a separate, larger model)
   int jobs = 0;              // parallel compile jobs (0: all cores)
 };
 

@@ -16,6 +16,9 @@ namespace pbit::sim {
 struct RtlOptions {
   BuildOptions build;
   ModelOptions model;
+  // Read the running chain's states over the bus (packed STATE window, as a
+  // board host must) instead of peeking at the array's state_o port.
+  bool bus_state_readout = false;
 };
 
 std::unique_ptr<Sampler> make_rtl_sampler(const RtlOptions& options = {});

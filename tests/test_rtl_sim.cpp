@@ -58,8 +58,13 @@ void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains, boo
       ref->run(1, false);
       rtl->run(1, false);
       for (int c = 0; c < chains; ++c) {
-        INFO(graph << " " << to_string(rng) << " " << to_string(sch) << " chain " << c << " sweep " << t);
-        REQUIRE(rtl->state(c) == ref->state(c));
+        const auto a = rtl->state(c), b = ref->state(c);
+        if (a == b) continue;
+        std::size_t i = 0;
+        while (i < a.size() && a[i] == b[i]) ++i;
+        FAIL(graph << " " << to_string(rng) << " " << to_string(sch) << ": first divergence at sweep " << t
+                   << ", chain " << c << ", p-bit " << i << " (node " << g->label(static_cast<std::uint32_t>(i))
+                   << "): rtl " << int(a[i]) << ", ref " << int(b[i]));
       }
     }
     // A beta change (LUT rewrite over the bus) keeps them in step.

@@ -91,6 +91,16 @@ int run_compare(const CompareArgs& a) {
   const auto& edges = g.edges();
   std::vector<Moments> mom(2);
   for (std::size_t b = 0; b < 2; ++b) {
+    if (a.names[b] == "exact") {
+      // Enumeration: the moments themselves (no samples, no standard error).
+      s[b]->reset_stats();
+      s[b]->run(1, true);
+      const Stats st = s[b]->stats();
+      mom[b].mean = st.mean;
+      mom[b].mean.insert(mom[b].mean.end(), st.corr.begin(), st.corr.end());
+      mom[b].se.assign(n + ne, 0.0);
+      continue;
+    }
     std::vector<double> sum(static_cast<std::size_t>(a.chains) * (n + ne), 0.0);
     s[b]->run(a.sweeps / 10, false);  // burn-in
     for (std::uint64_t t = 0; t < a.sweeps; ++t) {

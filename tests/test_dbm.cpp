@@ -2,6 +2,7 @@
 // log-likelihood by enumeration, checkpoints, resume, classification and
 // generation, and the errors users can run into.
 #include <pbit/data/io.hpp>
+#include <pbit/data/mnist.hpp>
 #include <pbit/dbm/evaluate.hpp>
 #include <pbit/dbm/model.hpp>
 #include <pbit/dbm/trainer.hpp>
@@ -156,9 +157,15 @@ TEST_CASE("generated Bars-and-Stripes samples are mostly valid patterns", "[dbm]
   CHECK(ok > 50);  // typically ~80
 }
 
-// Work in progress (issue 5, session 1): reaches 0.84 of the required 0.85 in
-// one configuration; reported but not yet allowed to fail the suite.
-TEST_CASE("a labelled toy learns to classify", "[dbm][!mayfail]") {
+// Two things made this fail (0.80-0.84) before: a constant learning rate of
+// 0.05 leaves the weights jittering from epoch to epoch (the held-out accuracy
+// of the last epoch swung between 0.55 and 0.93), so the rate now decays
+// linearly to 0.005; and a classifier started cold (labels and hidden all -1)
+// at beta = 1 does not leave its first mode in 10 sweeps (0.80 for a model
+// whose equilibrium accuracy is 0.96), so the burn-in is annealed from
+// 0.1 beta. Over seeds 1..6 the accuracies are 0.91-0.96 (generative only)
+// and 0.95-0.99 (with the conditional term).
+TEST_CASE("a labelled toy learns to classify", "[dbm]") {
   // 3x3 images with the left column full (class 0) or the right column full
   // (class 1), not both: 112 images, on chimera:2 (32 p-bits, 2 copies per class).
   data::Dataset d;
@@ -176,6 +183,7 @@ TEST_CASE("a labelled toy learns to classify", "[dbm][!mayfail]") {
   cfg.batch = 8;
   cfg.chains = 8 * 16;
   cfg.lr = 0.05;
+  cfg.lr_final = 0.005;
   cfg.epochs = 20;
   for (double cond : {0.0, 1.0}) {
     cfg.cond_weight = cond;
@@ -184,7 +192,8 @@ TEST_CASE("a labelled toy learns to classify", "[dbm][!mayfail]") {
     run_epochs(t, 20);
     if (cond > 0) CHECK(t.history().back().train_accuracy > 0.5);
     dbm::ClassifyConfig cc;
-    cc.burn_in = 10;
+    cc.anneal = dbm::parse_beta_schedule("linear:0.1,1,10");
+    cc.burn_in = 50;
     cc.reads = 50;
     cc.threads = 1;
     const auto r = dbm::classify(t.model(), *sampler, d, cc);
@@ -206,6 +215,7 @@ TEST_CASE("checkpoints round-trip and resuming reproduces the run", "[dbm]") {
   cfg.epochs = 6;
   cfg.optimizer = GENERATE(dbm::Optimizer::Sgd, dbm::Optimizer::Adam);
   if (cfg.optimizer == dbm::Optimizer::Adam) cfg.lr = 0.01;
+  cfg.persistent = GENERATE(true, false);  // PCD, CD-k (its chains live in the sampler)
   const dbm::Model m0(bas_arch("king:4x4"), fine_spec(), 1.0);
 
   auto s1 = make_ref_sampler();
@@ -474,6 +484,45 @@ TEST_CASE("cli: bad input is one error line and exit status 1", "[dbm][cli]") {
     CHECK(r.err.find(what) != std::string::npos);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   }
+  // A truncated IDX image file (the labels still declare every image).
+  const std::string idx = columns_idx_dir();
+  const std::string broken = temp_path("broken_idx");
+  std::filesystem::create_directories(broken);
+  for (const char* f : {"train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
+    std::filesystem::copy_file(idx + "/" + f, broken + "/" + f, std::filesystem::copy_options::overwrite_existing);
+  auto img = data::read_file(idx + "/train-images-idx3-ubyte");
+  img.resize(img.size() - 30);
+  data::write_file_atomic(broken + "/train-images-idx3-ubyte", img);
+  {
+    const auto r = pbit_cli("train --dataset idx:" + broken + " --graph chimera:2 --classes 2 --epochs 1");
+    CHECK(r.code == 1);
+    CHECK(r.err.find("pbit: error: ") == 0);
+    CHECK(r.err.find("train-images-idx3-ubyte") != std::string::npos);
+    CHECK(r.err.find("truncated") != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+  std::filesystem::remove_all(broken);
+  // Impossible numbers: exit 1 with the reason.
+  for (const auto& [args, what] : std::vector<std::pair<std::string, std::string>>{
+           {"train --dataset bas:3 --graph king:4x4 --lr -1", "learning rate"},
+           {"train --dataset bas:3 --graph king:4x4 --momentum 1", "momentum"},
+           {"train --dataset bas:3 --graph king:4x4 --cond-anneal 0,1", "beta schedule"},
+           {"train --dataset bas:3 --graph king:4x4 --beta 0", "beta"}}) {
+    INFO(args);
+    const auto r = pbit_cli(args);
+    CHECK(r.code == 1);
+    CHECK(r.err.find("pbit: error: ") == 0);
+    CHECK(r.err.find(what) != std::string::npos);
+  }
+  // Usage errors: exit 2.
+  for (const char* c : {"train --bogus", "train --batch 0", "eval", "generate --model x --per-class 0",
+                        "eval --model x --reads 0"}) {
+    INFO(c);
+    const auto r = pbit_cli(c);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("pbit: error: ") == 0);
+  }
   for (const char* c : {"train --help", "eval --help", "generate --help"}) {
     INFO(c);
     const auto r = pbit_cli(c);
@@ -504,4 +553,37 @@ TEST_CASE("cli: SIGINT writes a checkpoint, exits 130, and the run resumes", "[d
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(nlohmann::json::parse(r.out)["epochs_done"] == target);
+}
+
+// ---- Real data (ctest label `long`): the fast recipe on MNIST, ref backend.
+
+TEST_CASE("MNIST: a short run of the fast recipe learns to classify held-out digits", "[dbm][long]") {
+  const data::Split split = data::load_mnist();
+  const data::Dataset& train = split.train;  // the 10,000 npm digits
+  const data::Dataset test = data::random_subset(split.test, 1000, 11);
+  dbm::Architecture a;  // pegasus:14, 784 pixels, 10 x 5 labels
+  a.placement = graphs::PlacementMethod::Spread;
+  dbm::TrainConfig c;  // the `fast` recipe of pbit train
+  c.epochs = 2;
+  c.batch = 50;
+  c.chains = 200;
+  c.lr = 0.01;
+  c.momentum = 0.9;
+  c.optimizer = dbm::Optimizer::Adam;
+  c.init_std = 0.5;
+  c.pos_burn_in = c.pos_sweeps = c.cond_burn_in = c.cond_sweeps = 3;
+  c.neg_burn_in = 0;
+  c.neg_sweeps = 10;
+  c.cond_weight = 1;
+  c.threads = 0;
+  auto sampler = make_ref_sampler();
+  dbm::Trainer t(dbm::Model(a, NumericSpec{}, 0.25), c, *sampler, train);
+  run_epochs(t, 2);
+  dbm::ClassifyConfig cc;
+  cc.burn_in = 20;
+  cc.reads = 20;
+  const auto r = dbm::classify(t.model(), *sampler, test, cc);
+  INFO("held-out accuracy after 2 epochs: " << r.accuracy);
+  CHECK(r.accuracy > 0.45);  // chance 0.10; measured 0.523 (deterministic: seeded, bit-exact kernels)
+  CHECK(t.history().back().nonzero_j > 0.5);  // the couplings survive quantization
 }

@@ -4,6 +4,7 @@
 #include <pbit/samplers/exact.hpp>
 #include <pbit/samplers/ref.hpp>
 #include <pbit/sim/rtl_sampler.hpp>
+#include <pbit/board/board_sampler.hpp>
 
 #include <cmath>
 
@@ -31,6 +32,14 @@ void BackendOptions::add_to(CLI::App& app) {
   app.add_option("--verilator-threads", verilator_threads, "rtl: Verilator model threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  app.add_option("--port", port, "board: serial port of the board (or the /dev/pts/N of `pbit fpga sim`)");
+  app.add_option("--baud", baud, "board: baud rate")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--link-timeout-ms", link_timeout_ms, "board: answer timeout per request (plus transfer and run time)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600000));
+  app.add_option("--link-retries", link_retries, "board: retries of a request after a timeout or a damaged frame")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
 }
 
 std::unique_ptr<Sampler> BackendOptions::make(const std::string& backend) const {
@@ -53,11 +62,19 @@ std::unique_ptr<Sampler> BackendOptions::make(const std::string& backend) const 
     o.build.verilator_threads = verilator_threads;
     return sim::make_rtl_sampler(o);
   }
+  if (backend == "board") {
+    board::BoardOptions o;
+    o.port = port;
+    o.baud = baud;
+    o.link.timeout_ms = link_timeout_ms;
+    o.link.retries = link_retries;
+    return board::make_board_sampler(o);
+  }
   return make_sampler(backend);
 }
 
 bool BackendOptions::bit_exact(const std::string& backend) const {
-  return backend == "ref" || (backend == "rtl" && clocking == "enables");
+  return backend == "ref" || backend == "board" || (backend == "rtl" && clocking == "enables");
 }
 
 }  // namespace pbit::cli

@@ -29,6 +29,7 @@ Command add_compare_command(CLI::App& app);
 Command add_train_command(CLI::App& app);
 Command add_eval_command(CLI::App& app);
 Command add_generate_command(CLI::App& app);
+Command add_fpga_command(CLI::App& app);
 
 // Rejects negative values for unsigned options (CLI11 would wrap "-3" around).
 inline const CLI::Validator NonNegative(
@@ -79,9 +80,13 @@ struct BackendOptions {
   std::uint64_t clock_seed = 1;
   std::string trace;
   int verilator_threads = 1;
+  std::string port;          // board: serial device
+  int baud = 115200;         // board
+  int link_timeout_ms = 1000;  // board
+  int link_retries = 3;      // board
   void add_to(CLI::App& app);
   std::unique_ptr<Sampler> make(const std::string& backend) const;
-  // Whether `backend` reproduces the hardware bit for bit (ref, rtl with the
+  // Whether `backend` reproduces the hardware bit for bit (ref, board, rtl with the
   // system clock and enables).
   bool bit_exact(const std::string& backend) const;
 };

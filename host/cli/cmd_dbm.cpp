@@ -249,6 +249,7 @@ struct TrainArgs {
   dbm::TrainConfig cfg;
   std::string recipe = "fast";
   std::string optimizer = "sgd";
+  std::string cond_anneal;
   std::string out;
   std::string resume;
   std::size_t monitor_images = 1000;
@@ -268,31 +269,46 @@ void apply_recipe(TrainArgs& a) {
   };
   auto& c = a.cfg;
   if (a.recipe == "published") {
-    // Niazi et al. 2024: batch 50, lr 0.003, momentum 0.6, positive phase 10
-    // reads x 4 sweeps per image, negative phase 500 reads x 200 sweeps.
+    // Niazi et al. 2024: batch 50, lr 0.003, momentum 0.6, beta 1, J ~ N(0, 0.01^2),
+    // positive phase 10 reads x 4 sweeps per image, negative phase 500 reads x
+    // 200 sweeps, random placement.
     set("--batch", c.batch, 50);
     set("--chains", c.chains, 500);
     set("--lr", c.lr, 0.003);
     set("--momentum", c.momentum, 0.6);
+    set("--optimizer", a.optimizer, std::string("sgd"));
+    set("--beta", a.beta, 1.0);
+    set("--init-std", c.init_std, 0.01);
+    set("--placement", a.placement, std::string("random"));
+    set("--persistent", c.persistent, true);
     set("--pos-burn-in", c.pos_burn_in, 3);
     set("--pos-sweeps", c.pos_sweeps, 1);
     set("--neg-burn-in", c.neg_burn_in, 199);
     set("--neg-sweeps", c.neg_sweeps, 1);
     set("--cond-weight", c.cond_weight, 0.0);
   } else if (a.recipe == "fast") {
-    // Persistent chains make the 200 sweeps per update unnecessary; the
-    // conditional term trains the label units for classification.
+    // Measured on MNIST (README, "Training"): beta 0.25 with the 6-bit weights
+    // (finer effective steps, faster mixing), an initial spread that survives
+    // quantization (N(0, 0.01^2) rounds every coupling to 0: a dead start),
+    // Adam, persistent chains (CD-10, --persistent false, is 4x faster per
+    // epoch but peaks at ~7 epochs and then degrades), spread placement, and
+    // the conditional term for the labels.
     set("--batch", c.batch, 50);
-    set("--chains", c.chains, 500);
-    set("--lr", c.lr, 0.003);
-    set("--momentum", c.momentum, 0.6);
+    set("--chains", c.chains, 200);
+    set("--lr", c.lr, 0.01);
+    set("--momentum", c.momentum, 0.9);
+    set("--optimizer", a.optimizer, std::string("adam"));
+    set("--beta", a.beta, 0.25);
+    set("--init-std", c.init_std, 0.5);
+    set("--placement", a.placement, std::string("spread"));
+    set("--persistent", c.persistent, true);
     set("--pos-burn-in", c.pos_burn_in, 3);
-    set("--pos-sweeps", c.pos_sweeps, 1);
+    set("--pos-sweeps", c.pos_sweeps, 3);
     set("--neg-burn-in", c.neg_burn_in, 0);
-    set("--neg-sweeps", c.neg_sweeps, 4);
+    set("--neg-sweeps", c.neg_sweeps, 10);
     set("--cond-weight", c.cond_weight, 1.0);
     set("--cond-burn-in", c.cond_burn_in, 3);
-    set("--cond-sweeps", c.cond_sweeps, 1);
+    set("--cond-sweeps", c.cond_sweeps, 3);
   } else if (a.recipe != "none") {
     throw Error("unknown recipe '" + a.recipe + "' (known: fast, published, none)");
   }
@@ -311,12 +327,18 @@ int run_train(TrainArgs& a) {
     if (out.empty()) out = fs::path(ck_path).parent_path().string();
     if (out.empty()) out = ".";
     a.dataset = resumed.dataset;
+    if (a.sub->get_option("--train-images")->count() && a.train_images != resumed.train_images)
+      throw Error(ck_path + ": the run trained on " +
+                  (resumed.train_images ? std::to_string(resumed.train_images) + " images" : std::string("all images")) +
+                  "; --train-images cannot change on --resume");
+    a.train_images = static_cast<std::size_t>(resumed.train_images);
     if (resumed.epoch >= resumed.config.epochs)
       throw Error(ck_path + ": the run is complete (" + std::to_string(resumed.epoch) +
                   " epochs); give --epochs N > " + std::to_string(resumed.epoch) + " to train further");
   } else {
     apply_recipe(a);
     a.cfg.optimizer = dbm::parse_optimizer(a.optimizer);
+    if (!a.cond_anneal.empty()) a.cfg.cond_anneal = dbm::parse_beta_schedule(a.cond_anneal);
     a.cfg.validate();
     if (!std::isfinite(a.beta) || !(a.beta > 0)) throw Error("--beta must be finite and > 0");
     if (out.empty()) {
@@ -358,6 +380,7 @@ int run_train(TrainArgs& a) {
     dbm::Model model(a.arch, a.spec.spec(), a.beta);
     trainer = std::make_unique<dbm::Trainer>(std::move(model), a.cfg, *sampler, train);
     trainer->set_dataset_name(a.dataset);
+    trainer->set_train_images(a.train_images < split.train.size() ? a.train_images : 0);
   }
   const auto& model = trainer->model();
   const auto& cfg = trainer->config();
@@ -664,7 +687,7 @@ int run_generate(GenArgs& a) {
                 {"seconds", res.seconds}});
     return 0;
   }
-  std::cout << fmt::format("generated {} samples ({} per class) in {:.2f} s: beta {} -> {} over {} steps x {} sweeps, "
+  std::cout << fmt::format("generated {} samples ({} per class) in {:.2f} s: beta {} -> {} x the model's over {} steps x {} sweeps, "
                            "pixel means over the last {} sweeps\n",
                            res.sample_class.size(), a.cfg.per_class, res.seconds, a.cfg.betas.front(),
                            a.cfg.betas.back(), a.cfg.betas.size(), a.cfg.sweeps_per_beta, a.cfg.average_last);
@@ -681,9 +704,10 @@ Command add_train_command(CLI::App& app) {
   sub->footer(
       "Outputs in --out: checkpoint.pbit (every epoch), metrics.jsonl, curves.png, samples.png.\n"
       "Ctrl-C / SIGTERM: finishes the current batch, writes the checkpoint and exits (status 130 / 143);\n"
-      "continue with --resume DIR. Recipes fill in the options not given: 'fast' (default; persistent\n"
-      "chains, 4 sweeps per update, conditional term 1), 'published' (Niazi et al. 2024: 200 sweeps,\n"
-      "no conditional term), 'none' (the built-in defaults shown here).");
+      "continue with --resume DIR. Recipes fill in the options not given: 'fast' (default; beta 0.25,\n"
+      "init std 0.5, Adam lr 0.01, 200 persistent chains, spread placement, conditional term 1), 'published'\n"
+      "(Niazi et al. 2024: SGD lr 0.003, beta 1, persistent chains, 200 sweeps, no conditional term),\n"
+      "'none' (the built-in defaults shown here).");
   sub->add_option("--dataset", a->dataset, "mnist | fashion | idx:DIR | bas:N (Bars-and-Stripes toy)")->capture_default_str();
   sub->add_option("--train-images", a->train_images, "use a random subset of N training images (0 = all)")
       ->check(NonNegative);
@@ -718,6 +742,15 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--cond-weight", c.cond_weight, "weight of the conditional (discriminative) term, 0 = off")->capture_default_str();
   sub->add_option("--cond-burn-in", c.cond_burn_in, "conditional phase: sweeps before statistics")->capture_default_str()->check(CLI::Range(0, 1 << 30));
   sub->add_option("--cond-sweeps", c.cond_sweeps, "conditional phase: sweeps accumulated")->capture_default_str()->check(CLI::Range(1, 1 << 30));
+  sub->add_option("--cond-anneal", a->cond_anneal,
+                  "conditional phase: anneal its burn-in over these factors of beta, e.g. linear:0.3,1,4")
+      ->capture_default_str();
+  sub->add_option("--cond-from-data", c.cond_from_data,
+                  "conditional phase after the positive one, from its states (labels released): CD-k for p(label|pixels)")
+      ->capture_default_str();
+  sub->add_option("--persistent", c.persistent,
+                  "negative phase: true = persistent chains (PCD), false = CD-k from the clamped phases' states")
+      ->capture_default_str();
   sub->add_option("--balanced", c.balanced, "class-balanced batches (labelled data)")->capture_default_str();
   sub->add_option("--binarize-threshold", c.binarize_threshold, "pixel > threshold is on")->capture_default_str()->check(CLI::Range(0, 255));
   sub->add_option("--seed", c.seed, "master seed (weights, data order, p-bit RNGs)")->capture_default_str()->check(NonNegative);
@@ -752,7 +785,7 @@ Command add_eval_command(CLI::App& app) {
   sub->add_option("--burn-in", a->cfg.burn_in, "sweeps before the first read")->capture_default_str()->check(CLI::Range(0, 1 << 30));
   sub->add_option("--reads", a->cfg.reads, "label reads")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--read-every", a->cfg.read_every, "sweeps between reads")->capture_default_str()->check(CLI::Range(1, 1 << 30));
-  sub->add_option("--anneal", a->anneal, "beta schedule of the burn-in (as generate --anneal), e.g. linear:0.5,1,10")
+  sub->add_option("--anneal", a->anneal, "burn-in anneal, factors of the model's beta (as generate --anneal), e.g. linear:0.3,1,10")
       ->capture_default_str();
   sub->add_option("--readout", a->readout, "bits (sampled label bits) | prob (their conditional probabilities)")
       ->capture_default_str();
@@ -783,7 +816,7 @@ Command add_generate_command(CLI::App& app) {
   sub->add_option("--binary-out", a->binary_out, "also a PNG of the final binary states");
   sub->add_option("--per-class", a->cfg.per_class, "samples per class")->capture_default_str()->check(CLI::Range(1, 10000));
   sub->add_option("--classes", a->classes, "comma list of classes (default: all)");
-  sub->add_option("--anneal", a->schedule, "beta schedule: B | B0,B1,... | linear:B0,B1,STEPS | geometric:B0,B1,STEPS")
+  sub->add_option("--anneal", a->schedule, "beta schedule as factors of the model's beta: F | F0,F1,... | linear:F0,F1,STEPS | geometric:F0,F1,STEPS")
       ->capture_default_str();
   sub->add_option("--sweeps-per-beta", a->cfg.sweeps_per_beta, "sweeps at each beta")->capture_default_str()->check(CLI::Range(0, 1 << 30));
   sub->add_option("--average-last", a->cfg.average_last, "final sweeps averaged (at the last beta)")->capture_default_str()->check(CLI::Range(1, 1 << 30));

@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
       pbit::cli::add_train_command(app),
       pbit::cli::add_eval_command(app),
       pbit::cli::add_generate_command(app),
+      pbit::cli::add_fpga_command(app),
   };
   try {
     app.parse(argc, argv);

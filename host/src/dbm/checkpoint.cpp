@@ -68,7 +68,8 @@ nlohmann::json config_to(const TrainConfig& c) {
           {"cond_weight", c.cond_weight}, {"cond_burn_in", c.cond_burn_in},
           {"cond_sweeps", c.cond_sweeps}, {"seed", c.seed},
           {"threads", c.threads},         {"binarize_threshold", c.binarize_threshold},
-          {"balanced", c.balanced}};
+          {"balanced", c.balanced}, {"cond_anneal", c.cond_anneal},
+          {"cond_from_data", c.cond_from_data}, {"persistent", c.persistent}};
 }
 TrainConfig config_from(const nlohmann::json& j) {
   TrainConfig c;
@@ -95,6 +96,9 @@ TrainConfig config_from(const nlohmann::json& j) {
   c.threads = j.at("threads");
   c.binarize_threshold = j.at("binarize_threshold");
   c.balanced = j.value("balanced", false);
+  c.cond_anneal = j.value("cond_anneal", std::vector<double>{});
+  c.cond_from_data = j.value("cond_from_data", false);
+  c.persistent = j.value("persistent", true);
   return c;
 }
 
@@ -149,6 +153,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
       {"beta", ck.beta},
       {"config", config_to(ck.config)},
       {"dataset", ck.dataset},
+      {"train_images", ck.train_images},
       {"epoch", ck.epoch},
       {"batch", ck.batch},
       {"total_seconds", ck.total_seconds},
@@ -238,6 +243,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     ck.beta = hdr.at("beta");
     ck.config = config_from(hdr.at("config"));
     ck.dataset = hdr.at("dataset");
+    ck.train_images = hdr.value("train_images", std::uint64_t{0});
     ck.epoch = hdr.at("epoch");
     ck.batch = hdr.at("batch");
     ck.total_seconds = hdr.at("total_seconds");

@@ -104,18 +104,7 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
       model.encode(m, pix.data() + (start + static_cast<std::size_t>(c)) * np, -1);
       sampler.set_clamp_values(c, m);
     }
-    if (cfg.anneal.empty()) {
-      if (cfg.burn_in > 0) sampler.run(static_cast<std::uint64_t>(cfg.burn_in), false);
-    } else {
-      const std::size_t steps = cfg.anneal.size();
-      for (std::size_t k = 0; k < steps; ++k) {
-        sampler.set_beta(cfg.anneal[k]);
-        // sweeps of step k: an even split of burn_in (the first steps get the remainder)
-        const auto sw = static_cast<std::uint64_t>(cfg.burn_in) / steps + (k < static_cast<std::uint64_t>(cfg.burn_in) % steps ? 1 : 0);
-        if (sw > 0) sampler.run(sw, false);
-      }
-      sampler.set_beta(model.beta());
-    }
+    run_annealed(sampler, static_cast<std::uint64_t>(cfg.burn_in), cfg.anneal, model.beta());
     res.sample_seconds += since(t0);
     std::vector<double> score(static_cast<std::size_t>(cn) * static_cast<std::size_t>(K), 0.0);
     for (int r = 0; r < cfg.reads; ++r) {
@@ -226,7 +215,7 @@ GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConf
   const int count = static_cast<int>(res.sample_class.size());
   const std::size_t n = model.num_nodes(), np = static_cast<std::size_t>(a.num_pixels());
 
-  sampler.load(model.weights(), model.spec(), cfg.betas.front());
+  sampler.load(model.weights(), model.spec(), cfg.betas.front() * model.beta());
   sampler.configure({count, derive_seed(cfg.seed, kStreamGenerate), cfg.threads});
   if (a.classes > 0) {
     sampler.set_clamp_mask(model.clamp_mask(false, true));
@@ -237,7 +226,7 @@ GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConf
     }
   }
   for (double b : cfg.betas) {
-    sampler.set_beta(b);
+    sampler.set_beta(b * model.beta());
     if (cfg.sweeps_per_beta > 0) sampler.run(static_cast<std::uint64_t>(cfg.sweeps_per_beta), false);
   }
   res.mean.assign(static_cast<std::size_t>(count) * np, 0.0);

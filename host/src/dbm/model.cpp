@@ -85,9 +85,11 @@ void Model::init(double weight_std, const std::vector<double>& pixel_on_prob, st
   Rng rng(derive_seed(seed, 1));
   for (auto& j : problem_.J) j = weight_std * rng.normal();
   std::fill(problem_.h.begin(), problem_.h.end(), 0.0);
-  auto field = [](double p) {
+  // The sampler uses beta * h: the master fields are divided by beta so that
+  // the initial marginals are p whatever the training temperature.
+  auto field = [this](double p) {
     p = std::clamp(p, 1e-3, 1.0 - 1e-3);
-    return 0.5 * std::log(p / (1.0 - p));
+    return 0.5 * std::log(p / (1.0 - p)) / beta_;
   };
   for (std::size_t p = 0; p < pixel_on_prob.size(); ++p) problem_.h[place_.pixels[p]] = field(pixel_on_prob[p]);
   if (arch_.classes > 0)

@@ -21,6 +21,22 @@ constexpr std::uint64_t kStreamInit = 1, kStreamOrder = 2, kStreamSampler = 3;
 
 }  // namespace
 
+void run_annealed(Sampler& sampler, std::uint64_t sweeps, const std::vector<double>& factors, double beta) {
+  if (factors.empty()) {
+    if (sweeps > 0) sampler.run(sweeps, false);
+    return;
+  }
+  const std::size_t steps = factors.size();
+  for (std::size_t k = 0; k < steps; ++k) {
+    // an even split of the sweeps, the first steps get the remainder
+    const std::uint64_t sw = sweeps / steps + (k < sweeps % steps ? 1 : 0);
+    if (sw == 0) continue;
+    sampler.set_beta(factors[k] * beta);
+    sampler.run(sw, false);
+  }
+  sampler.set_beta(beta);
+}
+
 void read_states(const Sampler& sampler, int chains, std::vector<std::vector<std::int8_t>>& out, int threads) {
   out.resize(static_cast<std::size_t>(chains));
   // The ref backend's state() is a const read of plain memory: safe to call
@@ -63,6 +79,8 @@ void TrainConfig::validate() const {
   if (pos_sweeps < 1 || neg_sweeps < 1 || cond_sweeps < 1) bad("sweeps per phase must be >= 1");
   if (!(cond_weight >= 0) || !std::isfinite(cond_weight)) bad("the conditional weight must be >= 0");
   if (threads < 0) bad("threads must be >= 0");
+  for (double f : cond_anneal)
+    if (!(f > 0) || !std::isfinite(f)) bad("conditional-phase anneal factors must be finite and > 0");
   if (binarize_threshold < 0 || binarize_threshold > 255) bad("the binarization threshold must be in 0..255");
 }
 
@@ -92,7 +110,8 @@ Trainer::Trainer(Model model, const TrainConfig& config, Sampler& sampler, const
 }
 
 Trainer::Trainer(const Checkpoint& ck, Sampler& sampler, const data::Dataset& train)
-    : model_(model_from_checkpoint(ck)), cfg_(ck.config), sampler_(sampler), dataset_(ck.dataset) {
+    : model_(model_from_checkpoint(ck)), cfg_(ck.config), sampler_(sampler), dataset_(ck.dataset),
+      train_images_(ck.train_images) {
   cfg_.validate();
   set_data(train);
   if (ck.vJ.size() != model_.num_edges() || ck.vh.size() != model_.num_nodes())
@@ -166,6 +185,10 @@ void Trainer::setup_sampler() {
         if (cursor[k] < by_class[k].size()) order_.push_back(by_class[k][cursor[k]++]);
     }
   }
+  // CD keeps its chains in the sampler between updates: put back the host copy
+  // (refreshed at every epoch end; PCD writes it before every negative phase).
+  if (!cfg_.persistent)
+    for (int c = 0; c < cfg_.chains; ++c) sampler_.set_state(c, chains_[static_cast<std::size_t>(c)]);
   need_setup_ = false;
   times_.epoch_setup += since(t0);
 }
@@ -179,22 +202,36 @@ BatchReport Trainer::step() {
   const std::size_t base = static_cast<std::size_t>(batch_) * static_cast<std::size_t>(B);
   const auto np = static_cast<std::size_t>(model_.arch().num_pixels());
 
-  // 1. Negative phase: persistent chains, nothing clamped.
+  // Negative phase: nothing clamped. Persistent: the chains kept on the host
+  // are written back first and read after; CD: it continues from the states
+  // the clamped phases left (no chain I/O).
+  Stats neg;
+  auto negative_phase = [&] {
+    auto t0 = Clock::now();
+    sampler_.set_clamp_mask(mask_none_);
+    times_.clamps += since(t0);
+    if (cfg_.persistent) {
+      t0 = Clock::now();
+      for (int c = 0; c < C; ++c) sampler_.set_state(c, chains_[static_cast<std::size_t>(c)]);
+      times_.chains_io += since(t0);
+    }
+    t0 = Clock::now();
+    if (cfg_.neg_burn_in > 0) sampler_.run(static_cast<std::uint64_t>(cfg_.neg_burn_in), false);
+    sampler_.reset_stats();
+    sampler_.run(static_cast<std::uint64_t>(cfg_.neg_sweeps), true);
+    neg = sampler_.stats();
+    times_.neg += since(t0);
+    // CD keeps its states in the sampler; the host copy (checkpoints, the
+    // frozen-unit metric, the restore at an epoch start) is refreshed at the
+    // end of every epoch.
+    if (cfg_.persistent || batch_ + 1 == batches_) {
+      t0 = Clock::now();
+      read_states(sampler_, C, chains_, cfg_.threads);
+      times_.chains_io += since(t0);
+    }
+  };
+  if (cfg_.persistent) negative_phase();
   auto t0 = Clock::now();
-  sampler_.set_clamp_mask(mask_none_);
-  times_.clamps += since(t0);
-  t0 = Clock::now();
-  for (int c = 0; c < C; ++c) sampler_.set_state(c, chains_[static_cast<std::size_t>(c)]);
-  times_.chains_io += since(t0);
-  t0 = Clock::now();
-  if (cfg_.neg_burn_in > 0) sampler_.run(static_cast<std::uint64_t>(cfg_.neg_burn_in), false);
-  sampler_.reset_stats();
-  sampler_.run(static_cast<std::uint64_t>(cfg_.neg_sweeps), true);
-  const Stats neg = sampler_.stats();
-  times_.neg += since(t0);
-  t0 = Clock::now();
-  read_states(sampler_, C, chains_, cfg_.threads);
-  times_.chains_io += since(t0);
 
   // Clamp values: chain c shows image c / per of the batch (pixels and label;
   // which of them act is decided by the mask of the phase).
@@ -216,49 +253,61 @@ BatchReport Trainer::step() {
   rep.batch = batch_;
   rep.batches = batches_;
 
-  // 2. Conditional phase: pixels clamped, labels free.
+  // Conditional phase: pixels clamped, labels free.
   Stats cond;
-  if (cond_on) {
+  auto conditional_phase = [&] {
+    if (cond_on) {
+      t0 = Clock::now();
+      sampler_.set_clamp_mask(mask_pixels_);
+      run_annealed(sampler_, static_cast<std::uint64_t>(cfg_.cond_burn_in), cfg_.cond_anneal, model_.beta());
+      sampler_.reset_stats();
+      sampler_.run(static_cast<std::uint64_t>(cfg_.cond_sweeps), true);
+      cond = sampler_.stats();
+      times_.cond += since(t0);
+      // Running training accuracy from the last states: label copies of the
+      // image's chains summed, argmax (ties to the lower class).
+      t0 = Clock::now();
+      const int K = model_.arch().classes, copies = model_.arch().label_copies;
+      // (the first chain of every image: reading all would cost as much as sampling)
+      std::vector<int> votes(static_cast<std::size_t>(B * K), 0);
+      for (int b = 0; b < B; ++b) {
+        const auto s = sampler_.state(b * per);
+        for (int k = 0; k < K; ++k)
+          for (int q = 0; q < copies; ++q) votes[static_cast<std::size_t>(b * K + k)] += s[model_.label_node(k, q)];
+      }
+      int correct = 0;
+      for (int b = 0; b < B; ++b) {
+        const auto* v = votes.data() + b * K;
+        const int pred = static_cast<int>(std::max_element(v, v + K) - v);
+        correct += pred == labels_[order_[base + static_cast<std::size_t>(b)]];
+      }
+      rep.train_accuracy = static_cast<double>(correct) / B;
+      ep_acc_sum_ += rep.train_accuracy;
+      ++ep_acc_n_;
+      times_.chains_io += since(t0);
+    }
+  };
+  // Positive phase: pixels and labels clamped.
+  Stats pos;
+  auto positive_phase = [&] {
     t0 = Clock::now();
-    sampler_.set_clamp_mask(mask_pixels_);
-    if (cfg_.cond_burn_in > 0) sampler_.run(static_cast<std::uint64_t>(cfg_.cond_burn_in), false);
+    sampler_.set_clamp_mask(mask_visible_);
+    times_.clamps += since(t0);
+    t0 = Clock::now();
+    if (cfg_.pos_burn_in > 0) sampler_.run(static_cast<std::uint64_t>(cfg_.pos_burn_in), false);
     sampler_.reset_stats();
-    sampler_.run(static_cast<std::uint64_t>(cfg_.cond_sweeps), true);
-    cond = sampler_.stats();
-    times_.cond += since(t0);
-    // Running training accuracy from the last states: label copies of the
-    // image's chains summed, argmax (ties to the lower class).
-    t0 = Clock::now();
-    const int K = model_.arch().classes, copies = model_.arch().label_copies;
-    // (the first chain of every image: reading all would cost as much as sampling)
-    std::vector<int> votes(static_cast<std::size_t>(B * K), 0);
-    for (int b = 0; b < B; ++b) {
-      const auto s = sampler_.state(b * per);
-      for (int k = 0; k < K; ++k)
-        for (int q = 0; q < copies; ++q) votes[static_cast<std::size_t>(b * K + k)] += s[model_.label_node(k, q)];
-    }
-    int correct = 0;
-    for (int b = 0; b < B; ++b) {
-      const auto* v = votes.data() + b * K;
-      const int pred = static_cast<int>(std::max_element(v, v + K) - v);
-      correct += pred == labels_[order_[base + static_cast<std::size_t>(b)]];
-    }
-    rep.train_accuracy = static_cast<double>(correct) / B;
-    ep_acc_sum_ += rep.train_accuracy;
-    ++ep_acc_n_;
-    times_.chains_io += since(t0);
+    sampler_.run(static_cast<std::uint64_t>(cfg_.pos_sweeps), true);
+    pos = sampler_.stats();
+    times_.pos += since(t0);
+  };
+  if (cfg_.cond_from_data) {
+    positive_phase();
+    conditional_phase();
+  } else {
+    conditional_phase();
+    positive_phase();
   }
-
-  // 3. Positive phase: pixels and labels clamped.
-  t0 = Clock::now();
-  sampler_.set_clamp_mask(mask_visible_);
-  times_.clamps += since(t0);
-  t0 = Clock::now();
-  if (cfg_.pos_burn_in > 0) sampler_.run(static_cast<std::uint64_t>(cfg_.pos_burn_in), false);
-  sampler_.reset_stats();
-  sampler_.run(static_cast<std::uint64_t>(cfg_.pos_sweeps), true);
-  const Stats pos = sampler_.stats();
-  times_.pos += since(t0);
+  if (!cfg_.persistent) negative_phase();
 
   // Update.
   t0 = Clock::now();
@@ -359,6 +408,7 @@ Checkpoint Trainer::checkpoint() const {
   ck.beta = model_.beta();
   ck.config = cfg_;
   ck.dataset = dataset_;
+  ck.train_images = train_images_;
   ck.epoch = epoch_;
   ck.batch = batch_;
   ck.J = model_.weights().J;

@@ -27,9 +27,10 @@ const char* to_string(Readout r);
 Readout parse_readout(const std::string& s);
 
 struct ClassifyConfig {
-  // Burn-in anneal: the burn-in sweeps are split evenly over these betas (in
-  // order) before the reads at the model's beta; empty = all at the model's
-  // beta. Starting hotter lets the label bits and hidden units mix faster.
+  // Burn-in anneal: the burn-in sweeps are split evenly over these betas,
+  // given as factors of the model's beta (in order), before the reads at the
+  // model's beta; empty = all at the model's beta. Starting hotter lets the
+  // label bits and hidden units leave the all -1 start and mix.
   std::vector<double> anneal;
   int burn_in = 20;
   int reads = 20;
@@ -61,12 +62,13 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
 
 // ---- Generation ----
 // Beta schedule text: "B" (constant), "linear:B0,B1,STEPS", "geometric:B0,B1,STEPS",
-// or a comma list "B0,B1,...". Values finite and > 0.
+// or a comma list "B0,B1,...". Values finite and > 0. Classification and
+// generation read them as factors of the model's beta (1 = the model's beta).
 std::vector<double> parse_beta_schedule(const std::string& s);
 
 struct GenerateConfig {
   int per_class = 8;                    // samples per class (or in total when unlabelled)
-  std::vector<double> betas{0.2, 0.4, 0.6, 0.8, 1.0};  // annealing schedule
+  std::vector<double> betas{0.2, 0.4, 0.6, 0.8, 1.0};  // annealing schedule (factors of the model's beta)
   int sweeps_per_beta = 100;
   int average_last = 50;                // final sweeps averaged into the probability image
   std::uint64_t seed = 1;

@@ -66,8 +66,9 @@ class Model {
   void encode(std::vector<std::int8_t>& m, const std::uint8_t* pixels01, int label) const;
 
   // Initial weights: J ~ N(0, weight_std^2), hidden fields 0, pixel fields
-  // atanh(2p - 1) = ln(p / (1 - p)) / 2 (the +-1 form of the usual
-  // log-odds init; p = pixel_on_prob clipped to [1e-3, 1 - 1e-3]; empty: 0),
+  // atanh(2p - 1) / beta = ln(p / (1 - p)) / (2 beta) (the +-1 form of the
+  // usual log-odds init, so that the field alone gives P(on) = p at the
+  // model's beta; p = pixel_on_prob clipped to [1e-3, 1 - 1e-3]; empty: 0),
   // label fields for p = 1/classes. Seeded, portable (pbit::Rng).
   void init(double weight_std, const std::vector<double>& pixel_on_prob, std::uint64_t seed);
 

@@ -7,11 +7,13 @@
 //      host and written back with set_state) run neg_burn_in + neg_sweeps
 //      sweeps; moments over the last neg_sweeps -> <m_i>, <m_i m_j>_model.
 //   2. conditional phase (only when cond_weight > 0): pixels clamped to the
-//      images, labels and hidden free, starting from the negative states;
-//      moments -> <.>_{cond}. It adds cond_weight * (<.>_data - <.>_cond), the
+//      images, labels and hidden free, starting from the negative states
+//      (burn-in optionally annealed, cond_anneal); moments -> <.>_{cond}. It adds cond_weight * (<.>_data - <.>_cond), the
 //      gradient of log p(label | pixels): a discriminative term.
 //   3. positive phase: pixels and labels clamped, hidden free, continuing
 //      from the previous phase's hidden states; moments -> <.>_data.
+//      (cond_from_data: the positive phase runs before the conditional one,
+//      which then starts from the data states with the labels released.)
 //   grad = <.>_data - <.>_model + cond_weight (<.>_data - <.>_cond) - decay * J
 //   SGD: v = momentum v + lr grad; W += v. Adam (--optimizer adam): the usual
 //   bias-corrected moments with beta1 = momentum. W clipped to the spec's range;
@@ -55,6 +57,23 @@ struct TrainConfig {
   int neg_burn_in = 0, neg_sweeps = 4;     // negative phase (persistent chains)
   double cond_weight = 0.0;                // conditional (discriminative) term, 0 = off
   int cond_burn_in = 3, cond_sweeps = 1;
+  // Conditional-phase burn-in anneal: factors of the model's beta (e.g. 0.2 .. 1)
+  // over which the cond_burn_in sweeps are split evenly, in order; empty = all
+  // at the model's beta. The label units are stuck in the negative chain's
+  // class at low temperature; heating lets them follow the clamped image.
+  std::vector<double> cond_anneal;
+  // Phase order. false: conditional phase from the negative chains, then the
+  // positive phase from the conditional states. true: the positive phase
+  // first, then the conditional phase from its states with the labels released
+  // (CD-k for p(label | pixels): the labels start at the truth and the
+  // gradient makes it stable; train_accuracy then measures that stability).
+  bool cond_from_data = false;
+  // Negative phase. true: persistent chains (PCD; saved and restored around
+  // the clamped phases, which costs a state read and write per chain and
+  // update). false: CD-k, run after the clamped phases from their states
+  // (labels and pixels released), no chain I/O; the chains still carry over
+  // from batch to batch.
+  bool persistent = true;
   std::uint64_t seed = 1;                  // master seed: init, order, p-bit RNGs
   int threads = 0;                         // sampler threads, 0 = all
   int binarize_threshold = 0;              // pixel > threshold -> on
@@ -98,6 +117,7 @@ struct Checkpoint {
   double beta = 1.0;
   TrainConfig config;
   std::string dataset;                 // the dataset spec trained on
+  std::uint64_t train_images = 0;      // the random subset of it trained on (0 = all)
   int epoch = 0;                       // epochs completed
   int batch = 0;                       // batches done in the current epoch (0 = at a boundary)
   std::vector<double> J, h, vJ, vh;    // master weights and momentum (Adam: first moments)
@@ -126,6 +146,10 @@ struct BatchReport {
   double train_accuracy = -1;             // this batch (conditional phase), -1 = n/a
   double corr_gap = 0, mean_gap = 0;
 };
+
+// Runs `sweeps` sweeps without statistics, split evenly over the betas
+// factors[k] * beta (in order; empty: all at beta), and leaves the sampler at beta.
+void run_annealed(Sampler& sampler, std::uint64_t sweeps, const std::vector<double>& factors, double beta);
 
 // out[c] = sampler.state(c) for c < chains (on `threads` threads, 0 = all, for
 // the ref backend; in order for the others).
@@ -163,6 +187,8 @@ class Trainer {
   const TimeBreakdown& times() const { return times_; }
   double total_seconds() const { return total_seconds_; }
   void set_dataset_name(const std::string& s) { dataset_ = s; }
+  // How many training images of the dataset were used (0 = all), for the checkpoint.
+  void set_train_images(std::uint64_t n) { train_images_ = n; }
   Checkpoint checkpoint() const;
   Sampler& sampler() { return sampler_; }
 
@@ -175,6 +201,7 @@ class Trainer {
   TrainConfig cfg_;
   Sampler& sampler_;
   std::string dataset_;
+  std::uint64_t train_images_ = 0;
   std::vector<std::uint8_t> pixels01_;  // binarized training images
   std::vector<std::uint8_t> labels_;
   std::size_t num_images_ = 0;

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# End to end: the board top (array + register block + UART bridge) verilated
+# and bridged to a pseudo-terminal (`pbit fpga sim`), driven by the `board`
+# backend through the same termios driver a real board uses; its states must
+# equal the `ref` backend's bit for bit (ctest label `board-sim`).
+#
+#   board_sim.sh PBIT_EXE WORKDIR
+#
+# 1. build the simulated board for chimera:1 (full features: writable LUT,
+#    statistics counters, async), UART at 4 clocks a bit;
+# 2. pbit compare ref,board: chromatic with 3 chains, clamps and random
+#    fields (context switches over the link); async; identical sweep by sweep;
+# 3. pbit sample --json on both: identical moments (on-chip statistics
+#    harvested with READ_STATS);
+# 4. the same with a damaged byte every 211 bytes each way: CRC errors,
+#    retries and RUN replays, still identical;
+# 5. the same board with a wrong spec: a clear error, exit 1;
+# 6. the lean board (ROM LUT, no statistics, chromatic) as built for iCE40:
+#    identical states and moments with --beta-mode fold (statistics kept by
+#    the host), a clear error for a beta its ROM was not built for;
+# 0. first, raw frames (protocol_errors.py): every malformed request gets an
+#    error response (BAD_CRC, BAD_CMD, BAD_LEN, BAD_ARG, TIMEOUT), a repeated
+#    RUN is answered without running again.
+# Exit 77 (skipped) when verilator is missing.
+set -euo pipefail
+pbit=$1 work=$2
+command -v verilator > /dev/null || { echo "SKIP: verilator not found"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+mkdir -p "$work"
+sim_pid=
+cleanup() { [[ -n $sim_pid ]] && kill "$sim_pid" 2> /dev/null || true; }
+trap cleanup EXIT
+
+start=$(date +%s)
+"$pbit" fpga sim --graph chimera:1 --out "$work/sim" --build-only > "$work/build.log" 2>&1 ||
+  { cat "$work/build.log"; fail "building the simulated board"; }
+echo "simulated board built ($(( $(date +%s) - start )) s)"
+
+run_sim() {  # run_sim [sim options...]: starts the simulator, sets $pty
+  cleanup
+  rm -f "$work/pty"
+  "$work/sim/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 "$@" > "$work/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
+  pty=$(cat "$work/pty")
+  [[ -c $pty ]] || fail "the simulator did not open a pseudo-terminal"
+}
+
+run_sim
+python3 "$(dirname "$0")/protocol_errors.py" "$(cat "$work/pty")" 8 || fail "protocol errors"
+run_sim
+common=(--graph chimera:1 --port "$pty")
+"$pbit" compare "${common[@]}" --backends ref,board --couplings gauss:0.8 --fields gauss:0.3 --sweeps 100 \
+  --chains 3 --seed 9 --clamp-every 3 --link-timeout-ms 500 | tee "$work/compare1.txt"
+grep -q '^identical: 100 sweeps x 3 chains of 8 p-bits' "$work/compare1.txt" || fail "chromatic compare"
+"$pbit" compare "${common[@]}" --backends ref,board --sweeps 100 --chains 2 --seed 4 --schedule async \
+  --async-period 6 | tee "$work/compare2.txt"
+grep -q '^identical: 100 sweeps x 2 chains of 8 p-bits (async' "$work/compare2.txt" || fail "async compare"
+for b in ref board; do
+  "$pbit" sample "${common[@]}" --backend $b --couplings gauss:0.8 --sweeps 2000 --burn-in 10 --chains 2 \
+    --seed 3 --json > "$work/sample_$b.json" || fail "pbit sample --backend $b"
+done
+python3 - "$work/sample_ref.json" "$work/sample_board.json" <<'PY' || fail "sample moments differ"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a["samples"] == b["samples"] == 4000, (a["samples"], b["samples"])
+assert a["means"] == b["means"], "means"
+assert a["correlations"] == b["correlations"], "correlations"
+assert any(abs(v) > 0.05 for v in a["means"].values()), "a trivial sample"
+print("sample: identical means and correlations over", a["samples"], "samples")
+PY
+if "$pbit" sample "${common[@]}" --backend board --rng lfsr32 --sweeps 1 > /dev/null 2> "$work/wrong.txt"; then
+  fail "a board of another spec was accepted"
+fi
+grep -q 'built for another graph or numeric spec' "$work/wrong.txt" || { cat "$work/wrong.txt"; fail "wrong-spec message"; }
+
+run_sim --corrupt-every 211
+common=(--graph chimera:1 --port "$pty")
+"$pbit" compare "${common[@]}" --link-timeout-ms 100 --backends ref,board --sweeps 60 --chains 1 --seed 5 \
+  | tee "$work/compare3.txt"
+grep -q '^identical: 60 sweeps' "$work/compare3.txt" || fail "compare over a noisy line"
+cleanup
+wait "$sim_pid" 2> /dev/null || true
+sim_pid=
+cat "$work/sim.log"
+grep -qE 'bytes in \([1-9][0-9]* damaged\), [0-9]+ bytes out \([1-9][0-9]* damaged\)' "$work/sim.log" ||
+  fail "the noisy line damaged nothing"
+# The lean board of the iCE40 builds: ROM LUT (beta folded into the weights),
+# no statistics counters (the backend reads the states after every sweep),
+# chromatic only.
+"$pbit" fpga sim --graph chimera:1 --out "$work/sim_lean" --lut-writable 0 --stats 0 --async 0 --beta-mode fold \
+  --build-only > "$work/build_lean.log" 2>&1 || { cat "$work/build_lean.log"; fail "building the lean board"; }
+rm -f "$work/pty"
+"$work/sim_lean/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 > "$work/sim_lean.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
+common=(--graph chimera:1 --port "$(cat "$work/pty")" --beta-mode fold)
+"$pbit" compare "${common[@]}" --backends ref,board --couplings gauss:0.8 --sweeps 50 --chains 2 --clamp-every 3 \
+  | tee "$work/compare_lean.txt"
+grep -q '^identical: 50 sweeps x 2 chains' "$work/compare_lean.txt" || fail "lean compare"
+for b in ref board; do
+  "$pbit" sample "${common[@]}" --backend $b --couplings gauss:0.8 --fields gauss:0.4 --beta 0.7 --sweeps 500 \
+    --burn-in 10 --chains 2 --seed 3 --json > "$work/lean_$b.json" || fail "lean sample --backend $b"
+done
+python3 - "$work/lean_ref.json" "$work/lean_board.json" <<'PY' || fail "lean sample moments differ"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a["samples"] == b["samples"] == 1000 and a["means"] == b["means"] and a["correlations"] == b["correlations"]
+print("lean sample: identical means and correlations (statistics kept by the host)")
+PY
+if "$pbit" sample --graph chimera:1 --port "$(cat "$work/pty")" --backend board --beta 0.5 --sweeps 1 \
+     > /dev/null 2> "$work/rom.txt"; then
+  fail "a ROM LUT of another beta was accepted"
+fi
+grep -q 'the LUT is a ROM built for another beta' "$work/rom.txt" || { cat "$work/rom.txt"; fail "ROM message"; }
+echo "PASS ($(( $(date +%s) - start )) s)"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The iCE40 flow on the small board design (ctest label `fpga`):
+#
+#   ice40.sh PBIT_EXE WORKDIR [BOARD [GRAPH]]     (default icebreaker, chimera:1)
+#   ice40.sh PBIT_EXE WORKDIR too-big            chimera:1,2 on the UP5K: a clear "does not fit"
+#
+# 1. the board design (array + UART bridge + board top) lints clean with
+#    verilator -Wall (rtl/board/ and the generated pbit_board_pkg.sv);
+# 2. pbit fpga build (yosys synth_ice40 -> nextpnr-ice40 -> icepack) writes a
+#    bitstream of the device's size, the JSON report says timing is met and the
+#    design fits; the flip rate is p-bits x clock / cycles per sweep;
+# 3. pbit fpga program --dry-run prints the openFPGALoader command;
+# too-big: chimera:1,2 does not fit the UP5K: one clear error line, exit 1,
+# after synthesis and before place and route.
+# Exit 77 (skipped) when a tool is missing.
+set -euo pipefail
+pbit=$1 work=$2 board=${3:-icebreaker} graph=${4:-chimera:1}
+for tool in verilator yosys nextpnr-ice40 icepack; do
+  command -v $tool > /dev/null || { echo "SKIP: $tool not found"; exit 77; }
+done
+fail() { echo "FAIL: $*"; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+rtl=${PBIT_RTL_DIR:-$(cd "$here/../../rtl" && pwd)}
+rm -rf "$work"
+mkdir -p "$work"
+start=$(date +%s)
+
+if [[ $board == too-big ]]; then
+  if "$pbit" fpga build --board icebreaker --graph chimera:1,2 --beta-mode fold --out "$work/too_big" \
+       > /dev/null 2> "$work/too_big.txt"; then
+    fail "chimera:1,2 fitted the UP5K?"
+  fi
+  grep -q '^pbit: error: the design does not fit the icebreaker (up5k): ' "$work/too_big.txt" ||
+    { cat "$work/too_big.txt"; fail "does-not-fit message"; }
+  echo "chimera:1,2 on the UP5K: $(cat "$work/too_big.txt")"
+  echo "PASS ($(( $(date +%s) - start )) s)"
+  exit 0
+fi
+
+"$pbit" fpga emit --graph "$graph" --out "$work/lint" --beta-mode fold > /dev/null
+log="$work/lint.log"
+verilator --lint-only -Wall "$rtl/pbit.vlt" -f "$work/lint/board_files.f" --top-module pbit_board_top \
+  -GLutWritable=1\'b0 -GStats=1\'b0 -GAsync=1\'b0 > "$log" 2>&1 || true
+if grep -E '^%(Warning|Error)' "$log" | grep -qE 'rtl/board/|pbit_board_pkg'; then
+  cat "$log"
+  fail "verilator lint of the board RTL"
+fi
+echo "board RTL lint clean"
+
+"$pbit" fpga build --board "$board" --graph "$graph" --beta-mode fold --out "$work/build" --json \
+  > "$work/report.json" 2> "$work/build.log" || { cat "$work/build.log"; fail "pbit fpga build"; }
+python3 - "$work/report.json" <<'PY' || fail "report"
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+size = os.path.getsize(r["bitstream"])
+expect = {"up5k": 104090, "hx8k": 135100}[r["device"]]
+assert size == expect, f"bitstream of {size} bytes, expected {expect} for the {r['device']}"
+assert r["timing_met"] and r["fmax_mhz"] >= r["clock_mhz"], (r["fmax_mhz"], r["clock_mhz"])
+lc = r["utilization"]["ICESTORM_LC"]
+assert 0 < lc["used"] <= lc["available"], lc
+assert abs(r["flips_per_s"] - r["pbits"] * r["clock_mhz"] * 1e6 / r["cycles_per_sweep"]) < 1
+print(f"{r['graph']} on {r['board']}: {lc['used']}/{lc['available']} LCs, Fmax {r['fmax_mhz']:.2f} MHz "
+      f"at {r['clock_mhz']} MHz, {r['flips_per_s']:.3g} flips/s, bitstream {size} bytes, "
+      f"yosys {r['seconds']['yosys']:.0f} s, nextpnr {r['seconds']['nextpnr']:.0f} s")
+PY
+"$pbit" fpga program --board "$board" --bitstream "$work/build/pbit_board.bin" --dry-run > "$work/program.txt"
+grep -q "^openFPGALoader -b .* -f $work/build/pbit_board.bin$" "$work/program.txt" || fail "program command"
+echo "PASS ($(( $(date +%s) - start )) s)"

@@ -1,0 +1,329 @@
+// The board link and the FPGA flow's host side: frame protocol (CRC, frames,
+// parser), the link's timeouts/retries/errors against a scripted fake board,
+// the generated RTL package, the iCE40 PLL settings, the fpga/README.md
+// protocol tables, and `pbit fpga` / `--backend board` command-line errors.
+#include <pbit/board/board_emit.hpp>
+#include <pbit/board/board_sampler.hpp>
+#include <pbit/board/link.hpp>
+#include <pbit/board/protocol.hpp>
+#include <pbit/error.hpp>
+#include <pbit/regmap.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <deque>
+#include <fcntl.h>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace pbit;
+using namespace pbit::board;
+
+namespace {
+
+std::vector<std::uint8_t> response(std::uint8_t status, std::uint8_t seq, const std::vector<std::uint8_t>& payload) {
+  std::vector<std::uint8_t> f;
+  f.reserve(payload.size() + kHeaderBytes + kTrailerBytes);
+  for (std::uint8_t b : {kResponseSync, status, seq, static_cast<std::uint8_t>(payload.size()),
+                         static_cast<std::uint8_t>(payload.size() >> 8)})
+    f.push_back(b);
+  for (std::uint8_t b : payload) f.push_back(b);
+  const std::uint16_t crc = crc16(f.data() + 1, f.size() - 1);
+  f.push_back(static_cast<std::uint8_t>(crc >> 8));
+  f.push_back(static_cast<std::uint8_t>(crc));
+  return f;
+}
+
+// A scripted board: each request (a complete frame) is handed to `answer`,
+// whose bytes are then readable.
+struct FakeBoard final : ByteChannel {
+  std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)> answer;
+  std::vector<std::vector<std::uint8_t>> requests;
+  std::deque<std::uint8_t> pending;
+  void write(const std::uint8_t* p, std::size_t n) override {
+    std::vector<std::uint8_t> f(p, p + n);
+    requests.push_back(f);
+    for (auto b : answer(f)) pending.push_back(b);
+  }
+  std::size_t read(std::uint8_t* p, std::size_t n, Clock::time_point) override {
+    std::size_t k = 0;
+    while (k < n && !pending.empty()) {
+      p[k++] = pending.front();
+      pending.pop_front();
+    }
+    return k;
+  }
+  void discard_input() override { pending.clear(); }
+  std::string describe() const override { return "fake board"; }
+};
+
+std::vector<std::uint8_t> info_payload() {
+  std::vector<std::uint8_t> p;
+  const std::uint32_t w[kInfoWords] = {kInfoMagic, kProtocolVersion, 12000000, 104, 256, 7, 8, 0, 1200000};
+  for (auto x : w) put_word(p, x);
+  return p;
+}
+
+struct Run {
+  int status;
+  std::string out, err;
+};
+Run run_pbit(const std::string& args) {
+  const std::string err_file = std::string(PBIT_BINARY_DIR) + "/test_fpga_stderr_" + std::to_string(getpid()) + ".txt";
+  const std::string cmd = std::string(PBIT_BINARY_DIR) + "/pbit " + args + " 2>" + err_file;
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::array<char, 4096> buf;
+  while (std::fgets(buf.data(), buf.size(), p)) r.out += buf.data();
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  std::ifstream e(err_file);
+  std::stringstream ss;
+  ss << e.rdbuf();
+  r.err = ss.str();
+  std::remove(err_file.c_str());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("CRC-16/CCITT-FALSE check value and frame layout", "[board]") {
+  const std::string s = "123456789";
+  CHECK(crc16(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()) == 0x29B1);
+  std::vector<std::uint8_t> p;
+  put_word(p, 0x00100045u);
+  const auto f = encode_request(CMD_READ, 7, p);
+  REQUIRE(f.size() == kHeaderBytes + 4 + kTrailerBytes);
+  CHECK(f[0] == kRequestSync);
+  CHECK(f[1] == CMD_READ);
+  CHECK(f[2] == 7);
+  CHECK(f[3] == 4);
+  CHECK(f[4] == 0);
+  CHECK(get_word(&f[5]) == 0x00100045u);
+  const std::uint16_t crc = crc16(f.data() + 1, f.size() - 3);
+  CHECK(f[9] == (crc >> 8));
+  CHECK(f[10] == (crc & 0xFF));
+}
+
+TEST_CASE("Response parser: skips noise, drops damaged frames, resynchronizes", "[board]") {
+  ResponseParser parser;
+  Response r;
+  std::vector<std::uint8_t> bytes = {0x00, 0x13, 0xFF};  // noise
+  auto good = response(ST_OK, 5, {1, 2, 3, 4});
+  auto bad = response(ST_OK, 6, {9, 9, 9, 9});
+  bad[6] ^= 0x10;  // damage the payload
+  bytes.insert(bytes.end(), bad.begin(), bad.end());
+  bytes.insert(bytes.end(), good.begin(), good.end());
+  int frames = 0;
+  for (auto b : bytes)
+    if (parser.feed(b, r)) {
+      ++frames;
+      CHECK(r.seq == 5);
+      CHECK(r.payload == std::vector<std::uint8_t>{1, 2, 3, 4});
+    }
+  CHECK(frames == 1);
+  CHECK(parser.crc_errors == 1);
+  CHECK(parser.skipped >= 3);
+}
+
+TEST_CASE("Link: requests, retries after damage, errors named", "[board]") {
+  auto fake = std::make_unique<FakeBoard>();
+  FakeBoard* board = fake.get();
+  int calls = 0;
+  board->answer = [&](const std::vector<std::uint8_t>& f) {
+    ++calls;
+    const std::uint8_t cmd = f[1], seq = f[2];
+    if (cmd == CMD_INFO) return response(ST_OK, seq, info_payload());
+    if (cmd == CMD_READ) {
+      if (calls == 2) return response(ST_BAD_CRC, seq, {});  // damaged on the way in
+      if (calls == 3) {
+        auto r = response(ST_OK, seq, {1, 0, 0, 0});
+        r[5] ^= 1;  // damaged on the way out
+        return r;
+      }
+      std::vector<std::uint8_t> p;
+      put_word(p, 0xCAFEF00D);
+      auto late = response(ST_OK, static_cast<std::uint8_t>(seq - 1), {0, 0, 0, 0});  // a stale answer first
+      auto ok = response(ST_OK, seq, p);
+      late.insert(late.end(), ok.begin(), ok.end());
+      return late;
+    }
+    if (cmd == CMD_WRITE) return response(ST_BAD_ARG, seq, {});
+    if (cmd == CMD_RUN) return std::vector<std::uint8_t>{};  // never answers
+    return response(ST_BAD_CMD, seq, {});
+  };
+  LinkOptions lo;
+  lo.timeout_ms = 20;
+  lo.retries = 2;
+  BoardLink link(std::move(fake), 1000000, lo);
+  const BoardInfo info = link.info();
+  CHECK(info.clock_hz == 12000000);
+  CHECK(info.num_cells == 8);
+  CHECK(info.stats());
+  CHECK(info.lut_writable());
+  CHECK(info.async());
+  CHECK(link.read(0x42) == 0xCAFEF00Du);  // after BAD_CRC and a damaged answer
+  CHECK(link.counters().retries == 2);
+  // The same sequence number on every attempt of one request.
+  const auto& req = board->requests;
+  REQUIRE(req.size() == 4);
+  CHECK(req[1] == req[2]);
+  CHECK(req[2] == req[3]);
+  CHECK_THROWS_WITH(link.write(0x42, 1), Catch::Contains("rejected with status BAD_ARG"));
+  CHECK_THROWS_WITH(link.run(10, 2), Catch::Contains("no valid answer to RUN") && Catch::Contains("3 attempts"));
+}
+
+TEST_CASE("Link: bursts are split to the board's buffer and read limits", "[board]") {
+  auto fake = std::make_unique<FakeBoard>();
+  FakeBoard* board = fake.get();
+  std::vector<std::uint32_t> mem(4096, 0);
+  board->answer = [&](const std::vector<std::uint8_t>& f) {
+    const std::uint8_t cmd = f[1], seq = f[2];
+    const std::size_t len = f[3] | (f[4] << 8);
+    const std::uint8_t* p = &f[5];
+    if (cmd == CMD_INFO) {
+      auto ip = info_payload();
+      std::vector<std::uint8_t> eight;
+      put_word(eight, 8);  // an 8-word buffer: 7 data words a write
+      std::copy(eight.begin(), eight.end(), ip.begin() + 4 * INFO_BUFFER_WORDS);
+      return response(ST_OK, seq, ip);
+    }
+    if (cmd == CMD_WRITE_BURST || cmd == CMD_WRITE) {
+      CHECK(len / 4 - 1 <= 7);
+      for (std::size_t i = 1; i < len / 4; ++i) mem[get_word(p) + i - 1] = get_word(p + 4 * i);
+      return response(ST_OK, seq, {});
+    }
+    if (cmd == CMD_READ_BURST) {
+      std::vector<std::uint8_t> out;
+      for (std::uint32_t i = 0; i < get_word(p + 4); ++i) put_word(out, mem[get_word(p) + i]);
+      return response(ST_OK, seq, out);
+    }
+    return response(ST_BAD_CMD, seq, {});
+  };
+  BoardLink link(std::move(fake), 1000000, {});
+  std::vector<std::uint32_t> words(30);
+  for (std::size_t i = 0; i < words.size(); ++i) words[i] = static_cast<std::uint32_t>(i * 1000 + 7);
+  link.write_burst(100, words);
+  CHECK(board->requests.size() == 1 + 5);  // INFO + ceil(30 / 7)
+  CHECK(link.read_burst(100, 30) == words);
+}
+
+TEST_CASE("Generated RTL package carries protocol.hpp's constants", "[board]") {
+  const std::string pkg = emit_board_pkg();
+  auto value = [&](const std::string& name) {
+    std::smatch m;
+    const std::regex re("localparam [^=]*\\b" + name + " = (\\d+'h)?([0-9a-fA-F]+)");
+    REQUIRE(std::regex_search(pkg, m, re));
+    return std::stoul(m[2].str(), nullptr, m[1].matched ? 16 : 10);
+  };
+  CHECK(value("ReqSync") == kRequestSync);
+  CHECK(value("RspSync") == kResponseSync);
+  CHECK(value("CmdRun") == CMD_RUN);
+  CHECK(value("CmdReadStates") == CMD_READ_STATES);
+  CHECK(value("StBadLen") == ST_BAD_LEN);
+  CHECK(value("StBusy") == ST_BUSY);
+  CHECK(value("InfoTimeoutClks") == INFO_TIMEOUT_CLKS);
+  CHECK(value("InfoWords") == kInfoWords);
+  CHECK(value("InfoMagicValue") == kInfoMagic);
+  CHECK(value("MaxReadWords") == kMaxReadWords);
+}
+
+TEST_CASE("fpga/README.md documents every command and status with its code", "[board]") {
+  std::ifstream f(std::string(PBIT_SOURCE_DIR) + "/fpga/README.md");
+  REQUIRE(f);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string doc = ss.str();
+  char row[64];
+  for (int c = 0; c < kNumCmds; ++c) {
+    std::snprintf(row, sizeof row, "| `0x%02X` | %s |", c, cmd_name(static_cast<std::uint8_t>(c)));
+    INFO(row);
+    CHECK(doc.find(row) != std::string::npos);
+  }
+  for (int s = 0; s < kNumStatuses; ++s) {
+    std::snprintf(row, sizeof row, "| `0x%02X` | %s |", s, status_name(static_cast<std::uint8_t>(s)));
+    INFO(row);
+    CHECK(doc.find(row) != std::string::npos);
+  }
+}
+
+TEST_CASE("iCE40 PLL settings", "[board]") {
+  for (double f : {16.0, 24.0, 30.0, 48.0, 100.0}) {
+    const Pll p = ice40_pll(12, f);
+    const double pfd = 12.0 / (p.divr + 1), vco = pfd * (p.divf + 1);
+    CHECK(pfd >= 10);
+    CHECK(vco >= 533);
+    CHECK(vco <= 1066);
+    CHECK(p.mhz == Approx(vco / (1 << p.divq)));
+    CHECK(std::abs(p.mhz - f) <= 0.5 + 1e-9);  // 12 MHz steps of the VCO / 2^DIVQ
+    CHECK(p.filter >= 1);
+  }
+  CHECK(ice40_pll(12, 24).mhz == Approx(24.0));
+  CHECK_THROWS_AS(ice40_pll(12, 12), Error);  // below the PLL's range: run from the oscillator
+}
+
+TEST_CASE("pbit fpga and --backend board: clear errors", "[board][cli]") {
+  Run r = run_pbit("fpga build --board nosuchboard --graph chimera:1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("unknown board 'nosuchboard'") && Catch::Contains("icebreaker"));
+  r = run_pbit("fpga estimate --part nosuchpart --graph chimera:1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("unknown part 'nosuchpart'") && Catch::Contains("xcvu9p"));
+  r = run_pbit("fpga program --board icebreaker --bitstream /nonexistent.bin --dry-run");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("no bitstream"));
+  r = run_pbit("sample --graph chimera:1 --backend board --sweeps 1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("needs --port"));
+  r = run_pbit("sample --graph chimera:1 --backend board --port /nonexistent/tty --sweeps 1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("cannot open serial port /nonexistent/tty"));
+  r = run_pbit("sample --graph chimera:1 --backend board --port /dev/null --sweeps 1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("is not a serial port"));
+  r = run_pbit("sample --graph chimera:1 --backend board --port /dev/null --baud 12345 --sweeps 1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("unsupported baud rate 12345"));
+  r = run_pbit("fpga build --board icebreaker --graph chimera:1 --schedule async");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("--schedule async needs the async hardware"));
+  {
+    // Tools missing: the error names the Debian package.
+    const std::string cmd = "env PATH=/nonexistent " + std::string(PBIT_BINARY_DIR) +
+                            "/pbit fpga build --board icebreaker --graph chimera:1 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    std::array<char, 512> buf;
+    while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+    CHECK(WEXITSTATUS(pclose(p)) == 1);
+    CHECK_THAT(out, Catch::Contains("yosys not found on PATH: install the Debian package yosys"));
+  }
+  r = run_pbit("fpga --help");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("build") && Catch::Contains("estimate") && Catch::Contains("sim"));
+}
+
+TEST_CASE("Board backend: a silent device is reported, not waited for", "[board][cli]") {
+  // A pseudo-terminal with nobody on the other side: a board that does not answer.
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  REQUIRE(master >= 0);
+  REQUIRE(grantpt(master) == 0);
+  REQUIRE(unlockpt(master) == 0);
+  const std::string pty = ptsname(master);
+  const Run r = run_pbit("sample --graph chimera:1 --backend board --port " + pty +
+                         " --link-timeout-ms 50 --link-retries 1 --sweeps 1");
+  close(master);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("no valid answer to INFO from " + pty) && Catch::Contains("2 attempts") &&
+                        Catch::Contains("no response"));
+}

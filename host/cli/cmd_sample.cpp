@@ -103,7 +103,7 @@ Command add_sample_command(CLI::App& app) {
   auto a = std::make_shared<SampleArgs>();
   auto* sub = app.add_subcommand("sample", "Sample an Ising problem on a backend; print moments");
   a->problem.add_to(*sub, true);
-  sub->add_option("--backend", a->backend, "ref | float | exact | rtl")
+  sub->add_option("--backend", a->backend, "ref | float | exact | rtl | board")
       ->capture_default_str();
   sub->add_option("--beta", a->beta, "inverse temperature")->capture_default_str();
   sub->add_option("--sweeps", a->sweeps, "sweeps accumulated")->capture_default_str()->check(NonNegative);

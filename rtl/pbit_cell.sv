@@ -75,9 +75,10 @@ module pbit_cell #(
   endfunction
 
   // Coding style: registers are written directly in clocked blocks (no
-  // next-state copies) and per-slot registers are packed arrays written with a
-  // dynamic index. Verilator emits code per cell instance, so every statement
-  // saved here is saved 4,264 times in the pegasus:14 model (build time).
+  // next-state copies), the J slots are one array written with a dynamic index,
+  // every statistics counter is a variable of its own. Verilator emits code per
+  // cell instance, so every statement saved here is saved 4,264 times in the
+  // pegasus:14 model (build time).
 
   // ---- registers
   logic [WeightBits-1:0]             h_q;

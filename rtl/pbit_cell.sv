@@ -18,8 +18,11 @@
 //
 // Registers (cell window of the register map, pbit_pkg::CellReg*): sel_i
 // selects this cell, we_i is the bus write strobe and reg_i the register
-// offset (both shared by all cells); rdata_o/wok_o answer combinationally for
-// reg_i (wok_o: writable here) and are 0 unless selected, so the array ORs them.
+// offset (all registered by pbit_ctrl); a write takes effect at the clock edge
+// of a selected cycle; rdata_o/wok_o answer combinationally for reg_i (wok_o:
+// writable here) and are 0 unless selected. All decoding is under sel_i, so an
+// unselected cell does no decode work (a simulator evaluates every cell every
+// cycle: 4,264 of them in the pegasus:14 model).
 // Statistics (Stats = 1): at stat_acc_i (the cycle after a sweep's last cycle)
 // STAT_PLUS += m == +1 and STAT_AGREE+s += (m == nbr_s) for the slots set in
 // agree_mask_i (neighbour index > own index: each edge counted once).
@@ -70,10 +73,6 @@ module pbit_cell #(
   localparam int AccBitsMin = WeightBits + $clog2(Degree + 1) + 1;  // |sum| <= (Degree+1) 2^(W-1)
   localparam int AccBits = (AccBitsMin > SumBits) ? AccBitsMin : SumBits;
 
-  function automatic logic [31:0] sext_word(logic [WeightBits-1:0] x);
-    sext_word = 32'(signed'(x));
-  endfunction
-
   // Coding style: registers are written directly in clocked blocks (no
   // next-state copies), the J slots are one array written with a dynamic index,
   // every statistics counter is a variable of its own. Verilator emits code per
@@ -97,11 +96,13 @@ module pbit_cell #(
     assign unused_cell_clk = cell_clk_i;
   end
 
-  // ---- register decode
-  logic                             wr, we_rng, we_timer, we_state, we_clamp, in_j, in_a;
+  // ---- register writes
+  // One decode of the register offset, used only under sel_i (a block-local
+  // function of reg_i would be named per call site by Verilator: see below).
+  logic                             we_rng, we_timer;
   logic [pbit_pkg::CellRegBits-1:0] slot_j, slot_a;
   logic [SlotBits-1:0]              sj, sa;      // slot indexes (valid when in_j / in_a)
-  assign wr = sel_i & we_i;
+  logic                             in_j, in_a;  // reg_i is a coupling / agree slot here
   assign slot_j = reg_i - pbit_pkg::CellRegCoupling;
   assign slot_a = reg_i - pbit_pkg::CellRegStatAgree;
   assign sj = slot_j[SlotBits-1:0];
@@ -115,10 +116,8 @@ module pbit_cell #(
     logic unused_slots;
     assign unused_slots = ^{slot_j, slot_a};
   end
-  assign we_rng = wr && reg_i == pbit_pkg::CellRegRngState;
-  assign we_timer = wr && reg_i == pbit_pkg::CellRegTimerState;
-  assign we_state = wr && reg_i == pbit_pkg::CellRegState;
-  assign we_clamp = wr && reg_i == pbit_pkg::CellRegClamp;
+  assign we_rng = sel_i && we_i && reg_i == pbit_pkg::CellRegRngState;
+  assign we_timer = sel_i && we_i && reg_i == pbit_pkg::CellRegTimerState;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -126,9 +125,9 @@ module pbit_cell #(
       for (int s = 0; s < Slots; s++) j_q[s] <= '0;
       clamp_en_q <= 1'b0;
       clamp_val_q <= 1'b0;
-    end else if (wr) begin
+    end else if (sel_i && we_i) begin
       if (reg_i == pbit_pkg::CellRegField) h_q <= wdata_i[WeightBits-1:0];
-      if (we_clamp) begin
+      if (reg_i == pbit_pkg::CellRegClamp) begin
         clamp_en_q <= wdata_i[pbit_pkg::ClampEnableBit];
         clamp_val_q <= wdata_i[pbit_pkg::ClampValueBit];
       end
@@ -196,45 +195,44 @@ module pbit_cell #(
     assign unused_nbr = ^{nbr_i, agree_mask_i};
   end
 
-  // ---- the update: I, LUT, compare (evaluated only in a cycle that updates)
-  // A function of the cell's own signals (no arguments: nothing is copied).
-  function automatic logic decide();
+  // ---- the state: update, bus write, clamp (clamp last: it always wins,
+  // already in the cycle its CLAMP register is written). The update (I, LUT,
+  // compare) is computed inside the clocked block, so only in a cycle that
+  // updates; no functions: Verilator names inlined function temporaries per
+  // call site, which would make every cell instance's code unique.
+  always_ff @(posedge clk_upd) begin : p_state
+    logic               wr_clamp;
     logic [AccBits-1:0] acc;
     logic [SumBits-1:0] sum, mag;
     logic [31:0]        bucket;
     logic [IdxBits-1:0] k;
     logic [LutBits-1:0] lut_v;
     logic [LutBits:0]   v, r;
-    acc = AccBits'(signed'(h_q));
-    for (int s = 0; s < Degree; s++) begin
-      // nbr ? +J : -J, with -J = ~J + 1 (the +1 as a carry term)
-      acc = acc + AccBits'(signed'(j_q[s] ^ {WeightBits{~nbr_i[s]}})) + AccBits'(!nbr_i[s]);
-    end
-    // Saturate: in range iff the bits above the sign bit of SumBits all equal it.
-    if (acc[AccBits-1:SumBits-1] == '0 || acc[AccBits-1:SumBits-1] == '1) begin
-      sum = acc[SumBits-1:0];
-    end else begin
-      sum = {acc[AccBits-1], {(SumBits - 1){~acc[AccBits-1]}}};
-    end
-    mag = sum[SumBits-1] ? -sum : sum;  // |I| (2^(SumBits-1) fits unsigned)
-    bucket = 32'(mag) >> LutShift;
-    k = (bucket > 32'(LutDepth - 1)) ? IdxBits'(LutDepth - 1) : bucket[IdxBits-1:0];
-    lut_v = lut_i[k*LutBits +: LutBits];
-    v = sum[SumBits-1] ? -{lut_v[LutBits-1], lut_v} : {lut_v[LutBits-1], lut_v};
-    r = {rng_word[31], rng_word[31 -: LutBits]};  // the word's top LutBits, signed
-    decide = $signed(v) > $signed(r);
-  endfunction
-
-  // ---- the state: update, bus write, clamp (clamp last: it always wins,
-  // already in the cycle its CLAMP register is written)
-  logic clamp_en, clamp_val;
-  assign clamp_en = we_clamp ? wdata_i[pbit_pkg::ClampEnableBit] : clamp_en_q;
-  assign clamp_val = we_clamp ? wdata_i[pbit_pkg::ClampValueBit] : clamp_val_q;
-  always_ff @(posedge clk_upd) begin
+    wr_clamp = sel_i && we_i && reg_i == pbit_pkg::CellRegClamp;
     if (!rst_ni) state_q <= 1'b0;
-    else if (clamp_en) state_q <= clamp_val;
-    else if (we_state) state_q <= wdata_i[0];
-    else if (upd) state_q <= decide();
+    else if (wr_clamp ? wdata_i[pbit_pkg::ClampEnableBit] : clamp_en_q)
+      state_q <= wr_clamp ? wdata_i[pbit_pkg::ClampValueBit] : clamp_val_q;
+    else if (sel_i && we_i && reg_i == pbit_pkg::CellRegState) state_q <= wdata_i[0];
+    else if (upd) begin
+      acc = AccBits'(signed'(h_q));
+      for (int s = 0; s < Degree; s++) begin
+        // nbr ? +J : -J, with -J = ~J + 1 (the +1 as a carry term)
+        acc = acc + AccBits'(signed'(j_q[s] ^ {WeightBits{~nbr_i[s]}})) + AccBits'(!nbr_i[s]);
+      end
+      // Saturate: in range iff the bits above the sign bit of SumBits all equal it.
+      if (acc[AccBits-1:SumBits-1] == '0 || acc[AccBits-1:SumBits-1] == '1) begin
+        sum = acc[SumBits-1:0];
+      end else begin
+        sum = {acc[AccBits-1], {(SumBits - 1){~acc[AccBits-1]}}};
+      end
+      mag = sum[SumBits-1] ? -sum : sum;  // |I| (2^(SumBits-1) fits unsigned)
+      bucket = 32'(mag) >> LutShift;
+      k = (bucket > 32'(LutDepth - 1)) ? IdxBits'(LutDepth - 1) : bucket[IdxBits-1:0];
+      lut_v = lut_i[k*LutBits +: LutBits];
+      v = sum[SumBits-1] ? -{lut_v[LutBits-1], lut_v} : {lut_v[LutBits-1], lut_v};
+      r = {rng_word[31], rng_word[31 -: LutBits]};  // the word's top LutBits, signed
+      state_q <= $signed(v) > $signed(r);
+    end
   end
   assign state_o = state_q;
 
@@ -269,19 +267,21 @@ module pbit_cell #(
     assign unused_stats = ^{stat_acc_i, stat_clr_i, agree_mask_i};
   end
 
-  // ---- register reads (0 for offsets that are not mapped in this cell)
+  // ---- register reads (0 unless selected, and for offsets not mapped here);
+  // wok_o: the offset is writable here. Combinational, but the first thing
+  // evaluated is sel_i, so an unselected cell costs a simulator two stores.
   always_comb begin
     rdata_o = '0;
     wok_o = 1'b0;
     if (sel_i) begin
       if (in_j) begin
-        rdata_o = sext_word(j_q[sj]);
+        rdata_o = 32'(signed'(j_q[sj]));
         wok_o = 1'b1;
       end
       if (in_a && agree_mask_i[sa]) rdata_o = 32'(agree_rd[sa*StatBits +: StatBits]);
       unique case (reg_i)
         pbit_pkg::CellRegField: begin
-          rdata_o = sext_word(h_q);
+          rdata_o = 32'(signed'(h_q));
           wok_o = 1'b1;
         end
         pbit_pkg::CellRegClamp: begin

@@ -2,8 +2,11 @@
 // The control block: register bus decode (pbit_pkg::Reg*, Cell*, LutBase,
 // from host/include/pbit/regmap.hpp), the sweep sequencer, counters.
 //
-// Bus: one request per cycle (req_i); a write takes effect at the clock edge
-// of its request; a read's data comes with rvalid_o in the next cycle. Reads
+// Bus: one request per cycle (req_i), registered at the clock edge of its
+// request cycle and decoded in the next cycle (so no logic of the array depends
+// combinationally on the bus pins); a write takes effect at the end of that
+// next cycle, and a read's data comes with rvalid_o two cycles after the
+// request. busy_o rises in the cycle after a RUN command's request. Reads
 // of unmapped addresses return 0. Writes to read-only or unmapped addresses,
 // unknown commands, and any write other than COMMAND while busy_o is high are
 // ignored and counted in BUS_ERRORS (the host writes registers only while the
@@ -88,29 +91,47 @@ module pbit_ctrl #(
   logic        rvalid_d, rvalid_q;
   logic [31:0] rdata_d, rdata_q;
 
+  // ---- the request, registered
+  logic                req_q, we_q;
+  logic [AddrBits-1:0] addr_q;
+  logic [31:0]         wdata_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      req_q <= 1'b0;
+      we_q <= 1'b0;
+      addr_q <= '0;
+      wdata_q <= '0;
+    end else begin
+      req_q <= req_i;
+      we_q <= we_i;
+      addr_q <= addr_i;
+      wdata_q <= wdata_i;
+    end
+  end
+
   // ---- address decode
   logic                   wr, rd, busy, is_lut, is_cell, is_state;
   logic [AddrBits-1:0]    lut_off, cell_off, state_off;
   logic [CellHiBits-1:0]  cell_hi;
   always_comb begin
-    wr = req_i & we_i;
-    rd = req_i & ~we_i;
+    wr = req_q & we_q;
+    rd = req_q & ~we_q;
     busy = run_q | acc_q;
-    lut_off = addr_i - pbit_pkg::LutBase;
-    is_lut = addr_i >= pbit_pkg::LutBase && lut_off < AddrBits'(LutDepth);
-    cell_off = addr_i - pbit_pkg::CellBase;
+    lut_off = addr_q - pbit_pkg::LutBase;
+    is_lut = addr_q >= pbit_pkg::LutBase && lut_off < AddrBits'(LutDepth);
+    cell_off = addr_q - pbit_pkg::CellBase;
     cell_hi = cell_off[AddrBits-1:CellRegBits];
-    is_cell = addr_i >= pbit_pkg::CellBase && cell_hi < CellHiBits'(NumCells);
-    state_off = addr_i - pbit_pkg::StateBase;
-    is_state = addr_i >= pbit_pkg::StateBase && state_off < AddrBits'(StateWords);
+    is_cell = addr_q >= pbit_pkg::CellBase && cell_hi < CellHiBits'(NumCells);
+    state_off = addr_q - pbit_pkg::StateBase;
+    is_state = addr_q >= pbit_pkg::StateBase && state_off < AddrBits'(StateWords);
   end
   logic [StateWords*32-1:0] states_padded;
   assign states_padded = (StateWords * 32)'(state_i);
   assign lut_addr_o = lut_off[$clog2(LutDepth)-1:0];
-  assign lut_wdata_o = wdata_i[LutBits-1:0];
+  assign lut_wdata_o = wdata_q[LutBits-1:0];
   assign cell_idx_o = cell_hi[CellIdxBits-1:0];
   assign cell_reg_o = cell_off[CellRegBits-1:0];
-  assign cell_wdata_o = wdata_i;
+  assign cell_wdata_o = wdata_q;
 
   // ---- writes, commands and the sequencer
   logic last, stop_req, err;
@@ -137,22 +158,22 @@ module pbit_ctrl #(
     stop_req = stop_q;
 
     if (wr) begin
-      if (addr_i == pbit_pkg::RegCommand) begin
-        if (wdata_i == pbit_pkg::CmdStop) begin
+      if (addr_q == pbit_pkg::RegCommand) begin
+        if (wdata_q == pbit_pkg::CmdStop) begin
           stop_req = run_q;  // idle: nothing to stop
         end else if (busy) begin
           err = 1'b1;
-        end else if (wdata_i == pbit_pkg::CmdRunSweeps) begin
+        end else if (wdata_q == pbit_pkg::CmdRunSweeps) begin
           run_d = target_q != '0;
           free_d = 1'b0;
           left_d = target_q;
-        end else if (wdata_i == pbit_pkg::CmdRunFree) begin
+        end else if (wdata_q == pbit_pkg::CmdRunFree) begin
           run_d = 1'b1;
           free_d = 1'b1;
-        end else if (wdata_i == pbit_pkg::CmdClearStats) begin
+        end else if (wdata_q == pbit_pkg::CmdClearStats) begin
           stat_clr_o = 1'b1;
           stat_n_d = '0;
-        end else if (wdata_i == pbit_pkg::CmdResetCounters) begin
+        end else if (wdata_q == pbit_pkg::CmdResetCounters) begin
           sweeps_d = '0;
           cycles_d = '0;
         end else begin
@@ -160,15 +181,15 @@ module pbit_ctrl #(
         end
       end else if (busy) begin
         err = 1'b1;
-      end else if (addr_i == pbit_pkg::RegCtrl) begin
-        async_d = Async & wdata_i[pbit_pkg::CtrlScheduleBit];
-        stats_d = wdata_i[pbit_pkg::CtrlStatsEnableBit];
-      end else if (addr_i == pbit_pkg::RegSweepsTarget) begin
-        target_d = wdata_i;
-      end else if (addr_i == pbit_pkg::RegAsyncPeriod) begin
-        period_d = wdata_i;
-      end else if (addr_i == pbit_pkg::RegAsyncThreshold) begin
-        thresh_d = wdata_i;
+      end else if (addr_q == pbit_pkg::RegCtrl) begin
+        async_d = Async & wdata_q[pbit_pkg::CtrlScheduleBit];
+        stats_d = wdata_q[pbit_pkg::CtrlStatsEnableBit];
+      end else if (addr_q == pbit_pkg::RegSweepsTarget) begin
+        target_d = wdata_q;
+      end else if (addr_q == pbit_pkg::RegAsyncPeriod) begin
+        period_d = wdata_q;
+      end else if (addr_q == pbit_pkg::RegAsyncThreshold) begin
+        thresh_d = wdata_q;
       end else if (is_lut) begin
         lut_we_o = LutWritable;
         err = ~LutWritable;
@@ -211,44 +232,44 @@ module pbit_ctrl #(
   assign async_en_o = run_q & async_q;
   assign async_threshold_o = thresh_q;
   assign stat_acc_o = acc_q;
-  assign busy_o = busy;
+  assign busy_o = busy | (run_d & ~run_q);  // also while a RUN command is being decoded
 
   // ---- reads (data in the next cycle)
   always_comb begin
     rvalid_d = rd;
     rdata_d = '0;
     if (rd) begin
-      if (addr_i == pbit_pkg::RegId) rdata_d = pbit_pkg::Magic;
-      if (addr_i == pbit_pkg::RegVersion) rdata_d = pbit_pkg::Version;
-      if (addr_i == pbit_pkg::RegNumCells) rdata_d = 32'(NumCells);
-      if (addr_i == pbit_pkg::RegNumColors) rdata_d = 32'(NumColors);
-      if (addr_i == pbit_pkg::RegGeometry) begin
+      if (addr_q == pbit_pkg::RegId) rdata_d = pbit_pkg::Magic;
+      if (addr_q == pbit_pkg::RegVersion) rdata_d = pbit_pkg::Version;
+      if (addr_q == pbit_pkg::RegNumCells) rdata_d = 32'(NumCells);
+      if (addr_q == pbit_pkg::RegNumColors) rdata_d = 32'(NumColors);
+      if (addr_q == pbit_pkg::RegGeometry) begin
         rdata_d[pbit_pkg::GeometryMaxDegreeLsb +: 8] = 8'(MaxDegree);
         rdata_d[pbit_pkg::GeometryWeightBitsLsb +: 8] = 8'(WeightBits);
         rdata_d[pbit_pkg::GeometrySumBitsLsb +: 8] = 8'(SumBits);
         rdata_d[pbit_pkg::GeometryLutBitsLsb +: 8] = 8'(LutBits);
       end
-      if (addr_i == pbit_pkg::RegLutGeometry) begin
+      if (addr_q == pbit_pkg::RegLutGeometry) begin
         rdata_d[pbit_pkg::LutGeometryDepthLsb +: 16] = 16'(LutDepth);
         rdata_d[pbit_pkg::LutGeometryShiftLsb +: 8] = 8'(LutShift);
         rdata_d[pbit_pkg::LutGeometryWritableBit] = LutWritable;
         rdata_d[pbit_pkg::LutGeometryAsyncBit] = Async;
       end
-      if (addr_i == pbit_pkg::RegCtrl) begin
+      if (addr_q == pbit_pkg::RegCtrl) begin
         rdata_d[pbit_pkg::CtrlScheduleBit] = async_q;
         rdata_d[pbit_pkg::CtrlStatsEnableBit] = stats_q;
         rdata_d[pbit_pkg::CtrlRngKindBit] = RngKind != 0;
       end
-      if (addr_i == pbit_pkg::RegSweepsTarget) rdata_d = target_q;
-      if (addr_i == pbit_pkg::RegStatus) rdata_d[pbit_pkg::StatusBusyBit] = busy;
-      if (addr_i == pbit_pkg::RegSweepCountLo) rdata_d = sweeps_q[31:0];
-      if (addr_i == pbit_pkg::RegSweepCountHi) rdata_d = sweeps_q[63:32];
-      if (addr_i == pbit_pkg::RegCycleCountLo) rdata_d = cycles_q[31:0];
-      if (addr_i == pbit_pkg::RegCycleCountHi) rdata_d = cycles_q[63:32];
-      if (addr_i == pbit_pkg::RegStatsSweeps) rdata_d = stat_n_q;
-      if (addr_i == pbit_pkg::RegAsyncPeriod) rdata_d = period_q;
-      if (addr_i == pbit_pkg::RegAsyncThreshold) rdata_d = thresh_q;
-      if (addr_i == pbit_pkg::RegBusErrors) rdata_d = errors_q;
+      if (addr_q == pbit_pkg::RegSweepsTarget) rdata_d = target_q;
+      if (addr_q == pbit_pkg::RegStatus) rdata_d[pbit_pkg::StatusBusyBit] = busy;
+      if (addr_q == pbit_pkg::RegSweepCountLo) rdata_d = sweeps_q[31:0];
+      if (addr_q == pbit_pkg::RegSweepCountHi) rdata_d = sweeps_q[63:32];
+      if (addr_q == pbit_pkg::RegCycleCountLo) rdata_d = cycles_q[31:0];
+      if (addr_q == pbit_pkg::RegCycleCountHi) rdata_d = cycles_q[63:32];
+      if (addr_q == pbit_pkg::RegStatsSweeps) rdata_d = stat_n_q;
+      if (addr_q == pbit_pkg::RegAsyncPeriod) rdata_d = period_q;
+      if (addr_q == pbit_pkg::RegAsyncThreshold) rdata_d = thresh_q;
+      if (addr_q == pbit_pkg::RegBusErrors) rdata_d = errors_q;
       if (is_lut) rdata_d = 32'(signed'(lut_rdata_i));
       if (is_cell) rdata_d = cell_rdata_i;
       if (is_state) rdata_d = states_padded[32*state_off[$clog2(StateWords+1)-1:0] +: 32];

@@ -5,10 +5,12 @@
 // written over the bus (register map: rtl/README.md, host/include/pbit/regmap.hpp).
 //
 // Bus protocol: at most one request per cycle (req_i with we_i, addr_i, a word
-// address, and wdata_i); writes take effect at the clock edge of the request;
-// a read's data comes with rvalid_o one cycle after the request. Write
-// registers only while busy_o is low (other writes than COMMAND are ignored
-// and counted in BUS_ERRORS while busy).
+// address, and wdata_i), registered on entry; a write takes effect one clock
+// edge after the edge that registered it; a read's data comes with rvalid_o
+// two cycles after the request (pipelined: a request every cycle is fine).
+// busy_o rises the cycle after a RUN command. Write registers only while
+// busy_o is low (other writes than COMMAND are ignored and counted in
+// BUS_ERRORS while busy).
 module pbit_top #(
   parameter bit LutWritable = 1'b1,      // [0,1] 0: the LUT is a ROM (fold beta into J, h)
   parameter bit Stats = 1'b1,            // [0,1] per-cell statistics counters

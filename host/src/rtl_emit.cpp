@@ -324,8 +324,9 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
        "  localparam int IdxBits = pbit_pkg::CellIdxBits;\n"
        "\n"
        "  // One state, read-data and writable net per cell (no N-bit vectors with N\n"
-       "  // drivers, which simulators handle slowly). Cells answer 0 unless\n"
-       "  // selected, so the register read is an OR over the cells.\n";
+       "  // drivers, which simulators handle slowly). The register read passes on\n"
+       "  // the selected cell's answer (a case on the index: a simulator does not\n"
+       "  // visit every cell for it, as it would for an OR over all answers).\n";
   const auto decl = [&](const char* type, const char* prefix) {
     for (std::uint32_t i = 0; i < prog.n; ++i)
       o << (i % 8 == 0 ? std::string("  ") + type + " " : std::string()) << prefix << i
@@ -334,16 +335,26 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
   decl("logic", "s_");
   decl("logic", "wok_");
   decl("logic [31:0]", "rd_");
-  o << "\n  assign state_o = {";
-  for (std::uint32_t i = prog.n; i-- > 0;)
-    o << "s_" << i << (i == 0 ? "};\n" : ((prog.n - i) % 16 == 0 ? ",\n                    " : ", "));
+  // One statement per 32-bit word, in one process: Verilator merges continuous
+  // assignments into one N-bit concatenation, which costs O(N^2 / 32) word
+  // copies per cycle (pegasus:14: ~150k).
+  o << "\n  always_comb begin\n";
+  for (std::uint32_t w = 0; w * 32 < prog.n; ++w) {
+    const std::uint32_t lo = w * 32, hi = std::min(prog.n, lo + 32) - 1;
+    o << "    state_o[" << hi << ":" << lo << "] = {";
+    for (std::uint32_t i = hi + 1; i-- > lo;) o << "s_" << i << (i == lo ? "};\n" : ", ");
+  }
+  o << "  end\n";
   o << "\n  always_comb begin\n"
        "    cell_rdata_o = '0;\n"
-       "    cell_wok_o = 1'b0;\n";
+       "    cell_wok_o = 1'b0;\n"
+       "    case (cell_idx_i)\n";
   for (std::uint32_t i = 0; i < prog.n; ++i)
-    o << "    cell_rdata_o = cell_rdata_o | rd_" << i << ";\n    cell_wok_o = cell_wok_o | wok_" << i
-      << ";\n";
-  o << "  end\n";
+    o << "      IdxBits'(" << i << "): begin cell_rdata_o = rd_" << i << "; cell_wok_o = wok_" << i
+      << "; end\n";
+  o << "      default: ;\n"
+       "    endcase\n"
+       "  end\n";
   for (std::uint32_t i = 0; i < prog.n; ++i) {
     const std::uint32_t b = prog.offsets[i], e = prog.offsets[i + 1], d = e - b;
     o << "\n  // cell " << i << " = node " << g.label(i) << ", colour " << prog.color[i];

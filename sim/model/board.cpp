@@ -88,10 +88,12 @@ SC_MODULE(Board) {
     }
   }
 
-  // Bus words, one per clock: each request is driven at a falling edge and
-  // taken by the RTL at the next rising edge; a read's data is registered at
-  // that edge and sampled at the following falling edge, while the next
-  // request is driven.
+  // Bus words, one per clock (pbit_top's pipelined bus): each request is
+  // driven at a falling edge and registered by the RTL at the next rising
+  // edge; a write takes effect one rising edge later (b_transport returns after
+  // it, so a write is complete when the call returns); a read's data comes
+  // with rvalid two cycles after its request and is sampled at a falling edge,
+  // while later requests are driven.
   void b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
     wait(delay);
     delay = SC_ZERO_TIME;
@@ -107,13 +109,15 @@ SC_MODULE(Board) {
     }
     auto* data = reinterpret_cast<std::uint32_t*>(t.get_data_ptr());
     const bool write = t.is_write();
-    for (std::uint64_t w = 0; w <= words; ++w) {
+    std::uint64_t got = 0;  // read words answered
+    const auto sample = [&] {
+      if (write || !rvalid.read()) return;
+      if (got == words) throw std::runtime_error("pbit_top answered more reads than were requested");
+      data[got++] = static_cast<std::uint32_t>(rdata.read().to_uint());
+    };
+    for (std::uint64_t w = 0; w < words; ++w) {
       wait(clk.negedge_event());
-      if (!write && w > 0) {
-        if (!rvalid.read()) throw std::runtime_error("pbit_top did not answer a read with rvalid");
-        data[w - 1] = static_cast<std::uint32_t>(rdata.read().to_uint());
-      }
-      if (w == words) break;
+      sample();
       req.write(true);
       we.write(write);
       addr.write(static_cast<std::uint32_t>(first + w));
@@ -122,6 +126,12 @@ SC_MODULE(Board) {
     }
     req.write(false);
     we.write(false);
+    if (write) wait(clk.posedge_event());  // the last write takes effect
+    for (int idle = 0; !write && got < words; ++idle) {
+      if (idle == 4) throw std::runtime_error("pbit_top did not answer a read with rvalid");
+      wait(clk.negedge_event());
+      sample();
+    }
     t.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 

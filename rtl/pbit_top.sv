@@ -47,6 +47,9 @@ module pbit_top #(
   logic [pbit_pkg::CellIdxBits-1:0] cell_idx;
   logic [pbit_pkg::CellRegBits-1:0] cell_reg;
   logic [31:0]                      cell_wdata, cell_rdata;
+  // The states, internal first: a SystemC model may not read its own output port.
+  logic [pbit_pkg::NumCells-1:0]    states;
+  assign state_o = states;
 
   pbit_ctrl #(
     .NumCells(pbit_pkg::NumCells),
@@ -90,7 +93,7 @@ module pbit_top #(
     .cell_wdata_o(cell_wdata),
     .cell_rdata_i(cell_rdata),
     .cell_wok_i(cell_wok),
-    .state_i(state_o)
+    .state_i(states)
   );
 
   pbit_lut #(
@@ -129,6 +132,6 @@ module pbit_top #(
     .cell_wdata_i(cell_wdata),
     .cell_rdata_o(cell_rdata),
     .cell_wok_o(cell_wok),
-    .state_o
+    .state_o(states)
   );
 endmodule

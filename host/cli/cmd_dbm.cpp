@@ -134,7 +134,7 @@ data::Dataset take(const data::Dataset& d, std::size_t k, std::uint64_t seed) {
 void write_curves(const std::string& path, const std::vector<dbm::EpochRecord>& hist) {
   if (hist.empty()) return;
   Series train, monitor, ll, gap, mgap;
-  train.name = "train (conditional phase)";
+  train.name = "train (batches: readout or conditional phase)";
   monitor.name = "held-out";
   ll.name = "exact log-likelihood";
   gap.name = "|<mm>data - <mm>model| (edges)";
@@ -231,7 +231,7 @@ void write_chains_png(const std::string& path, const dbm::Trainer& t) {
 nlohmann::json times_json(const dbm::TimeBreakdown& t) {
   return {{"negative_phase", t.neg}, {"conditional_phase", t.cond}, {"positive_phase", t.pos},
           {"chain_state_io", t.chains_io}, {"clamps", t.clamps}, {"weight_update", t.update},
-          {"epoch_setup", t.epoch_setup}, {"total", t.total()}};
+          {"epoch_setup", t.epoch_setup}, {"mean_field", t.mean_field}, {"total", t.total()}};
 }
 
 // ============================== train ==============================
@@ -253,7 +253,7 @@ struct TrainArgs {
   std::string out;
   std::string resume;
   std::size_t monitor_images = 1000;
-  int monitor_burn_in = 20, monitor_reads = 20;
+  int monitor_burn_in = dbm::eval_defaults().burn_in, monitor_reads = dbm::eval_defaults().reads;
   int samples_per_class = 8;
   bool exact_ll = false;
   bool quiet = false;
@@ -268,47 +268,37 @@ void apply_recipe(TrainArgs& a) {
     if (!given(name)) field = value;
   };
   auto& c = a.cfg;
-  if (a.recipe == "published") {
-    // Niazi et al. 2024: batch 50, lr 0.003, momentum 0.6, beta 1, J ~ N(0, 0.01^2),
-    // positive phase 10 reads x 4 sweeps per image, negative phase 500 reads x
-    // 200 sweeps, random placement.
-    set("--batch", c.batch, 50);
-    set("--chains", c.chains, 500);
-    set("--lr", c.lr, 0.003);
-    set("--momentum", c.momentum, 0.6);
-    set("--optimizer", a.optimizer, std::string("sgd"));
-    set("--beta", a.beta, 1.0);
-    set("--init-std", c.init_std, 0.01);
-    set("--placement", a.placement, std::string("random"));
-    set("--persistent", c.persistent, true);
-    set("--pos-burn-in", c.pos_burn_in, 3);
-    set("--pos-sweeps", c.pos_sweeps, 1);
-    set("--neg-burn-in", c.neg_burn_in, 199);
-    set("--neg-sweeps", c.neg_sweeps, 1);
-    set("--cond-weight", c.cond_weight, 0.0);
-  } else if (a.recipe == "fast") {
-    // Measured on MNIST (README, "Training"): beta 0.25 with the 6-bit weights
-    // (finer effective steps, faster mixing), an initial spread that survives
-    // quantization (N(0, 0.01^2) rounds every coupling to 0: a dead start),
-    // Adam, persistent chains (CD-10, --persistent false, is 4x faster per
-    // epoch but peaks at ~7 epochs and then degrades), spread placement, and
-    // the conditional term for the labels.
-    set("--batch", c.batch, 50);
-    set("--chains", c.chains, 200);
-    set("--lr", c.lr, 0.01);
-    set("--momentum", c.momentum, 0.9);
-    set("--optimizer", a.optimizer, std::string("adam"));
-    set("--beta", a.beta, 0.25);
-    set("--init-std", c.init_std, 0.5);
-    set("--placement", a.placement, std::string("spread"));
-    set("--persistent", c.persistent, true);
-    set("--pos-burn-in", c.pos_burn_in, 3);
-    set("--pos-sweeps", c.pos_sweeps, 3);
-    set("--neg-burn-in", c.neg_burn_in, 0);
-    set("--neg-sweeps", c.neg_sweeps, 10);
-    set("--cond-weight", c.cond_weight, 1.0);
-    set("--cond-burn-in", c.cond_burn_in, 3);
-    set("--cond-sweeps", c.cond_sweeps, 3);
+  if (a.recipe == "published" || a.recipe == "fast") {
+    // The recipe's values (dbm::fast_recipe / published_recipe) for every
+    // option not given; the fast recipe's mean-field epochs follow --epochs.
+    const dbm::Recipe r = a.recipe == "published" ? dbm::published_recipe() : dbm::fast_recipe();
+    const auto& f = r.config;
+    set("--epochs", c.epochs, f.epochs);
+    set("--batch", c.batch, f.batch);
+    set("--chains", c.chains, f.chains);
+    set("--lr", c.lr, f.lr);
+    set("--lr-final", c.lr_final, f.lr_final);
+    set("--momentum", c.momentum, f.momentum);
+    set("--optimizer", a.optimizer, std::string(dbm::to_string(f.optimizer)));
+    set("--beta", a.beta, r.beta);
+    set("--init-std", c.init_std, f.init_std);
+    set("--placement", a.placement, std::string(dbm::to_string(r.placement)));
+    set("--persistent", c.persistent, f.persistent);
+    set("--mf-epochs", c.mf_epochs, a.recipe == "fast" ? dbm::fast_recipe(c.epochs).config.mf_epochs : f.mf_epochs);
+    set("--mf-steps", c.mf_steps, f.mf_steps);
+    set("--mf-lr", c.mf_lr, f.mf_lr);
+    set("--shift", c.shift, f.shift);
+    set("--disc-weight", c.disc_weight, f.disc_weight);
+    set("--disc-depth", c.disc_depth, f.disc_depth);
+    set("--gen-weight", c.gen_weight, f.gen_weight);
+    set("--cond-weight", c.cond_weight, f.cond_weight);
+    set("--cond-cold", c.cond_cold, f.cond_cold);
+    set("--cond-burn-in", c.cond_burn_in, f.cond_burn_in);
+    set("--cond-sweeps", c.cond_sweeps, f.cond_sweeps);
+    set("--pos-burn-in", c.pos_burn_in, f.pos_burn_in);
+    set("--pos-sweeps", c.pos_sweeps, f.pos_sweeps);
+    set("--neg-burn-in", c.neg_burn_in, f.neg_burn_in);
+    set("--neg-sweeps", c.neg_sweeps, f.neg_sweeps);
   } else if (a.recipe != "none") {
     throw Error("unknown recipe '" + a.recipe + "' (known: fast, published, none)");
   }
@@ -375,8 +365,16 @@ int run_train(TrainArgs& a) {
     a.arch.rows = train.rows;
     a.arch.cols = train.cols;
     a.arch.classes = a.classes >= 0 ? a.classes : (a.dataset.rfind("bas:", 0) == 0 ? 0 : data::kNumClasses);
-    // The recipes' conditional term needs labels; an explicit --cond-weight is checked by the trainer.
-    if (a.arch.classes == 0 && !a.sub->get_option("--cond-weight")->count()) a.cfg.cond_weight = 0;
+    // An unlabelled model (bas:N) has no classifier: the recipes' conditional
+    // and readout terms and mean-field epochs are off and the generative term
+    // is whole (explicit options are checked by the trainer).
+    if (a.arch.classes == 0) {
+      auto given = [&](const char* name) { return a.sub->get_option(name)->count() > 0; };
+      if (!given("--cond-weight")) a.cfg.cond_weight = 0;
+      if (!given("--disc-weight")) a.cfg.disc_weight = 0;
+      if (!given("--mf-epochs")) a.cfg.mf_epochs = 0;
+      if (!given("--gen-weight")) a.cfg.gen_weight = 1;
+    }
     dbm::Model model(a.arch, a.spec.spec(), a.beta);
     trainer = std::make_unique<dbm::Trainer>(std::move(model), a.cfg, *sampler, train);
     trainer->set_dataset_name(a.dataset);
@@ -396,18 +394,19 @@ int run_train(TrainArgs& a) {
                  model.spec().weight_bits, model.spec().frac_bits, model.spec().sum_bits, model.spec().lut_depth,
                  model.spec().lut_bits, model.beta(), sampler->name().c_str());
     std::fprintf(stderr,
-                 "training: %d epochs x %d batches of %d, %d chains, lr %g, momentum %g, sweeps: +%d/%d -%d/%d "
-                 "cond %g x %d/%d\n",
-                 cfg.epochs, trainer->batches_per_epoch(), cfg.batch, cfg.chains, cfg.lr, cfg.momentum,
-                 cfg.pos_burn_in, cfg.pos_sweeps, cfg.neg_burn_in, cfg.neg_sweeps, cfg.cond_weight,
-                 cfg.cond_burn_in, cfg.cond_sweeps);
+                 "training: %d epochs (%d mean-field) x %d batches of %d, %d chains, %s lr %g, momentum %g; terms: "
+                 "generative %g, conditional %g, readout %g; sweeps: +%d/%d -%d/%d cond %d/%d%s\n",
+                 cfg.epochs, cfg.mf_epochs, trainer->batches_per_epoch(), cfg.batch, cfg.chains,
+                 dbm::to_string(cfg.optimizer), cfg.lr, cfg.momentum, cfg.gen_weight, cfg.cond_weight,
+                 cfg.disc_weight, cfg.pos_burn_in, cfg.pos_sweeps, cfg.neg_burn_in, cfg.neg_sweeps, cfg.cond_burn_in,
+                 cfg.cond_sweeps, cfg.cond_cold ? " (cold)" : "");
     std::fprintf(stderr, "output: %s\n", out.c_str());
   }
 
   SignalGuard signals;
   Progress progress(talk);
   double monitor_seconds = 0;
-  dbm::ClassifyConfig mon;
+  dbm::ClassifyConfig mon = dbm::eval_defaults();
   mon.burn_in = a.monitor_burn_in;
   mon.reads = a.monitor_reads;
   mon.seed = dbm::derive_seed(cfg.seed, 30);
@@ -453,12 +452,13 @@ int run_train(TrainArgs& a) {
     write_chains_png(chains_file, *trainer);
     progress.clear();
     if (talk)
-      std::fprintf(stderr, "epoch %d/%d  %.1f s%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)  frozen %.0f%%\n", rec.epoch,
-                   cfg.epochs, rec.seconds,
+      std::fprintf(stderr, "epoch %d/%d%s  %.1f s%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)%s\n", rec.epoch,
+                   cfg.epochs, rec.epoch <= cfg.mf_epochs ? " (mean field)" : "", rec.seconds,
                    rec.train_accuracy >= 0 ? fmt::format("  train acc {:.2f}%", 100 * rec.train_accuracy).c_str() : "",
                    rec.monitor_accuracy >= 0 ? fmt::format("  held-out acc {:.2f}%", 100 * rec.monitor_accuracy).c_str() : "",
                    rec.log_likelihood != 0 ? fmt::format("  ln p(v) {:.4f}", rec.log_likelihood).c_str() : "",
-                   rec.corr_gap, rec.mean_abs_j, 100 * rec.nonzero_j, 100 * rec.frozen_hidden);
+                   rec.corr_gap, rec.mean_abs_j, 100 * rec.nonzero_j,
+                   rec.frozen_hidden >= 0 ? fmt::format("  frozen {:.0f}%", 100 * rec.frozen_hidden).c_str() : "");
   }
   progress.clear();
   const int sig = g_signal;
@@ -474,7 +474,7 @@ int run_train(TrainArgs& a) {
 
   std::string samples_written;
   if (sig == 0 && a.samples_per_class > 0) {
-    dbm::GenerateConfig gc;
+    dbm::GenerateConfig gc = dbm::generate_defaults();
     gc.per_class = a.samples_per_class;
     gc.seed = cfg.seed;
     gc.threads = cfg.threads;
@@ -486,9 +486,10 @@ int run_train(TrainArgs& a) {
   const auto& t = trainer->times();
   const double last_mon = trainer->history().empty() ? -1 : trainer->history().back().monitor_accuracy;
   if (talk) {
-    std::fprintf(stderr, "time: %.1f s wall (training %.1f s: negative %.1f, conditional %.1f, positive %.1f, "
-                 "chain I/O %.1f, clamps %.1f, update %.1f, setup %.1f; held-out evaluation %.1f s)\n",
-                 wall, t.total(), t.neg, t.cond, t.pos, t.chains_io, t.clamps, t.update, t.epoch_setup, monitor_seconds);
+    std::fprintf(stderr, "time: %.1f s wall (training %.1f s: mean-field %.1f, negative %.1f, conditional %.1f, "
+                 "positive %.1f, chain I/O %.1f, clamps %.1f, update %.1f, setup %.1f; held-out evaluation %.1f s)\n",
+                 wall, t.total(), t.mean_field, t.neg, t.cond, t.pos, t.chains_io, t.clamps, t.update, t.epoch_setup,
+                 monitor_seconds);
     std::fprintf(stderr, "wrote %s, %s, %s%s%s\n", ck_file.c_str(), metrics_file.c_str(), curves_file.c_str(),
                  samples_written.empty() ? "" : ", ", samples_written.c_str());
   }
@@ -525,8 +526,8 @@ struct EvalArgs {
   std::string dataset;
   std::string split = "test";
   std::size_t images = 0;
-  dbm::ClassifyConfig cfg;
-  std::string readout = "bits";
+  dbm::ClassifyConfig cfg = dbm::eval_defaults();
+  std::string readout = dbm::to_string(dbm::eval_defaults().readout);
   std::string anneal;
   SpecOptions spec;
   double beta = 0;
@@ -582,7 +583,7 @@ int run_eval(EvalArgs& a) {
     c.legend = false;
     write_chart_png(a.curve, c);
   }
-  const double flips = static_cast<double>(res.images) * (a.cfg.burn_in + a.cfg.reads * a.cfg.read_every) *
+  const double flips = static_cast<double>(res.images) * a.cfg.replicas * (a.cfg.burn_in + a.cfg.reads * a.cfg.read_every) *
                        static_cast<double>(model.num_nodes());
   if (a.json) {
     nlohmann::json by = nlohmann::json::array();
@@ -597,6 +598,7 @@ int run_eval(EvalArgs& a) {
                 {"burn_in", a.cfg.burn_in},
                 {"reads", a.cfg.reads},
                 {"read_every", a.cfg.read_every},
+                {"replicas", a.cfg.replicas},
                 {"readout", a.readout},
                 {"backend", sampler->name()},
                 {"spec", a.spec.to_json(model.spec())},
@@ -610,7 +612,8 @@ int run_eval(EvalArgs& a) {
   auto& o = std::cout;
   o << fmt::format("model      {} (epoch {}, {} on {})\n", path, ck.epoch, model.graph().spec(), ck.dataset);
   o << fmt::format("data       {} {} split, {} images\n", ds, a.split, res.images);
-  o << fmt::format("sampling   {} burn-in + {} reads x {} sweeps, {} readout, backend {}\n", a.cfg.burn_in,
+  o << fmt::format("sampling   {} chain{} per image, {} burn-in + {} reads x {} sweeps, {} readout, backend {}\n",
+                   a.cfg.replicas, a.cfg.replicas > 1 ? "s" : "", a.cfg.burn_in,
                    a.cfg.reads, a.cfg.read_every, a.readout, sampler->name());
   o << fmt::format("accuracy   {:.2f}% ({} / {})\n", 100 * res.accuracy,
                    std::lround(res.accuracy * static_cast<double>(res.images)), res.images);
@@ -637,8 +640,8 @@ struct GenArgs {
   std::string model;
   std::string out = "samples.png";
   std::string binary_out;
-  dbm::GenerateConfig cfg;
-  std::string schedule = "linear:0.1,1,10";
+  dbm::GenerateConfig cfg = dbm::generate_defaults();
+  std::string schedule = dbm::kGenerateSchedule;
   std::string classes;
   SpecOptions spec;
   std::string backend = "ref";
@@ -704,10 +707,11 @@ Command add_train_command(CLI::App& app) {
   sub->footer(
       "Outputs in --out: checkpoint.pbit (every epoch), metrics.jsonl, curves.png, samples.png.\n"
       "Ctrl-C / SIGTERM: finishes the current batch, writes the checkpoint and exits (status 130 / 143);\n"
-      "continue with --resume DIR. Recipes fill in the options not given: 'fast' (default; beta 0.25,\n"
-      "init std 0.5, Adam lr 0.01, 200 persistent chains, spread placement, conditional term 1), 'published'\n"
-      "(Niazi et al. 2024: SGD lr 0.003, beta 1, persistent chains, 200 sweeps, no conditional term),\n"
-      "'none' (the built-in defaults shown here).");
+      "continue with --resume DIR. Recipes fill in the options not given: 'fast' (default; 40 epochs, the\n"
+      "first 2/5 mean-field pre-training, then the readout term on the sampler's mean states plus a weak\n"
+      "generative term; beta 0.25, init std 0.5, Adam lr 0.003 -> 0.0003, 200 chains, spread placement,\n"
+      "shifts of 1 pixel), 'published' (Niazi et al. 2024: SGD lr 0.003, beta 1, 500 persistent chains,\n"
+      "200 sweeps, random placement, 100 epochs), 'none' (the built-in defaults shown here).");
   sub->add_option("--dataset", a->dataset, "mnist | fashion | idx:DIR | bas:N (Bars-and-Stripes toy)")->capture_default_str();
   sub->add_option("--train-images", a->train_images, "use a random subset of N training images (0 = all)")
       ->check(NonNegative);
@@ -740,6 +744,26 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--neg-burn-in", c.neg_burn_in, "negative phase: sweeps before statistics")->capture_default_str()->check(CLI::Range(0, 1 << 30));
   sub->add_option("--neg-sweeps", c.neg_sweeps, "negative phase: sweeps accumulated")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--cond-weight", c.cond_weight, "weight of the conditional (discriminative) term, 0 = off")->capture_default_str();
+  sub->add_option("--gen-weight", c.gen_weight,
+                  "weight of the generative term <.>data - <.>model (0: no negative phase, p(label|pixels) only)")
+      ->capture_default_str();
+  sub->add_option("--disc-weight", c.disc_weight,
+                  "weight of the readout term: cross-entropy of the field readout of the conditional phase's "
+                  "mean states, back-propagated by a mean-field adjoint (0 = off)")
+      ->capture_default_str();
+  sub->add_option("--disc-depth", c.disc_depth, "readout term: terms of the mean-field adjoint")
+      ->capture_default_str()->check(CLI::Range(0, 1000));
+  sub->add_option("--cond-cold", c.cond_cold,
+                  "conditional phase starts with labels and hidden units at -1 (as pbit eval) instead of the negative states")
+      ->capture_default_str();
+  sub->add_option("--mf-epochs", c.mf_epochs,
+                  "mean-field pre-training epochs on the host (part of --epochs; the readout's cross-entropy)")
+      ->capture_default_str()->check(CLI::Range(0, 1000000));
+  sub->add_option("--mf-steps", c.mf_steps, "mean-field pre-training: Jacobi steps")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  sub->add_option("--mf-lr", c.mf_lr, "mean-field pre-training: learning rate")->capture_default_str();
+  sub->add_option("--shift", c.shift, "augmentation: shift every training image by up to this many pixels")
+      ->capture_default_str()->check(CLI::Range(0, 8));
   sub->add_option("--cond-burn-in", c.cond_burn_in, "conditional phase: sweeps before statistics")->capture_default_str()->check(CLI::Range(0, 1 << 30));
   sub->add_option("--cond-sweeps", c.cond_sweeps, "conditional phase: sweeps accumulated")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--cond-anneal", a->cond_anneal,
@@ -775,8 +799,9 @@ Command add_eval_command(CLI::App& app) {
   auto a = std::make_shared<EvalArgs>();
   auto* sub = app.add_subcommand("eval", "Classify test images with a trained DBM; accuracy and confusion matrix");
   a->sub = sub;
-  sub->footer("Each image is one chain: pixels clamped, labels and hidden units sampled; the label copies of each\n"
-              "class are summed over the reads and the largest sum wins. Numeric-spec options override the\n"
+  sub->footer("Each image runs --replicas chains: pixels clamped, labels and hidden units sampled from -1; the\n"
+              "label copies of each class (their fields, bits or probabilities) are summed over the chains and\n"
+              "reads and the largest sum wins. Numeric-spec options override the\n"
               "model's spec (a what-if: the same weights at another precision).");
   sub->add_option("--model", a->model, "checkpoint file or run directory")->required();
   sub->add_option("--dataset", a->dataset, "dataset (default: the one trained on)");
@@ -787,9 +812,11 @@ Command add_eval_command(CLI::App& app) {
   sub->add_option("--read-every", a->cfg.read_every, "sweeps between reads")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--anneal", a->anneal, "burn-in anneal, factors of the model's beta (as generate --anneal), e.g. linear:0.3,1,10")
       ->capture_default_str();
-  sub->add_option("--readout", a->readout, "bits (sampled label bits) | prob (their conditional probabilities)")
+  sub->add_option("--readout", a->readout, "bits (sampled label bits) | prob (their conditional probabilities) | field (their local fields: log-odds)")
       ->capture_default_str();
-  sub->add_option("--chunk", a->cfg.chunk, "images (chains) sampled at once")->capture_default_str()->check(CLI::Range(1, 1 << 22));
+  sub->add_option("--replicas", a->cfg.replicas, "chains per image (their reads are added)")
+      ->capture_default_str()->check(CLI::Range(1, 4096));
+  sub->add_option("--chunk", a->cfg.chunk, "images sampled at once (x replicas chains)")->capture_default_str()->check(CLI::Range(1, 1 << 22));
   sub->add_option("--beta", a->beta, "inverse temperature (default: the model's)");
   sub->add_option("--binarize-threshold", a->cfg.binarize_threshold, "pixel > threshold is on (default: as trained)")
       ->check(CLI::Range(0, 255));
@@ -808,9 +835,9 @@ Command add_generate_command(CLI::App& app) {
   auto a = std::make_shared<GenArgs>();
   auto* sub = app.add_subcommand("generate", "Generate images with a trained DBM: clamp a class, anneal beta");
   a->sub = sub;
-  sub->footer("One chain per sample: the label bits of its class clamped (one-hot), pixels and hidden units\n"
-              "free, beta annealed along --anneal, then pixel means over the last sweeps. The PNG shows one\n"
-              "row per class.");
+  sub->footer("One chain per sample: the label bits of its class clamped (one-hot), their couplings times\n"
+              "--label-gain, pixels and hidden units free, beta annealed along --anneal, then pixel means over\n"
+              "the last sweeps. The PNG shows one row per class.");
   sub->add_option("--model", a->model, "checkpoint file or run directory")->required();
   sub->add_option("--out", a->out, "PNG of pixel probabilities (rows: classes)")->capture_default_str();
   sub->add_option("--binary-out", a->binary_out, "also a PNG of the final binary states");
@@ -819,6 +846,9 @@ Command add_generate_command(CLI::App& app) {
   sub->add_option("--anneal", a->schedule, "beta schedule as factors of the model's beta: F | F0,F1,... | linear:F0,F1,STEPS | geometric:F0,F1,STEPS")
       ->capture_default_str();
   sub->add_option("--sweeps-per-beta", a->cfg.sweeps_per_beta, "sweeps at each beta")->capture_default_str()->check(CLI::Range(0, 1 << 30));
+  sub->add_option("--label-gain", a->cfg.label_gain,
+                  "label guidance: multiply the label bits' couplings by this while generating")
+      ->capture_default_str();
   sub->add_option("--average-last", a->cfg.average_last, "final sweeps averaged (at the last beta)")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--seed", a->cfg.seed, "seed of the p-bit RNGs")->capture_default_str()->check(NonNegative);
   sub->add_option("--threads", a->cfg.threads, "threads (0 = all)")->capture_default_str()->check(CLI::Range(0, 1024));

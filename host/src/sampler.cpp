@@ -25,6 +25,22 @@ Registry& registry() {
 
 }  // namespace
 
+void Sampler::states(int first, int count, std::vector<std::vector<std::int8_t>>& out) const {
+  if (first < 0 || count < 0 || first > chains() - count)
+    throw Error("chains [" + std::to_string(first) + ", " + std::to_string(first + count) + ") out of range [0, " +
+                std::to_string(chains()) + ")");
+  out.resize(static_cast<std::size_t>(count));
+  for (int k = 0; k < count; ++k) out[static_cast<std::size_t>(k)] = state(first + k);
+}
+
+void Sampler::set_states(int first, const std::vector<std::vector<std::int8_t>>& m) {
+  const auto count = static_cast<int>(m.size());
+  if (first < 0 || first > chains() - count)
+    throw Error("chains [" + std::to_string(first) + ", " + std::to_string(first + count) + ") out of range [0, " +
+                std::to_string(chains()) + ")");
+  for (int k = 0; k < count; ++k) set_state(first + k, m[static_cast<std::size_t>(k)]);
+}
+
 void register_sampler(const std::string& name, SamplerFactory factory) {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);

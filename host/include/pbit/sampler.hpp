@@ -56,6 +56,12 @@ class Sampler {
 
   virtual std::vector<std::int8_t> state(int chain) const = 0;  // +-1 per node
   virtual void set_state(int chain, const std::vector<std::int8_t>& m) = 0;
+  // Bulk chain I/O, equal to state() / set_state() chain by chain:
+  // out[k] = state(first + k) for k < count (out resized to count), and
+  // set_state(first + k, m[k]) for k < m.size(). The defaults loop; backends
+  // that hold many chains together override them (ref: 32 chains per word).
+  virtual void states(int first, int count, std::vector<std::vector<std::int8_t>>& out) const;
+  virtual void set_states(int first, const std::vector<std::vector<std::int8_t>>& m);
   virtual void reset_stats() = 0;
   virtual Stats stats() const = 0;
 

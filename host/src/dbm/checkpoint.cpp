@@ -69,7 +69,10 @@ nlohmann::json config_to(const TrainConfig& c) {
           {"cond_sweeps", c.cond_sweeps}, {"seed", c.seed},
           {"threads", c.threads},         {"binarize_threshold", c.binarize_threshold},
           {"balanced", c.balanced}, {"cond_anneal", c.cond_anneal},
-          {"cond_from_data", c.cond_from_data}, {"persistent", c.persistent}};
+          {"cond_from_data", c.cond_from_data}, {"persistent", c.persistent},
+          {"gen_weight", c.gen_weight}, {"disc_weight", c.disc_weight},
+          {"disc_depth", c.disc_depth}, {"cond_cold", c.cond_cold},
+          {"mf_epochs", c.mf_epochs}, {"mf_steps", c.mf_steps}, {"mf_lr", c.mf_lr}, {"shift", c.shift}};
 }
 TrainConfig config_from(const nlohmann::json& j) {
   TrainConfig c;
@@ -99,6 +102,14 @@ TrainConfig config_from(const nlohmann::json& j) {
   c.cond_anneal = j.value("cond_anneal", std::vector<double>{});
   c.cond_from_data = j.value("cond_from_data", false);
   c.persistent = j.value("persistent", true);
+  c.gen_weight = j.value("gen_weight", 1.0);
+  c.disc_weight = j.value("disc_weight", 0.0);
+  c.disc_depth = j.value("disc_depth", 8);
+  c.cond_cold = j.value("cond_cold", false);
+  c.mf_epochs = j.value("mf_epochs", 0);
+  c.mf_steps = j.value("mf_steps", 8);
+  c.mf_lr = j.value("mf_lr", 0.01);
+  c.shift = j.value("shift", 0);
   return c;
 }
 
@@ -159,6 +170,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
       {"total_seconds", ck.total_seconds},
       {"steps", ck.steps},
       {"second_moments", !ck.sJ.empty()},
+      {"generative_moments", !ck.gvJ.empty()},
       {"nodes", n},
       {"edges", ck.J.size()},
       {"chains", ck.chains.size()},
@@ -178,6 +190,14 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
     if (ck.sJ.size() != ck.J.size() || ck.sh.size() != n) throw Error(path + ": cannot write: moments of the wrong size");
     put_doubles(out, ck.sJ);
     put_doubles(out, ck.sh);
+  }
+  if (!ck.gvJ.empty()) {
+    if (ck.gvJ.size() != ck.J.size() || ck.gsJ.size() != ck.J.size() || ck.gvh.size() != n || ck.gsh.size() != n)
+      throw Error(path + ": cannot write: generative moments of the wrong size");
+    put_doubles(out, ck.gvJ);
+    put_doubles(out, ck.gvh);
+    put_doubles(out, ck.gsJ);
+    put_doubles(out, ck.gsh);
   }
   for (const auto& c : ck.chains) {
     std::vector<std::uint8_t> bits((n + 7) / 8, 0);
@@ -225,7 +245,7 @@ Checkpoint load_checkpoint(const std::string& path) {
   if (hlen > end - pos) throw fail("truncated checkpoint");
   Checkpoint ck;
   std::size_t n = 0, ne = 0, nc = 0;
-  bool second = false;
+  bool second = false, gen_moments = false;
   try {
     const auto hdr = nlohmann::json::parse(bytes.begin() + static_cast<std::ptrdiff_t>(pos),
                                            bytes.begin() + static_cast<std::ptrdiff_t>(pos + hlen));
@@ -249,6 +269,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     ck.total_seconds = hdr.at("total_seconds");
     ck.steps = hdr.value("steps", std::uint64_t{0});
     second = hdr.value("second_moments", false);
+    gen_moments = hdr.value("generative_moments", false);
     n = hdr.at("nodes");
     ne = hdr.at("edges");
     nc = hdr.at("chains");
@@ -259,7 +280,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     throw fail(e.what());
   }
   const std::size_t row = (n + 7) / 8;
-  if (end - pos != ((second ? 3 : 2) * (ne + n)) * sizeof(double) + nc * row)
+  if (end - pos != ((second ? 3 : 2) + (gen_moments ? 2 : 0)) * (ne + n) * sizeof(double) + nc * row)
     throw fail("array sizes do not match the header");
   auto get_doubles = [&](std::size_t k) {
     std::vector<double> v(k);
@@ -276,6 +297,12 @@ Checkpoint load_checkpoint(const std::string& path) {
   if (second) {
     ck.sJ = get_doubles(ne);
     ck.sh = get_doubles(n);
+  }
+  if (gen_moments) {
+    ck.gvJ = get_doubles(ne);
+    ck.gvh = get_doubles(n);
+    ck.gsJ = get_doubles(ne);
+    ck.gsh = get_doubles(n);
   }
   ck.chains.assign(nc, std::vector<std::int8_t>(n, -1));
   for (std::size_t c = 0; c < nc; ++c, pos += row)

@@ -44,11 +44,14 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 }  // namespace
 
-const char* to_string(Readout r) { return r == Readout::Prob ? "prob" : "bits"; }
+const char* to_string(Readout r) {
+  return r == Readout::Prob ? "prob" : r == Readout::Field ? "field" : "bits";
+}
 Readout parse_readout(const std::string& s) {
   if (s == "bits") return Readout::Bits;
   if (s == "prob") return Readout::Prob;
-  throw Error("unknown readout '" + s + "' (known: bits, prob)");
+  if (s == "field") return Readout::Field;
+  throw Error("unknown readout '" + s + "' (known: bits, prob, field)");
 }
 
 void ClassifyConfig::validate() const {
@@ -56,10 +59,20 @@ void ClassifyConfig::validate() const {
   if (reads < 1) throw Error("reads must be >= 1");
   if (read_every < 1) throw Error("sweeps between reads must be >= 1");
   if (chunk < 1) throw Error("chunk must be >= 1");
+  if (replicas < 1 || replicas > 4096) throw Error("replicas (chains per image) must be in 1..4096");
   if (threads < 0) throw Error("threads must be >= 0");
   if (binarize_threshold < 0 || binarize_threshold > 255) throw Error("the binarization threshold must be in 0..255");
   for (double b : anneal)
     if (!(b > 0) || !std::isfinite(b)) throw Error("anneal betas must be finite and > 0");
+}
+
+ClassifyConfig eval_defaults() {
+  ClassifyConfig c;
+  c.burn_in = 20;
+  c.reads = 10;
+  c.readout = Readout::Field;
+  c.replicas = 16;
+  return c;
 }
 
 ClassifyResult classify(const Model& model, Sampler& sampler, const data::Dataset& test,
@@ -85,7 +98,7 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
   sampler.load(model.weights(), model.spec(), model.beta());
   Program prog;
   const double lsb = 1.0 / static_cast<double>(1 << (model.spec().lut_bits));
-  if (cfg.readout == Readout::Prob) prog = compile(model.weights(), model.spec(), model.beta());
+  if (cfg.readout != Readout::Bits) prog = compile(model.weights(), model.spec(), model.beta());
   const auto mask = model.clamp_mask(true, false);
   std::vector<std::uint32_t> label_nodes;
   for (int k = 0; k < K; ++k)
@@ -95,13 +108,15 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
   std::vector<std::int8_t> m(n, -1);
   std::vector<std::vector<std::int8_t>> states;
   const int nt = cfg.threads > 0 ? cfg.threads : omp_get_max_threads();
+  const int R = cfg.replicas;
   for (std::size_t start = 0; start < N; start += static_cast<std::size_t>(cfg.chunk)) {
     const int cn = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(cfg.chunk), N - start));
     auto t0 = Clock::now();
-    sampler.configure({cn, derive_seed(cfg.seed, kStreamClassify, start), cfg.threads});
+    // R chains (replicas) per image: chain c shows image start + c / R.
+    sampler.configure({cn * R, derive_seed(cfg.seed, kStreamClassify, start), cfg.threads});
     sampler.set_clamp_mask(mask);
-    for (int c = 0; c < cn; ++c) {
-      model.encode(m, pix.data() + (start + static_cast<std::size_t>(c)) * np, -1);
+    for (int c = 0; c < cn * R; ++c) {
+      model.encode(m, pix.data() + (start + static_cast<std::size_t>(c / R)) * np, -1);
       sampler.set_clamp_values(c, m);
     }
     run_annealed(sampler, static_cast<std::uint64_t>(cfg.burn_in), cfg.anneal, model.beta());
@@ -112,26 +127,33 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
       sampler.run(static_cast<std::uint64_t>(cfg.read_every), false);
       res.sample_seconds += since(t0);
       t0 = Clock::now();
-      read_states(sampler, cn, states, cfg.threads);
+      sampler.states(0, cn * R, states);
       std::vector<int> pred_of(static_cast<std::size_t>(cn));
 #pragma omp parallel for schedule(static) num_threads(nt)
       for (int c = 0; c < cn; ++c) {
-        const auto& s = states[static_cast<std::size_t>(c)];
         double* sc = score.data() + static_cast<std::size_t>(c) * K;
-        for (int k = 0; k < K; ++k)
-          for (int q = 0; q < copies; ++q) {
-            const std::uint32_t i = label_nodes[static_cast<std::size_t>(k * copies + q)];
-            if (cfg.readout == Readout::Bits) {
-              sc[k] += s[i];
-            } else {
-              const std::int32_t I = saturate_sum(prog.raw_sum(i, s.data()), prog.spec);
-              const std::int32_t ai = I < 0 ? -I : I;
-              const std::int32_t idx = std::min(ai >> prog.spec.lut_shift, prog.spec.lut_depth - 1);
-              const std::int32_t v = I < 0 ? -prog.lut[static_cast<std::size_t>(idx)] : prog.lut[static_cast<std::size_t>(idx)];
-              // P(m = +1) = (v + 2^(L-1)) / 2^L exactly (spec.hpp)
-              sc[k] += (static_cast<double>(v) + static_cast<double>(1 << (prog.spec.lut_bits - 1))) * lsb;
+        for (int rr = 0; rr < R; ++rr) {
+          const auto& s = states[static_cast<std::size_t>(c * R + rr)];
+          for (int k = 0; k < K; ++k)
+            for (int q = 0; q < copies; ++q) {
+              const std::uint32_t i = label_nodes[static_cast<std::size_t>(k * copies + q)];
+              if (cfg.readout == Readout::Bits) {
+                sc[k] += s[i];
+              } else if (cfg.readout == Readout::Field) {
+                // the exact sum of the quantized weights: the host adds it up
+                // from the states, without the p-bit adder's saturation (which
+                // would flatten the confident fields the readout compares)
+                sc[k] += static_cast<double>(prog.raw_sum(i, s.data()));
+              } else {
+                const std::int32_t I = saturate_sum(prog.raw_sum(i, s.data()), prog.spec);
+                const std::int32_t ai = I < 0 ? -I : I;
+                const std::int32_t idx = std::min(ai >> prog.spec.lut_shift, prog.spec.lut_depth - 1);
+                const std::int32_t v = I < 0 ? -prog.lut[static_cast<std::size_t>(idx)] : prog.lut[static_cast<std::size_t>(idx)];
+                // P(m = +1) = (v + 2^(L-1)) / 2^L exactly (spec.hpp)
+                sc[k] += (static_cast<double>(v) + static_cast<double>(1 << (prog.spec.lut_bits - 1))) * lsb;
+              }
             }
-          }
+        }
         pred_of[static_cast<std::size_t>(c)] = static_cast<int>(std::max_element(sc, sc + K) - sc);
       }
       for (int c = 0; c < cn; ++c) {
@@ -193,6 +215,16 @@ void GenerateConfig::validate() const {
   if (sweeps_per_beta < 0) throw Error("sweeps per beta must be >= 0");
   if (average_last < 1) throw Error("averaged sweeps must be >= 1");
   if (threads < 0) throw Error("threads must be >= 0");
+  if (!(label_gain > 0) || !std::isfinite(label_gain)) throw Error("the label gain must be finite and > 0");
+}
+
+GenerateConfig generate_defaults() {
+  GenerateConfig c;
+  c.betas = parse_beta_schedule(kGenerateSchedule);
+  c.sweeps_per_beta = 100;
+  c.average_last = 50;
+  c.label_gain = 3.0;
+  return c;
 }
 
 GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConfig& cfg) {
@@ -215,7 +247,14 @@ GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConf
   const int count = static_cast<int>(res.sample_class.size());
   const std::size_t n = model.num_nodes(), np = static_cast<std::size_t>(a.num_pixels());
 
-  sampler.load(model.weights(), model.spec(), cfg.betas.front() * model.beta());
+  Problem weights = model.weights();
+  if (cfg.label_gain != 1.0 && a.classes > 0) {
+    const auto is_label = model.clamp_mask(false, true);
+    const auto& edges = model.graph().edges();
+    for (std::size_t e = 0; e < edges.size(); ++e)
+      if (is_label[edges[e].u] || is_label[edges[e].v]) weights.J[e] *= cfg.label_gain;
+  }
+  sampler.load(weights, model.spec(), cfg.betas.front() * model.beta());
   sampler.configure({count, derive_seed(cfg.seed, kStreamGenerate), cfg.threads});
   if (a.classes > 0) {
     sampler.set_clamp_mask(model.clamp_mask(false, true));
@@ -231,10 +270,12 @@ GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConf
   }
   res.mean.assign(static_cast<std::size_t>(count) * np, 0.0);
   res.last.assign(static_cast<std::size_t>(count) * np, 0);
+  std::vector<std::vector<std::int8_t>> states;
   for (int t = 0; t < cfg.average_last; ++t) {
     sampler.run(1, false);
+    sampler.states(0, count, states);
     for (int c = 0; c < count; ++c) {
-      const auto s = sampler.state(c);
+      const auto& s = states[static_cast<std::size_t>(c)];
       for (std::size_t p = 0; p < np; ++p) {
         const bool on = s[model.pixel_node(static_cast<int>(p))] > 0;
         res.mean[static_cast<std::size_t>(c) * np + p] += on ? 1.0 : 0.0;

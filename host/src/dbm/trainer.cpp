@@ -17,7 +17,22 @@ double since(Clock::time_point t0) {
 }
 
 // Seed streams (derive_seed(seed, stream, ...)).
-constexpr std::uint64_t kStreamInit = 1, kStreamOrder = 2, kStreamSampler = 3;
+constexpr std::uint64_t kStreamInit = 1, kStreamOrder = 2, kStreamSampler = 3, kStreamShift = 4;
+
+// The edge id of every entry of g.adj() (the graph's CSR neighbour lists).
+std::vector<std::uint32_t> adjacency_edge_ids(const graphs::Graph& g) {
+  const auto& off = g.adj_offsets();
+  const auto& adj = g.adj();
+  std::vector<std::uint32_t> ids(adj.size(), 0);
+  for (std::size_t e = 0; e < g.edges().size(); ++e) {
+    const auto u = g.edges()[e].u, v = g.edges()[e].v;
+    for (auto k = off[u]; k < off[u + 1]; ++k)
+      if (adj[k] == v) ids[k] = static_cast<std::uint32_t>(e);
+    for (auto k = off[v]; k < off[v + 1]; ++k)
+      if (adj[k] == u) ids[k] = static_cast<std::uint32_t>(e);
+  }
+  return ids;
+}
 
 }  // namespace
 
@@ -37,20 +52,59 @@ void run_annealed(Sampler& sampler, std::uint64_t sweeps, const std::vector<doub
   sampler.set_beta(beta);
 }
 
-void read_states(const Sampler& sampler, int chains, std::vector<std::vector<std::int8_t>>& out, int threads) {
-  out.resize(static_cast<std::size_t>(chains));
-  // The ref backend's state() is a const read of plain memory: safe to call
-  // from several threads (it is the trainer's largest cost after sampling).
-  // Other backends (a simulated board answers over its bus) are read in order.
-  const int nt = threads > 0 ? threads : omp_get_max_threads();
-  const bool parallel = sampler.name() == "ref" && chains >= 64 && nt > 1;
-#pragma omp parallel for schedule(static) num_threads(nt) if (parallel)
-  for (int c = 0; c < chains; ++c) out[static_cast<std::size_t>(c)] = sampler.state(c);
+
+Recipe fast_recipe(int epochs) {
+  Recipe r;
+  r.beta = 0.25;
+  r.placement = graphs::PlacementMethod::Spread;
+  auto& c = r.config;
+  c.epochs = epochs;
+  c.batch = 50;
+  c.chains = 200;
+  c.lr = 0.003;
+  c.lr_final = 0.0003;
+  c.momentum = 0.9;
+  c.optimizer = Optimizer::Adam;
+  c.init_std = 0.5;
+  c.persistent = true;
+  c.mf_epochs = (2 * epochs + 2) / 5;
+  c.mf_steps = 8;
+  c.mf_lr = 0.01;
+  c.shift = 1;
+  c.disc_weight = 1.0;
+  c.disc_depth = 4;
+  c.gen_weight = 0.1;
+  c.cond_weight = 0.0;
+  c.cond_cold = true;
+  c.cond_burn_in = 20;
+  c.cond_sweeps = 10;
+  c.pos_burn_in = 3;
+  c.pos_sweeps = 3;
+  c.neg_burn_in = 0;
+  c.neg_sweeps = 20;
+  return r;
 }
 
-namespace {
-
-}  // namespace
+Recipe published_recipe() {
+  Recipe r;
+  r.beta = 1.0;
+  r.placement = graphs::PlacementMethod::Random;
+  auto& c = r.config;
+  c.epochs = 100;
+  c.batch = 50;
+  c.chains = 500;
+  c.lr = 0.003;
+  c.momentum = 0.6;
+  c.optimizer = Optimizer::Sgd;
+  c.init_std = 0.01;
+  c.persistent = true;
+  c.pos_burn_in = 3;
+  c.pos_sweeps = 1;
+  c.neg_burn_in = 199;
+  c.neg_sweeps = 1;
+  c.cond_weight = 0.0;
+  return r;
+}
 
 const char* to_string(Optimizer o) { return o == Optimizer::Adam ? "adam" : "sgd"; }
 Optimizer parse_optimizer(const std::string& s) {
@@ -78,6 +132,15 @@ void TrainConfig::validate() const {
   if (pos_burn_in < 0 || neg_burn_in < 0 || cond_burn_in < 0) bad("burn-in sweeps must be >= 0");
   if (pos_sweeps < 1 || neg_sweeps < 1 || cond_sweeps < 1) bad("sweeps per phase must be >= 1");
   if (!(cond_weight >= 0) || !std::isfinite(cond_weight)) bad("the conditional weight must be >= 0");
+  if (!(gen_weight >= 0) || !std::isfinite(gen_weight)) bad("the generative weight must be >= 0");
+  if (!(disc_weight >= 0) || !std::isfinite(disc_weight)) bad("the readout weight must be >= 0");
+  if (disc_depth < 0 || disc_depth > 1000) bad("the readout term's depth must be in 0..1000");
+  if (mf_epochs < 0) bad("mean-field epochs must be >= 0");
+  if (mf_steps < 1 || mf_steps > 1000) bad("mean-field steps must be in 1..1000");
+  if (!(mf_lr > 0) || !std::isfinite(mf_lr)) bad("the mean-field learning rate must be > 0");
+  if (shift < 0 || shift > 8) bad("the augmentation shift must be in 0..8 pixels");
+  if (gen_weight == 0 && cond_weight == 0 && disc_weight == 0)
+    bad("the generative, conditional and readout weights are all 0: nothing to learn");
   if (threads < 0) bad("threads must be >= 0");
   for (double f : cond_anneal)
     if (!(f > 0) || !std::isfinite(f)) bad("conditional-phase anneal factors must be finite and > 0");
@@ -85,8 +148,10 @@ void TrainConfig::validate() const {
 }
 
 double TrainConfig::lr_at(int epoch) const {
-  if (lr_final < 0 || epochs <= 1) return lr;
-  const double t = std::clamp(static_cast<double>(epoch) / (epochs - 1), 0.0, 1.0);
+  if (epoch < mf_epochs) return mf_lr;
+  const int sampler_epochs = epochs - mf_epochs;
+  if (lr_final < 0 || sampler_epochs <= 1) return lr;
+  const double t = std::clamp(static_cast<double>(epoch - mf_epochs) / (sampler_epochs - 1), 0.0, 1.0);
   return lr + (lr_final - lr) * t;
 }
 
@@ -127,6 +192,10 @@ Trainer::Trainer(const Checkpoint& ck, Sampler& sampler, const data::Dataset& tr
   if (cfg_.optimizer == Optimizer::Adam && (sJ_.size() != vJ_.size() || sh_.size() != vh_.size()))
     throw Error("checkpoint: Adam's second moments are missing or do not match the graph");
   chains_ = ck.chains;
+  gvJ_ = ck.gvJ;
+  gvh_ = ck.gvh;
+  gsJ_ = ck.gsJ;
+  gsh_ = ck.gsh;
   epoch_ = ck.epoch;
   batch_ = ck.batch;
   if (batch_ < 0 || batch_ > batches_) throw Error("checkpoint: batch position out of range for this dataset");
@@ -148,6 +217,8 @@ void Trainer::set_data(const data::Dataset& train) {
     for (auto l : train.labels)
       if (l >= a.classes) throw Error(train.name + ": label " + std::to_string(l) + " >= the model's classes");
   if (cfg_.cond_weight > 0 && a.classes == 0) throw Error("the conditional term needs a labelled model");
+  if (cfg_.disc_weight > 0 && a.classes == 0) throw Error("the readout term needs a labelled model");
+  if (cfg_.mf_epochs > 0 && a.classes == 0) throw Error("mean-field pre-training needs a labelled model");
   pixels01_ = data::binarize(train, cfg_.binarize_threshold);
   labels_ = train.labels;
   num_images_ = train.size();
@@ -159,14 +230,111 @@ void Trainer::set_data(const data::Dataset& train) {
   is_label_ = model_.clamp_mask(false, true);
   mask_pixels_ = model_.clamp_mask(true, false);
   mask_visible_ = model_.clamp_mask(true, true);
+  if (cfg_.cond_cold) cold_.assign(static_cast<std::size_t>(cfg_.chains), std::vector<std::int8_t>(model_.num_nodes(), -1));
 }
 
-void Trainer::setup_sampler() {
-  const auto t0 = Clock::now();
-  sampler_.load(model_.weights(), model_.spec(), model_.beta());
-  sampler_.configure({cfg_.chains, derive_seed(cfg_.seed, kStreamSampler, static_cast<std::uint64_t>(epoch_),
-                                               static_cast<std::uint64_t>(batch_)),
-                      cfg_.threads});
+double readout_gradient(const Model& model, const std::vector<double>& mean, const std::vector<int>& labels,
+                        int depth, std::vector<double>& dJ, std::vector<double>& dh, int threads, double* loss) {
+  const auto& g = model.graph();
+  const auto& off = g.adj_offsets();
+  const auto& adj = g.adj();
+  const std::size_t n = model.num_nodes(), ne = model.num_edges();
+  const int B = static_cast<int>(labels.size()), K = model.arch().classes, copies = model.arch().label_copies;
+  if (K == 0) throw Error("the readout term needs a labelled model");
+  if (mean.size() != static_cast<std::size_t>(B) * n) throw Error("readout gradient: mean states do not match the batch");
+  const auto adj_edge = adjacency_edge_ids(g);
+  const auto clamped = model.clamp_mask(true, false);
+  for (int y : labels)
+    if (y < 0 || y >= K) throw Error("readout gradient: label " + std::to_string(y) + " out of range");
+  const auto& W = model.weights();
+  const double beta = model.beta();
+  // Images are summed in a fixed number of groups, each into its own buffer,
+  // and the groups in order: the result does not depend on the thread count.
+  constexpr int kGroups = 8;
+  std::vector<std::vector<double>> gJ(kGroups, std::vector<double>(ne, 0.0)), gh(kGroups, std::vector<double>(n, 0.0));
+  std::vector<int> correct(static_cast<std::size_t>(B), 0);
+  std::vector<double> losses(static_cast<std::size_t>(B), 0.0);
+  const int nt = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static, 1) num_threads(std::min(nt, kGroups))
+  for (int grp = 0; grp < kGroups; ++grp) {
+    std::vector<double> a(n), lam(n), lam2(n), gm(n);
+    auto& GJ = gJ[static_cast<std::size_t>(grp)];
+    auto& GH = gh[static_cast<std::size_t>(grp)];
+    for (int b = grp; b < B; b += kGroups) {
+      const double* m = mean.data() + static_cast<std::size_t>(b) * n;
+      const int y = labels[static_cast<std::size_t>(b)];
+      // Forward: the field readout of the mean states.
+      std::vector<double> z(static_cast<std::size_t>(K), 0.0);
+      for (int k = 0; k < K; ++k)
+        for (int q = 0; q < copies; ++q) {
+          const std::uint32_t l = model.label_node(k, q);
+          double f = W.h[l];
+          for (auto e = off[l]; e < off[l + 1]; ++e) f += W.J[adj_edge[e]] * m[adj[e]];
+          z[static_cast<std::size_t>(k)] += beta * f;
+        }
+      const double zmax = *std::max_element(z.begin(), z.end());
+      double zs = 0;
+      for (double v : z) zs += std::exp(v - zmax);
+      correct[static_cast<std::size_t>(b)] = static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin()) == y;
+      losses[static_cast<std::size_t>(b)] = std::log(zs) - (z[static_cast<std::size_t>(y)] - zmax);
+      // Backward: readout -> label fields and couplings, and d loss / d m.
+      for (std::size_t i = 0; i < n; ++i) {
+        a[i] = clamped[i] ? 0.0 : beta * (1.0 - m[i] * m[i]);
+        gm[i] = 0.0;
+      }
+      for (int k = 0; k < K; ++k) {
+        const double delta = beta * (std::exp(z[static_cast<std::size_t>(k)] - zmax) / zs - (k == y ? 1.0 : 0.0));
+        for (int q = 0; q < copies; ++q) {
+          const std::uint32_t l = model.label_node(k, q);
+          GH[l] += delta;
+          for (auto e = off[l]; e < off[l + 1]; ++e) {
+            GJ[adj_edge[e]] += delta * m[adj[e]];
+            gm[adj[e]] += delta * W.J[adj_edge[e]];
+          }
+        }
+      }
+      // Adjoint of the mean-field linear response: lam = gm + J (a lam), truncated.
+      lam = gm;
+      for (int t = 0; t < depth; ++t) {
+        for (std::size_t i = 0; i < n; ++i) {
+          if (a[i] == 0.0) {
+            lam2[i] = 0.0;
+            continue;
+          }
+          double s = gm[i];
+          for (auto e = off[i]; e < off[i + 1]; ++e) s += W.J[adj_edge[e]] * a[adj[e]] * lam[adj[e]];
+          lam2[i] = s;
+        }
+        lam.swap(lam2);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const double v = a[i] * lam[i];
+        if (v == 0.0) continue;
+        GH[i] += v;
+        for (auto e = off[i]; e < off[i + 1]; ++e) GJ[adj_edge[e]] += v * m[adj[e]];
+      }
+    }
+  }
+  dJ.assign(ne, 0.0);
+  dh.assign(n, 0.0);
+  for (int grp = 0; grp < kGroups; ++grp) {
+    for (std::size_t e = 0; e < ne; ++e) dJ[e] += gJ[static_cast<std::size_t>(grp)][e];
+    for (std::size_t i = 0; i < n; ++i) dh[i] += gh[static_cast<std::size_t>(grp)][i];
+  }
+  for (auto& v : dJ) v /= B;
+  for (auto& v : dh) v /= B;
+  int ok = 0;
+  double lsum = 0;
+  for (int b = 0; b < B; ++b) {
+    ok += correct[static_cast<std::size_t>(b)];
+    lsum += losses[static_cast<std::size_t>(b)];
+  }
+  if (loss) *loss = B ? lsum / B : 0.0;
+  return B ? static_cast<double>(ok) / B : 0.0;
+}
+
+void Trainer::begin_epoch_order() {
+  if (order_epoch_ == epoch_) return;
   order_ = data::shuffled_indices(num_images_, derive_seed(cfg_.seed, kStreamOrder, static_cast<std::uint64_t>(epoch_)));
   if (cfg_.balanced && model_.arch().classes > 0) {
     // Class-balanced batches: deal the shuffled images round-robin by class
@@ -185,16 +353,39 @@ void Trainer::setup_sampler() {
         if (cursor[k] < by_class[k].size()) order_.push_back(by_class[k][cursor[k]++]);
     }
   }
+  order_epoch_ = epoch_;
+}
+
+void Trainer::setup_sampler() {
+  const auto t0 = Clock::now();
+  sampler_.load(model_.weights(), model_.spec(), model_.beta());
+  sampler_.configure({cfg_.chains, derive_seed(cfg_.seed, kStreamSampler, static_cast<std::uint64_t>(epoch_),
+                                               static_cast<std::uint64_t>(batch_)),
+                      cfg_.threads});
+  begin_epoch_order();
   // CD keeps its chains in the sampler between updates: put back the host copy
   // (refreshed at every epoch end; PCD writes it before every negative phase).
   if (!cfg_.persistent)
-    for (int c = 0; c < cfg_.chains; ++c) sampler_.set_state(c, chains_[static_cast<std::size_t>(c)]);
+    sampler_.set_states(0, chains_);
   need_setup_ = false;
   times_.epoch_setup += since(t0);
 }
 
 BatchReport Trainer::step() {
   if (done()) throw Error("training is already complete");
+  if (epoch_ < cfg_.mf_epochs) return mean_field_step();
+  if (epoch_ == cfg_.mf_epochs && cfg_.mf_epochs > 0 && batch_ == 0) {
+    // First sampler update after the mean-field epochs: fresh optimizer moments.
+    std::fill(vJ_.begin(), vJ_.end(), 0.0);
+    std::fill(vh_.begin(), vh_.end(), 0.0);
+    std::fill(sJ_.begin(), sJ_.end(), 0.0);
+    std::fill(sh_.begin(), sh_.end(), 0.0);
+    gvJ_.clear();
+    gvh_.clear();
+    gsJ_.clear();
+    gsh_.clear();
+    steps_ = 0;
+  }
   const auto t_start = Clock::now();
   if (need_setup_) setup_sampler();
   const int C = cfg_.chains, B = cfg_.batch, per = C / B;
@@ -212,7 +403,7 @@ BatchReport Trainer::step() {
     times_.clamps += since(t0);
     if (cfg_.persistent) {
       t0 = Clock::now();
-      for (int c = 0; c < C; ++c) sampler_.set_state(c, chains_[static_cast<std::size_t>(c)]);
+      sampler_.set_states(0, chains_);
       times_.chains_io += since(t0);
     }
     t0 = Clock::now();
@@ -226,11 +417,12 @@ BatchReport Trainer::step() {
     // end of every epoch.
     if (cfg_.persistent || batch_ + 1 == batches_) {
       t0 = Clock::now();
-      read_states(sampler_, C, chains_, cfg_.threads);
+      sampler_.states(0, C, chains_);
       times_.chains_io += since(t0);
     }
   };
-  if (cfg_.persistent) negative_phase();
+  const bool gen_on = cfg_.gen_weight > 0;
+  if (gen_on && cfg_.persistent) negative_phase();
   auto t0 = Clock::now();
 
   // Clamp values: chain c shows image c / per of the batch (pixels and label;
@@ -239,10 +431,18 @@ BatchReport Trainer::step() {
   const bool labelled = model_.arch().classes > 0;
   t0 = Clock::now();
   {
+    // Writing clamp values applies them at once to the nodes the current mask
+    // clamps: release everything first, or the true labels of the new batch
+    // would leak into the chains' label bits before the conditional phase
+    // (with no negative phase in between, the previous positive phase's mask
+    // clamps the labels).
+    sampler_.set_clamp_mask(mask_none_);
     std::vector<std::int8_t> m(n, -1);
+    std::vector<std::uint8_t> px;
     for (int c = 0; c < C; ++c) {
       const std::size_t img = order_[base + static_cast<std::size_t>(c / per)];
-      model_.encode(m, pixels01_.data() + img * np, labelled ? labels_[img] : -1);
+      if (c % per == 0) batch_pixels(c / per, px);
+      model_.encode(m, px.data(), labelled ? labels_[img] : -1);
       sampler_.set_clamp_values(c, m);
     }
   }
@@ -255,41 +455,77 @@ BatchReport Trainer::step() {
 
   // Conditional phase: pixels clamped, labels free.
   Stats cond;
+  const bool disc_on = cfg_.disc_weight > 0 && labelled;
+  std::vector<double> dJ, dh;  // the readout term's gradient
   auto conditional_phase = [&] {
-    if (cond_on) {
-      t0 = Clock::now();
-      sampler_.set_clamp_mask(mask_pixels_);
-      run_annealed(sampler_, static_cast<std::uint64_t>(cfg_.cond_burn_in), cfg_.cond_anneal, model_.beta());
-      sampler_.reset_stats();
+    if (!cond_on && !disc_on) return;
+    t0 = Clock::now();
+    sampler_.set_clamp_mask(mask_pixels_);
+    if (cfg_.cond_cold) sampler_.set_states(0, cold_);
+    run_annealed(sampler_, static_cast<std::uint64_t>(cfg_.cond_burn_in), cfg_.cond_anneal, model_.beta());
+    sampler_.reset_stats();
+    std::vector<double> mean;
+    double read_seconds = 0;
+    if (!disc_on) {
       sampler_.run(static_cast<std::uint64_t>(cfg_.cond_sweeps), true);
-      cond = sampler_.stats();
-      times_.cond += since(t0);
-      // Running training accuracy from the last states: label copies of the
-      // image's chains summed, argmax (ties to the lower class).
+    } else {
+      // Every sweep is read: each image's mean states over its chains and sweeps.
+      std::vector<std::int32_t> sum(static_cast<std::size_t>(B) * n, 0);
+      for (int s = 0; s < cfg_.cond_sweeps; ++s) {
+        sampler_.run(1, cond_on);
+        const auto tr = Clock::now();
+        sampler_.states(0, C, reads_);
+        for (int c = 0; c < C; ++c) {
+          std::int32_t* sb = sum.data() + static_cast<std::size_t>(c / per) * n;
+          const std::int8_t* st = reads_[static_cast<std::size_t>(c)].data();
+          for (std::size_t i = 0; i < n; ++i) sb[i] += st[i];
+        }
+        read_seconds += since(tr);
+      }
+      const double norm = 1.0 / (static_cast<double>(per) * cfg_.cond_sweeps);
+      mean.resize(sum.size());
+      for (std::size_t k = 0; k < sum.size(); ++k) mean[k] = sum[k] * norm;
+    }
+    if (cond_on) cond = sampler_.stats();
+    times_.cond += since(t0) - read_seconds;
+    times_.chains_io += read_seconds;
+    if (disc_on) {
       t0 = Clock::now();
-      const int K = model_.arch().classes, copies = model_.arch().label_copies;
-      // (the first chain of every image: reading all would cost as much as sampling)
-      std::vector<int> votes(static_cast<std::size_t>(B * K), 0);
-      for (int b = 0; b < B; ++b) {
-        const auto s = sampler_.state(b * per);
-        for (int k = 0; k < K; ++k)
-          for (int q = 0; q < copies; ++q) votes[static_cast<std::size_t>(b * K + k)] += s[model_.label_node(k, q)];
-      }
-      int correct = 0;
-      for (int b = 0; b < B; ++b) {
-        const auto* v = votes.data() + b * K;
-        const int pred = static_cast<int>(std::max_element(v, v + K) - v);
-        correct += pred == labels_[order_[base + static_cast<std::size_t>(b)]];
-      }
-      rep.train_accuracy = static_cast<double>(correct) / B;
+      std::vector<int> batch_labels(static_cast<std::size_t>(B));
+      for (int b = 0; b < B; ++b) batch_labels[static_cast<std::size_t>(b)] = labels_[order_[base + static_cast<std::size_t>(b)]];
+      rep.train_accuracy = readout_gradient(model_, mean, batch_labels, cfg_.disc_depth, dJ, dh, cfg_.threads);
       ep_acc_sum_ += rep.train_accuracy;
       ++ep_acc_n_;
-      times_.chains_io += since(t0);
+      times_.update += since(t0);
+      return;
     }
+    // Running training accuracy from the last states: label copies of the
+    // image's chains summed, argmax (ties to the lower class).
+    t0 = Clock::now();
+    const int K = model_.arch().classes, copies = model_.arch().label_copies;
+    // (the first chain of every image: reading all would cost as much as sampling)
+    std::vector<int> votes(static_cast<std::size_t>(B * K), 0);
+    for (int b = 0; b < B; ++b) {
+      const auto s = sampler_.state(b * per);
+      for (int k = 0; k < K; ++k)
+        for (int q = 0; q < copies; ++q) votes[static_cast<std::size_t>(b * K + k)] += s[model_.label_node(k, q)];
+    }
+    int correct = 0;
+    for (int b = 0; b < B; ++b) {
+      const auto* v = votes.data() + b * K;
+      const int pred = static_cast<int>(std::max_element(v, v + K) - v);
+      correct += pred == labels_[order_[base + static_cast<std::size_t>(b)]];
+    }
+    rep.train_accuracy = static_cast<double>(correct) / B;
+    ep_acc_sum_ += rep.train_accuracy;
+    ++ep_acc_n_;
+    times_.chains_io += since(t0);
   };
   // Positive phase: pixels and labels clamped.
   Stats pos;
+  const bool pos_on = gen_on || cond_on;  // the readout term alone needs no positive phase
   auto positive_phase = [&] {
+    if (!pos_on) return;
     t0 = Clock::now();
     sampler_.set_clamp_mask(mask_visible_);
     times_.clamps += since(t0);
@@ -307,14 +543,79 @@ BatchReport Trainer::step() {
     conditional_phase();
     positive_phase();
   }
-  if (!cfg_.persistent) negative_phase();
+  if (gen_on && !cfg_.persistent) negative_phase();
 
   // Update.
   t0 = Clock::now();
-  const double lr = cfg_.lr_at(epoch_), mom = cfg_.momentum, wd = cfg_.weight_decay, lam = cfg_.cond_weight;
-  auto& W = model_.weights();
+  const double lr = cfg_.lr_at(epoch_), wd = cfg_.weight_decay, lam = cfg_.cond_weight, gw = cfg_.gen_weight;
+  // The moment gap is measured against the free phase: the negative one, or
+  // the conditional one when there is no generative term (none without either).
+  const Stats& free = gen_on ? neg : cond;
+  const bool gap_on = pos_on;
+  const auto& W = model_.weights();
   double gap = 0;
+  // With Adam and the readout term, the generative term gets its own moments
+  // and a step gen_weight times the readout's: Adam normalizes every
+  // parameter's step, so in one sum a small generative term would still set
+  // the direction of every coupling the readout barely moves.
+  const bool split = gen_on && disc_on && cfg_.optimizer == Optimizer::Adam;
+  std::vector<double> gJ(ne), gh(n), genJ(split ? ne : 0), genh(split ? n : 0);
+  for (std::size_t e = 0; e < ne; ++e) {
+    if (gap_on) gap += std::abs(pos.corr[e] - free.corr[e]);
+    double g = 0.0;
+    if (split)
+      genJ[e] = pos.corr[e] - neg.corr[e];
+    else if (gen_on)
+      g = gw * (pos.corr[e] - neg.corr[e]);
+    if (cond_on) g += lam * (pos.corr[e] - cond.corr[e]);
+    if (disc_on) g -= cfg_.disc_weight * dJ[e];
+    gJ[e] = g - wd * W.J[e];
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    double g = 0.0;
+    if (split)
+      genh[i] = pos.mean[i] - neg.mean[i];
+    else if (gen_on)
+      g = gw * (pos.mean[i] - neg.mean[i]);
+    if (cond_on) g += lam * (pos.mean[i] - cond.mean[i]);
+    if (disc_on) g -= cfg_.disc_weight * dh[i];
+    gh[i] = g;
+  }
   ++steps_;
+  apply_update(gJ, gh, lr, vJ_, vh_, sJ_, sh_);
+  if (split) {
+    if (gvJ_.size() != ne) {  // first use
+      gvJ_.assign(ne, 0.0);
+      gsJ_.assign(ne, 0.0);
+      gvh_.assign(n, 0.0);
+      gsh_.assign(n, 0.0);
+    }
+    apply_update(genJ, genh, lr * gw, gvJ_, gvh_, gsJ_, gsh_);
+  }
+  model_.clip_weights();
+  double mgap = 0;
+  if (gap_on)
+    for (auto i : model_.placement().pixels) mgap += std::abs(pos.mean[i] - free.mean[i]);
+  sampler_.update_weights(W);
+  times_.update += since(t0);
+
+  rep.corr_gap = ne ? gap / static_cast<double>(ne) : 0.0;
+  rep.mean_gap = np ? mgap / static_cast<double>(np) : 0.0;
+  ep_corr_gap_ += rep.corr_gap;
+  ep_mean_gap_ += rep.mean_gap;
+  ++ep_batches_;
+  ++batch_;
+  const double dt = since(t_start);
+  ep_seconds_ += dt;
+  total_seconds_ += dt;
+  return rep;
+}
+
+void Trainer::apply_update(const std::vector<double>& gJ, const std::vector<double>& gh, double lr,
+                           std::vector<double>& vJ, std::vector<double>& vh, std::vector<double>& sJ,
+                           std::vector<double>& sh) {
+  const double mom = cfg_.momentum;
+  auto& W = model_.weights();
   const bool adam = cfg_.optimizer == Optimizer::Adam;
   const double b2 = cfg_.adam_beta2, eps = cfg_.adam_eps;
   const double c1 = adam ? 1.0 - std::pow(mom, static_cast<double>(steps_)) : 1.0;
@@ -331,32 +632,141 @@ BatchReport Trainer::step() {
   };
   const double lr_label = lr * cfg_.label_lr_scale;
   const auto& edges = model_.graph().edges();
-  for (std::size_t e = 0; e < ne; ++e) {
-    double g = pos.corr[e] - neg.corr[e];
-    gap += std::abs(g);
-    if (cond_on) g += lam * (pos.corr[e] - cond.corr[e]);
-    g -= wd * W.J[e];
+  for (std::size_t e = 0; e < gJ.size(); ++e) {
     const bool readout = is_label_[edges[e].u] || is_label_[edges[e].v];
-    W.J[e] += step_of(g, vJ_[e], adam ? &sJ_[e] : nullptr, readout ? lr_label : lr);
+    W.J[e] += step_of(gJ[e], vJ[e], adam ? &sJ[e] : nullptr, readout ? lr_label : lr);
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    double g = pos.mean[i] - neg.mean[i];
-    if (cond_on) g += lam * (pos.mean[i] - cond.mean[i]);
-    W.h[i] += step_of(g, vh_[i], adam ? &sh_[i] : nullptr, is_label_[i] ? lr_label : lr);
-  }
-  double mgap = 0;
-  for (auto i : model_.placement().pixels) mgap += std::abs(pos.mean[i] - neg.mean[i]);
-  model_.clip_weights();
-  sampler_.update_weights(W);
-  times_.update += since(t0);
+  for (std::size_t i = 0; i < gh.size(); ++i)
+    W.h[i] += step_of(gh[i], vh[i], adam ? &sh[i] : nullptr, is_label_[i] ? lr_label : lr);
+}
 
-  rep.corr_gap = ne ? gap / static_cast<double>(ne) : 0.0;
-  rep.mean_gap = np ? mgap / static_cast<double>(np) : 0.0;
-  ep_corr_gap_ += rep.corr_gap;
-  ep_mean_gap_ += rep.mean_gap;
+void Trainer::batch_pixels(int b, std::vector<std::uint8_t>& out) const {
+  const auto& a = model_.arch();
+  const std::size_t np = static_cast<std::size_t>(a.num_pixels());
+  const std::size_t img = order_[static_cast<std::size_t>(batch_) * static_cast<std::size_t>(cfg_.batch) +
+                                 static_cast<std::size_t>(b)];
+  const std::uint8_t* src = pixels01_.data() + img * np;
+  out.assign(src, src + np);
+  if (cfg_.shift == 0) return;
+  Rng rng(derive_seed(cfg_.seed, kStreamShift, static_cast<std::uint64_t>(epoch_),
+                      static_cast<std::uint64_t>(batch_) * 65536u + static_cast<std::uint64_t>(b)));
+  const int span = 2 * cfg_.shift + 1;
+  const int dx = static_cast<int>(rng.below(static_cast<std::uint64_t>(span))) - cfg_.shift;
+  const int dy = static_cast<int>(rng.below(static_cast<std::uint64_t>(span))) - cfg_.shift;
+  for (int r = 0; r < a.rows; ++r)
+    for (int c = 0; c < a.cols; ++c) {
+      const int sr = r - dy, sc = c - dx;
+      out[static_cast<std::size_t>(r * a.cols + c)] =
+          sr >= 0 && sr < a.rows && sc >= 0 && sc < a.cols ? src[static_cast<std::size_t>(sr * a.cols + sc)] : 0;
+    }
+}
+
+BatchReport Trainer::mean_field_step() {
+  const auto t_start = Clock::now();
+  begin_epoch_order();
+  const auto& g = model_.graph();
+  const auto& off = g.adj_offsets();
+  const auto& adj = g.adj();
+  const auto& W = model_.weights();
+  const std::size_t n = model_.num_nodes(), ne = model_.num_edges();
+  const int B = cfg_.batch, K = model_.arch().classes, copies = model_.arch().label_copies, T = cfg_.mf_steps;
+  const double beta = model_.beta();
+  const std::size_t base = static_cast<std::size_t>(batch_) * static_cast<std::size_t>(B);
+  if (adj_edge_.empty()) adj_edge_ = adjacency_edge_ids(g);
+  // As readout_gradient: a fixed number of groups, summed in order.
+  constexpr int kGroups = 8;
+  std::vector<std::vector<double>> gJ(kGroups, std::vector<double>(ne, 0.0)), gh(kGroups, std::vector<double>(n, 0.0));
+  std::vector<int> correct(static_cast<std::size_t>(B), 0);
+  std::vector<std::vector<std::uint8_t>> px(static_cast<std::size_t>(B));
+  for (int b = 0; b < B; ++b) batch_pixels(b, px[static_cast<std::size_t>(b)]);
+  const int nt = cfg_.threads > 0 ? cfg_.threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static, 1) num_threads(std::min(nt, kGroups))
+  for (int grp = 0; grp < kGroups; ++grp) {
+    // x[t]: states after t Jacobi steps (x[0]: pixels +-1, the rest 0).
+    std::vector<std::vector<double>> x(static_cast<std::size_t>(T) + 1, std::vector<double>(n, 0.0));
+    std::vector<double> da(n), dx(n);
+    auto& GJ = gJ[static_cast<std::size_t>(grp)];
+    auto& GH = gh[static_cast<std::size_t>(grp)];
+    for (int b = grp; b < B; b += kGroups) {
+      const int y = labels_[order_[base + static_cast<std::size_t>(b)]];
+      std::fill(x[0].begin(), x[0].end(), 0.0);
+      const auto& p = px[static_cast<std::size_t>(b)];
+      for (std::size_t q = 0; q < p.size(); ++q) x[0][model_.pixel_node(static_cast<int>(q))] = p[q] ? 1.0 : -1.0;
+      for (int t = 1; t <= T; ++t) {
+        const auto& prev = x[static_cast<std::size_t>(t - 1)];
+        auto& cur = x[static_cast<std::size_t>(t)];
+        for (std::size_t i = 0; i < n; ++i) {
+          if (mask_pixels_[i]) {
+            cur[i] = prev[i];
+            continue;
+          }
+          double f = W.h[i];
+          for (auto e = off[i]; e < off[i + 1]; ++e) f += W.J[adj_edge_[e]] * prev[adj[e]];
+          cur[i] = std::tanh(beta * f);
+        }
+      }
+      // Readout: the label fields after T steps (from x[T-1]).
+      const auto& last = x[static_cast<std::size_t>(T - 1)];
+      std::vector<double> z(static_cast<std::size_t>(K), 0.0);
+      for (int k = 0; k < K; ++k)
+        for (int q = 0; q < copies; ++q) {
+          const std::uint32_t l = model_.label_node(k, q);
+          double f = W.h[l];
+          for (auto e = off[l]; e < off[l + 1]; ++e) f += W.J[adj_edge_[e]] * last[adj[e]];
+          z[static_cast<std::size_t>(k)] += beta * f;
+        }
+      const double zmax = *std::max_element(z.begin(), z.end());
+      double zs = 0;
+      for (double v : z) zs += std::exp(v - zmax);
+      correct[static_cast<std::size_t>(b)] = static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin()) == y;
+      // Back-propagation through the steps: da = d loss / d field at step t.
+      std::fill(da.begin(), da.end(), 0.0);
+      for (int k = 0; k < K; ++k) {
+        const double delta = beta * (std::exp(z[static_cast<std::size_t>(k)] - zmax) / zs - (k == y ? 1.0 : 0.0));
+        for (int q = 0; q < copies; ++q) da[model_.label_node(k, q)] = delta;
+      }
+      for (int t = T; t >= 1; --t) {
+        const auto& prev = x[static_cast<std::size_t>(t - 1)];
+        std::fill(dx.begin(), dx.end(), 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+          const double d = da[i];
+          if (d == 0.0 || mask_pixels_[i]) continue;
+          GH[i] += d;
+          for (auto e = off[i]; e < off[i + 1]; ++e) {
+            GJ[adj_edge_[e]] += d * prev[adj[e]];
+            dx[adj[e]] += d * W.J[adj_edge_[e]];
+          }
+        }
+        if (t == 1) break;
+        for (std::size_t i = 0; i < n; ++i)
+          da[i] = mask_pixels_[i] ? 0.0 : dx[i] * beta * (1.0 - prev[i] * prev[i]);
+      }
+    }
+  }
+  std::vector<double> dJ(ne, 0.0), dh(n, 0.0);
+  for (int grp = 0; grp < kGroups; ++grp) {
+    for (std::size_t e = 0; e < ne; ++e) dJ[e] -= gJ[static_cast<std::size_t>(grp)][e] / B;
+    for (std::size_t i = 0; i < n; ++i) dh[i] -= gh[static_cast<std::size_t>(grp)][i] / B;
+  }
+  for (std::size_t e = 0; e < ne; ++e) dJ[e] -= cfg_.weight_decay * W.J[e];
+  ++steps_;
+  apply_update(dJ, dh, cfg_.lr_at(epoch_), vJ_, vh_, sJ_, sh_);
+  model_.clip_weights();
+  need_setup_ = true;  // the sampler does not hold these weights
+
+  BatchReport rep;
+  rep.epoch = epoch_;
+  rep.batch = batch_;
+  rep.batches = batches_;
+  int ok = 0;
+  for (int c : correct) ok += c;
+  rep.train_accuracy = static_cast<double>(ok) / B;
+  ep_acc_sum_ += rep.train_accuracy;
+  ++ep_acc_n_;
   ++ep_batches_;
   ++batch_;
   const double dt = since(t_start);
+  times_.mean_field += dt;
   ep_seconds_ += dt;
   total_seconds_ += dt;
   return rep;
@@ -390,7 +800,10 @@ EpochRecord Trainer::finish_epoch() {
     for (const auto& c : chains_) sum += c[i];
     frozen += std::abs(sum) > 0.9 * static_cast<double>(chains_.size());
   }
-  r.frozen_hidden = model_.placement().hidden.empty()
+  // (no persistent chains without the generative term or in mean-field epochs: n/a)
+  const bool chains_used = cfg_.gen_weight > 0 && epoch_ >= cfg_.mf_epochs;
+  r.frozen_hidden = !chains_used ? -1.0
+                    : model_.placement().hidden.empty()
                         ? 0.0
                         : static_cast<double>(frozen) / static_cast<double>(model_.placement().hidden.size());
   ++epoch_;
@@ -416,6 +829,10 @@ Checkpoint Trainer::checkpoint() const {
   ck.vJ = vJ_;
   ck.vh = vh_;
   ck.sJ = sJ_;
+  ck.gvJ = gvJ_;
+  ck.gvh = gvh_;
+  ck.gsJ = gsJ_;
+  ck.gsh = gsh_;
   ck.sh = sh_;
   ck.steps = steps_;
   ck.chains = chains_;

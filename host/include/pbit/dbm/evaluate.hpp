@@ -19,10 +19,15 @@ namespace pbit::dbm {
 // and run free). After burn_in sweeps (optionally annealed), `reads` reads `read_every` sweeps
 // apart; a read adds every label bit's state (bits) or its conditional
 // probability given its neighbours in the hardware's quantized weights
-// (prob: Rao-Blackwellized, fewer reads for the same accuracy). The class with
-// the largest sum over its copies wins (ties: lowest class). Images run
-// `chunk` chains at a time.
-enum class Readout { Bits, Prob };
+// (prob: Rao-Blackwellized, fewer reads for the same accuracy), or its local
+// field I = h + sum J m in the hardware's quantized weights, summed exactly by
+// the host (not saturated like the p-bit's adder) (field: 2 beta I is the bit's log-odds, so the sum over a
+// class's copies is the log-likelihood of that class's one-hot label code
+// given the neighbours, up to a constant: the readout that matches what the
+// conditional term of training optimizes). The class with the largest sum
+// over its copies wins (ties: lowest class). Images run `chunk` at a time,
+// `replicas` chains each.
+enum class Readout { Bits, Prob, Field };
 const char* to_string(Readout r);
 Readout parse_readout(const std::string& s);
 
@@ -36,12 +41,18 @@ struct ClassifyConfig {
   int reads = 20;
   int read_every = 1;
   Readout readout = Readout::Bits;
-  int chunk = 2048;
+  int replicas = 1;   // chains per image; a read adds all of them
+  int chunk = 2048;   // images sampled at once (chunk * replicas chains)
   std::uint64_t seed = 1;
   int threads = 0;
   int binarize_threshold = 0;
   void validate() const;
 };
+
+// What `pbit eval` (and the training monitor) use, measured on MNIST
+// (README): the field readout of 16 chains per image, 20 + 10 sweeps (more
+// sweeps add nothing there).
+ClassifyConfig eval_defaults();
 
 struct ClassifyResult {
   std::size_t images = 0;
@@ -74,6 +85,10 @@ struct GenerateConfig {
   std::uint64_t seed = 1;
   int threads = 0;
   std::vector<int> classes;             // empty: all classes 0..K-1
+  // Label guidance: the couplings of the label bits are multiplied by this
+  // while generating (the clamped class pushes harder on its neighbours);
+  // 1 = the model as trained.
+  double label_gain = 1.0;
   void validate() const;
 };
 
@@ -84,6 +99,12 @@ struct GenerateResult {
   std::vector<double> mean;             // P(pixel on) over the last average_last sweeps
   double seconds = 0;
 };
+
+// What `pbit generate` (and train's samples.png) use, measured on MNIST
+// (README): beta annealed along kGenerateSchedule (0.2 to 2 times the model's,
+// 20 steps of 100 sweeps), pixel means over the last 50, label gain 3.
+inline constexpr const char* kGenerateSchedule = "linear:0.2,2,20";
+GenerateConfig generate_defaults();
 
 GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConfig& config);
 

@@ -14,7 +14,7 @@
 //      from the previous phase's hidden states; moments -> <.>_data.
 //      (cond_from_data: the positive phase runs before the conditional one,
 //      which then starts from the data states with the labels released.)
-//   grad = <.>_data - <.>_model + cond_weight (<.>_data - <.>_cond) - decay * J
+//   grad = gen_weight (<.>_data - <.>_model) + cond_weight (<.>_data - <.>_cond) - decay * J
 //   SGD: v = momentum v + lr grad; W += v. Adam (--optimizer adam): the usual
 //   bias-corrected moments with beta1 = momentum. W clipped to the spec's range;
 //   sampler.update_weights(W): the backend quantizes the float master weights.
@@ -56,6 +56,35 @@ struct TrainConfig {
   int pos_burn_in = 3, pos_sweeps = 1;     // positive phase: burn-in, then accumulated sweeps
   int neg_burn_in = 0, neg_sweeps = 4;     // negative phase (persistent chains)
   double cond_weight = 0.0;                // conditional (discriminative) term, 0 = off
+  // Weight of the generative term (<.>_data - <.>_model). 0: a purely
+  // conditional model of p(label | pixels); the negative phase is skipped.
+  double gen_weight = 1.0;
+  // Readout term (hardware in the loop): the conditional phase's sweeps are
+  // read, each image's mean states m (over its chains and those sweeps) give
+  // the `field` readout z_k = beta * sum over class k's label copies of
+  // (h + sum J m), and disc_weight * the gradient of -cross-entropy(softmax z,
+  // label) is added: directly for the label fields and couplings, and for
+  // everything else through the linear response of the mean states, a
+  // mean-field adjoint (I - beta J diag(1 - m^2))^-1 truncated after
+  // disc_depth terms. The forward pass is the sampler's; only this backward
+  // pass is a model. 0 = off.
+  double disc_weight = 0.0;
+  int disc_depth = 8;
+  // Conditional phase start: false = the states the negative phase left
+  // (a model sample), true = labels and hidden units at -1, as `pbit eval` starts.
+  bool cond_cold = false;
+  // Mean-field pre-training: the first mf_epochs epochs train the same
+  // weights on the host, as a deterministic recurrent net (pixels clamped,
+  // m <- tanh(beta (h + J m)) for mf_steps Jacobi steps from m = 0), on the
+  // readout's cross-entropy, by back-propagation through the steps; Adam or
+  // SGD at mf_lr. No sampling; the sampler epochs follow (optimizer moments
+  // reset, learning-rate schedule over the sampler epochs only).
+  int mf_epochs = 0;
+  int mf_steps = 8;
+  double mf_lr = 0.01;
+  // Data augmentation: every image of a batch is shifted by (dx, dy), each
+  // uniform in [-shift, shift] pixels (vacated pixels off); seeded per batch.
+  int shift = 0;
   int cond_burn_in = 3, cond_sweeps = 1;
   // Conditional-phase burn-in anneal: factors of the model's beta (e.g. 0.2 .. 1)
   // over which the cond_burn_in sweeps are split evenly, in order; empty = all
@@ -81,9 +110,32 @@ struct TrainConfig {
 
   // Throws pbit::Error naming the first impossible parameter.
   void validate() const;
-  // Learning rate during `epoch` (0-based).
+  // Learning rate during `epoch` (0-based): mf_lr in the mean-field epochs,
+  // then lr, decaying linearly to lr_final over the sampler epochs.
   double lr_at(int epoch) const;
 };
+
+// A named training recipe: the configuration plus the model's beta and placement.
+struct Recipe {
+  TrainConfig config;
+  double beta = 1.0;
+  graphs::PlacementMethod placement = graphs::PlacementMethod::Random;
+};
+// "fast": measured on MNIST and Fashion-MNIST (README, "Training sparse DBMs").
+// The classifier is trained for the readout `pbit eval` uses (the label copies'
+// fields averaged over the reads of several chains per image): mean-field
+// pre-training on the host for 2/5 of the epochs (rounded), then the readout
+// term on the sampler's own mean states from cold chains (as eval starts
+// them), images shifted by up to a pixel, and a weak generative term
+// (persistent chains) so that clamping a class generates its images. beta
+// 0.25 with the 6-bit weights (finer effective steps, faster mixing), an
+// initial spread that survives quantization (N(0, 0.01^2) rounds every
+// coupling to 0), Adam with a decaying rate, spread placement.
+Recipe fast_recipe(int epochs = 40);
+// "published": Niazi et al. 2024. Batch 50, SGD lr 0.003, momentum 0.6,
+// beta 1, J ~ N(0, 0.01^2), positive phase 3 + 1 sweeps, negative phase 200
+// sweeps on 500 persistent chains, random placement, 100 epochs.
+Recipe published_recipe();
 
 // One line of the metrics log (one per epoch).
 struct EpochRecord {
@@ -91,13 +143,15 @@ struct EpochRecord {
   double seconds = 0;            // wall time of the epoch (training only)
   double total_seconds = 0;      // since the run started (over resumes)
   double lr = 0;
-  double train_accuracy = -1;    // conditional phase (last sweep of each batch), -1 = n/a
+  // On the batches: the readout term's (or mean field's) field readout, else
+  // the conditional phase's last sweep; -1 = n/a.
+  double train_accuracy = -1;
   double monitor_accuracy = -1;  // held-out subset, -1 = not measured
   double corr_gap = 0;           // mean |<m m>_data - <m m>_model| over edges (epoch mean)
   double mean_gap = 0;           // mean |<m>_data - <m>_model| over pixels (epoch mean)
   double mean_abs_j = 0;         // mean |J| of the master weights
   double nonzero_j = 0;          // fraction of couplings that quantize to non-zero
-  double frozen_hidden = 0;      // hidden units with |mean over the persistent chains| > 0.9
+  double frozen_hidden = 0;      // hidden units with |mean over the persistent chains| > 0.9, -1 = n/a
   double log_likelihood = 0;     // exact mean ln p(v) (toy models only), 0 = n/a
 };
 
@@ -108,7 +162,8 @@ struct TimeBreakdown {
   double clamps = 0;                  // clamp masks and values
   double update = 0;                  // gradient, momentum, update_weights
   double epoch_setup = 0;             // reseed + restore at epoch start
-  double total() const { return neg + cond + pos + chains_io + clamps + update + epoch_setup; }
+  double mean_field = 0;              // mean-field pre-training epochs (host only)
+  double total() const { return neg + cond + pos + chains_io + clamps + update + epoch_setup + mean_field; }
 };
 
 struct Checkpoint {
@@ -122,6 +177,7 @@ struct Checkpoint {
   int batch = 0;                       // batches done in the current epoch (0 = at a boundary)
   std::vector<double> J, h, vJ, vh;    // master weights and momentum (Adam: first moments)
   std::vector<double> sJ, sh;          // Adam's second moments (empty for SGD)
+  std::vector<double> gvJ, gvh, gsJ, gsh;  // the generative term's own Adam moments (empty unless used)
   std::uint64_t steps = 0;             // updates done
   std::vector<std::vector<std::int8_t>> chains;  // persistent negative chains (+-1)
   std::vector<EpochRecord> history;
@@ -143,7 +199,7 @@ std::string config_json(const TrainConfig& c);
 
 struct BatchReport {
   int epoch = 0, batch = 0, batches = 0;  // 0-based epoch and batch just done
-  double train_accuracy = -1;             // this batch (conditional phase), -1 = n/a
+  double train_accuracy = -1;             // this batch (as EpochRecord::train_accuracy), -1 = n/a
   double corr_gap = 0, mean_gap = 0;
 };
 
@@ -151,9 +207,17 @@ struct BatchReport {
 // factors[k] * beta (in order; empty: all at beta), and leaves the sampler at beta.
 void run_annealed(Sampler& sampler, std::uint64_t sweeps, const std::vector<double>& factors, double beta);
 
-// out[c] = sampler.state(c) for c < chains (on `threads` threads, 0 = all, for
-// the ref backend; in order for the others).
-void read_states(const Sampler& sampler, int chains, std::vector<std::vector<std::int8_t>>& out, int threads);
+// The readout term (TrainConfig::disc_weight) for a batch: mean[b * nodes + i]
+// is image b's mean state of node i (pixels +-1), labels[b] its class. The
+// field readout z_k = beta * sum_copies (h + sum J m) with the float master
+// weights, loss = mean over images of -ln softmax(z)_label; dJ, dh = d loss /
+// d J, d loss / d h (resized), directly through z and through the mean states
+// by the mean-field adjoint lam = g + J diag(beta (1 - m^2)) lam (`depth` terms;
+// clamped pixels do not respond). Returns the fraction of images whose argmax
+// z is the label. Deterministic whatever `threads` (0 = all).
+double readout_gradient(const Model& model, const std::vector<double>& mean, const std::vector<int>& labels,
+                        int depth, std::vector<double>& dJ, std::vector<double>& dh, int threads = 0,
+                        double* loss = nullptr);
 
 class Trainer {
  public:
@@ -194,8 +258,15 @@ class Trainer {
 
  private:
   void set_data(const data::Dataset& train);
+  BatchReport mean_field_step();
+  // The pixels (0/1) of image b of the current batch, shifted (TrainConfig::shift).
+  void batch_pixels(int b, std::vector<std::uint8_t>& out) const;
+  // One optimizer step from the ascent direction (gJ, gh) at rate lr with the
+  // moments (vJ, vh: first / momentum; sJ, sh: Adam's second) at steps_.
+  void apply_update(const std::vector<double>& gJ, const std::vector<double>& gh, double lr, std::vector<double>& vJ,
+                    std::vector<double>& vh, std::vector<double>& sJ, std::vector<double>& sh);
   void setup_sampler();  // load + reseed + restore chains
-  void begin_epoch_order();
+  void begin_epoch_order();  // order_ for epoch_ (once per epoch)
 
   Model model_;
   TrainConfig cfg_;
@@ -209,10 +280,14 @@ class Trainer {
   int epoch_ = 0, batch_ = 0;
   bool need_setup_ = true;
   std::vector<std::size_t> order_;
+  int order_epoch_ = -1;
   std::vector<double> vJ_, vh_, sJ_, sh_;
+  std::vector<double> gvJ_, gvh_, gsJ_, gsh_;  // the generative term's Adam moments (with the readout term)
   std::uint64_t steps_ = 0;
   std::vector<std::vector<std::int8_t>> chains_;
   std::vector<std::uint8_t> mask_none_, mask_pixels_, mask_visible_, is_label_;
+  std::vector<std::vector<std::int8_t>> cold_, reads_;  // all -1 states; states read in the conditional phase
+  std::vector<std::uint32_t> adj_edge_;                 // edge id of every graph.adj() entry (mean-field epochs)
   std::vector<EpochRecord> history_;
   TimeBreakdown times_;
   double total_seconds_ = 0;

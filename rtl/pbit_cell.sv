@@ -75,9 +75,10 @@ module pbit_cell #(
 
   // Coding style: registers are written directly in clocked blocks (no
   // next-state copies), the J slots are one array written with a dynamic index,
-  // every statistics counter is a variable of its own. Verilator emits code per
-  // cell instance, so every statement saved here is saved 4,264 times in the
-  // pegasus:14 model (build time).
+  // every statistics counter is a variable of its own, no SV functions. Together
+  // with sim/model/model.vlt this lets Verilator share one set of functions
+  // among all cells of one degree; a simulator still runs every cell's clocked
+  // code every cycle, so that code stays short in a cycle without an update.
 
   // ---- registers
   logic [WeightBits-1:0]             h_q;
@@ -97,8 +98,7 @@ module pbit_cell #(
   end
 
   // ---- register writes
-  // One decode of the register offset, used only under sel_i (a block-local
-  // function of reg_i would be named per call site by Verilator: see below).
+  // The offset decode is used only under sel_i.
   logic                             we_rng, we_timer;
   logic [pbit_pkg::CellRegBits-1:0] slot_j, slot_a;
   logic [SlotBits-1:0]              sj, sa;      // slot indexes (valid when in_j / in_a)

@@ -848,3 +848,56 @@ TEST_CASE("the fast recipe's training (mean field, readout term, generative mome
   }
   std::remove(path.c_str());
 }
+
+// The judge of generated images: real images score like the held-out set,
+// their own class's images at distance 0; noise gets ~chance and is far away.
+TEST_CASE("the generation judge: nearest training digits vote", "[dbm]") {
+  // Ten 8x8 classes: class k is a bar at column k % 8 (k < 8) or a bar at row
+  // k - 8, each training image with 2 random pixels flipped.
+  Rng rng(5);
+  auto make = [&](std::size_t per_class, int flips) {
+    data::Dataset d;
+    d.rows = d.cols = 8;
+    d.name = "bars";
+    for (int k = 0; k < 10; ++k)
+      for (std::size_t i = 0; i < per_class; ++i) {
+        std::vector<std::uint8_t> img(64, 0);
+        for (int t = 0; t < 8; ++t) img[k < 8 ? static_cast<std::size_t>(t * 8 + k) : static_cast<std::size_t>((k - 8) * 8 + t)] = 200;
+        for (int f = 0; f < flips; ++f) img[rng.below(64)] ^= 200;
+        d.pixels.insert(d.pixels.end(), img.begin(), img.end());
+        d.labels.push_back(static_cast<std::uint8_t>(k));
+      }
+    return d;
+  };
+  const auto train = make(20, 2), held_out = make(5, 2);
+  dbm::GenerateResult clean, noise;
+  clean.rows = noise.rows = 8;
+  clean.cols = noise.cols = 8;
+  for (int k = 0; k < 10; ++k)
+    for (int s = 0; s < 4; ++s) {
+      clean.sample_class.push_back(k);
+      noise.sample_class.push_back(k);
+      for (int p = 0; p < 64; ++p) {
+        const bool on = k < 8 ? p % 8 == k : p / 8 == k - 8;
+        clean.mean.push_back(on ? 0.9 : 0.1);
+        noise.mean.push_back(rng.uniform() < 0.5 ? 0.9 : 0.1);
+      }
+    }
+  const auto good = dbm::judge_generated(clean, train, held_out);
+  CHECK(good.agreement == 1.0);
+  CHECK(good.confusion[3][3] == 4);
+  CHECK(good.nn_distance <= 2.0);
+  CHECK(good.reference_images == 50);
+  CHECK(good.reference_agreement > 0.95);
+  const auto bad = dbm::judge_generated(noise, train, held_out);
+  CHECK(bad.agreement < 0.4);
+  CHECK(bad.nn_distance > 20);
+  // Clamped class shifted by one: every vote disagrees.
+  auto wrong = clean;
+  for (auto& c : wrong.sample_class) c = (c + 1) % 10;
+  CHECK(dbm::judge_generated(wrong, train, held_out).agreement == 0.0);
+  data::Dataset small = train;
+  small.rows = small.cols = 4;
+  small.pixels.resize(small.size() * 16);
+  CHECK_THROWS_WITH(dbm::judge_generated(clean, small, {}), Catch::Contains("4x4"));
+}

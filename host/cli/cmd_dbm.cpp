@@ -19,6 +19,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace pbit::cli {
 namespace {
@@ -124,6 +125,28 @@ data::Split load_split(const std::string& spec) {
     return s;
   }
   return data::load_dataset(spec);
+}
+
+// The judge's one-line summary and its JSON (pbit train and pbit generate).
+std::string judge_line(const dbm::JudgeResult& j) {
+  std::string s = fmt::format("judged against the training digits ({}-NN, Hamming): {:.1f}% of the samples are "
+                              "voted their clamped class, {:.1f} pixels from the nearest training digit",
+                              j.k, 100 * j.agreement, j.nn_distance);
+  if (j.reference_images > 0)
+    s += fmt::format(" (held-out real digits: {:.1f}%, {:.1f} pixels)", 100 * j.reference_agreement,
+                     j.reference_nn_distance);
+  return s;
+}
+
+nlohmann::json judge_json(const dbm::JudgeResult& j) {
+  return {{"k", j.k},
+          {"samples", j.samples},
+          {"agreement", j.agreement},
+          {"nn_distance", j.nn_distance},
+          {"confusion", j.confusion},
+          {"reference_images", j.reference_images},
+          {"reference_agreement", j.reference_agreement},
+          {"reference_nn_distance", j.reference_nn_distance}};
 }
 
 data::Dataset take(const data::Dataset& d, std::size_t k, std::uint64_t seed) {
@@ -473,6 +496,7 @@ int run_train(TrainArgs& a) {
   }
 
   std::string samples_written;
+  std::optional<dbm::JudgeResult> judge;
   if (sig == 0 && a.samples_per_class > 0) {
     dbm::GenerateConfig gc = dbm::generate_defaults();
     gc.per_class = a.samples_per_class;
@@ -481,6 +505,8 @@ int run_train(TrainArgs& a) {
     const auto gen = dbm::generate(model, *sampler, gc);
     write_png(samples_file, samples_image(gen, false, gc.per_class));
     samples_written = samples_file;
+    if (model.arch().classes > 0 && split.train.rows == model.arch().rows && split.train.cols == model.arch().cols)
+      judge = dbm::judge_generated(gen, split.train, split.test, cfg.binarize_threshold);
   }
   const double wall = std::chrono::duration<double>(Clock::now() - t_run).count();
   const auto& t = trainer->times();
@@ -492,6 +518,7 @@ int run_train(TrainArgs& a) {
                  monitor_seconds);
     std::fprintf(stderr, "wrote %s, %s, %s%s%s\n", ck_file.c_str(), metrics_file.c_str(), curves_file.c_str(),
                  samples_written.empty() ? "" : ", ", samples_written.c_str());
+    if (judge) std::fprintf(stderr, "samples.png %s\n", judge_line(*judge).c_str());
   }
   if (a.json) {
     nlohmann::json j = {{"out", out},
@@ -513,6 +540,7 @@ int run_train(TrainArgs& a) {
                         {"seconds", wall},
                         {"monitor_seconds", monitor_seconds},
                         {"time", times_json(t)}};
+    j["samples_judge"] = judge ? judge_json(*judge) : nlohmann::json();
     print_json(j);
   }
   if (sig != 0) return 128 + sig;
@@ -646,6 +674,9 @@ struct GenArgs {
   SpecOptions spec;
   std::string backend = "ref";
   BackendOptions backends;
+  std::string mean_from = "conditional";
+  bool judge = true;
+  std::string judge_dataset;  // empty: the checkpoint's
   bool json = false;
   CLI::App* sub = nullptr;
 };
@@ -656,6 +687,7 @@ int run_generate(GenArgs& a) {
   ck.spec = override_spec(ck.spec, *a.sub, a.spec);
   const dbm::Model model = dbm::model_from_checkpoint(ck);
   a.cfg.betas = dbm::parse_beta_schedule(a.schedule);
+  a.cfg.conditional_mean = a.mean_from == "conditional";
   if (!a.classes.empty()) {
     std::size_t pos = 0;
     while (pos <= a.classes.size()) {
@@ -677,6 +709,13 @@ int run_generate(GenArgs& a) {
   const auto res = dbm::generate(model, *sampler, a.cfg);
   write_png(a.out, samples_image(res, false, a.cfg.per_class));
   if (!a.binary_out.empty()) write_png(a.binary_out, samples_image(res, true, a.cfg.per_class));
+  std::optional<dbm::JudgeResult> judge;
+  if (a.judge && model.arch().classes > 0) {
+    const std::string ds = a.judge_dataset.empty() ? ck.dataset : a.judge_dataset;
+    if (ds.empty()) throw Error("give --judge-dataset or --no-judge (the checkpoint does not name a dataset)");
+    const data::Split split = load_split(ds);
+    judge = dbm::judge_generated(res, split.train, split.test, ck.config.binarize_threshold);
+  }
   if (a.json) {
     print_json({{"model", path},
                 {"out", a.out},
@@ -687,6 +726,7 @@ int run_generate(GenArgs& a) {
                 {"sweeps_per_beta", a.cfg.sweeps_per_beta},
                 {"average_last", a.cfg.average_last},
                 {"backend", sampler->name()},
+                {"judge", judge ? judge_json(*judge) : nlohmann::json()},
                 {"seconds", res.seconds}});
     return 0;
   }
@@ -695,6 +735,7 @@ int run_generate(GenArgs& a) {
                            res.sample_class.size(), a.cfg.per_class, res.seconds, a.cfg.betas.front(),
                            a.cfg.betas.back(), a.cfg.betas.size(), a.cfg.sweeps_per_beta, a.cfg.average_last);
   std::cout << "wrote " << a.out << (a.binary_out.empty() ? "" : " and " + a.binary_out) << "\n";
+  if (judge) std::cout << judge_line(*judge) << "\n";
   return 0;
 }
 
@@ -853,6 +894,13 @@ Command add_generate_command(CLI::App& app) {
   sub->add_option("--seed", a->cfg.seed, "seed of the p-bit RNGs")->capture_default_str()->check(NonNegative);
   sub->add_option("--threads", a->cfg.threads, "threads (0 = all)")->capture_default_str()->check(CLI::Range(0, 1024));
   sub->add_option("--backend", a->backend, "ref | rtl | float")->capture_default_str();
+  sub->add_option("--mean-from", a->mean_from,
+                  "probability image from: conditional (each pixel's P(on | neighbours), less noise) | states")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"conditional", "states"}));
+  sub->add_flag("--judge,!--no-judge", a->judge,
+                "judge the samples by their nearest training digits (default on for labelled models)");
+  sub->add_option("--judge-dataset", a->judge_dataset, "dataset to judge against (default: the one trained on)");
   sub->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*sub);
   a->backends.add_to(*sub);

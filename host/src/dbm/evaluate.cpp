@@ -20,6 +20,17 @@ double since(Clock::time_point t0) {
 
 constexpr std::uint64_t kStreamClassify = 10, kStreamGenerate = 20;
 
+// P(m_i = +1 | its neighbours' states s) in the hardware's arithmetic:
+// (v + 2^(L-1)) / 2^L with v the LUT value of the saturated sum (spec.hpp).
+double prob_on(const Program& prog, std::uint32_t i, const std::int8_t* s) {
+  const std::int32_t I = saturate_sum(prog.raw_sum(i, s), prog.spec);
+  const std::int32_t ai = I < 0 ? -I : I;
+  const std::int32_t idx = std::min(ai >> prog.spec.lut_shift, prog.spec.lut_depth - 1);
+  const std::int32_t v = I < 0 ? -prog.lut[static_cast<std::size_t>(idx)] : prog.lut[static_cast<std::size_t>(idx)];
+  return (static_cast<double>(v) + static_cast<double>(1 << (prog.spec.lut_bits - 1))) /
+         static_cast<double>(1 << prog.spec.lut_bits);
+}
+
 double parse_positive(const std::string& s, const std::string& what) {
   std::size_t used = 0;
   double v = 0;
@@ -97,7 +108,6 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
 
   sampler.load(model.weights(), model.spec(), model.beta());
   Program prog;
-  const double lsb = 1.0 / static_cast<double>(1 << (model.spec().lut_bits));
   if (cfg.readout != Readout::Bits) prog = compile(model.weights(), model.spec(), model.beta());
   const auto mask = model.clamp_mask(true, false);
   std::vector<std::uint32_t> label_nodes;
@@ -145,12 +155,7 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
                 // would flatten the confident fields the readout compares)
                 sc[k] += static_cast<double>(prog.raw_sum(i, s.data()));
               } else {
-                const std::int32_t I = saturate_sum(prog.raw_sum(i, s.data()), prog.spec);
-                const std::int32_t ai = I < 0 ? -I : I;
-                const std::int32_t idx = std::min(ai >> prog.spec.lut_shift, prog.spec.lut_depth - 1);
-                const std::int32_t v = I < 0 ? -prog.lut[static_cast<std::size_t>(idx)] : prog.lut[static_cast<std::size_t>(idx)];
-                // P(m = +1) = (v + 2^(L-1)) / 2^L exactly (spec.hpp)
-                sc[k] += (static_cast<double>(v) + static_cast<double>(1 << (prog.spec.lut_bits - 1))) * lsb;
+                sc[k] += prob_on(prog, i, s.data());
               }
             }
         }
@@ -270,6 +275,12 @@ GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConf
   }
   res.mean.assign(static_cast<std::size_t>(count) * np, 0.0);
   res.last.assign(static_cast<std::size_t>(count) * np, 0);
+  // The probability image: each pixel's probability of being on given its
+  // neighbours (at the last beta, as the hardware computes it), averaged over
+  // the last sweeps: the same expectation as the states' mean with far less
+  // sampling noise (Rao-Blackwellized); or the states themselves.
+  Program prog;
+  if (cfg.conditional_mean) prog = compile(weights, model.spec(), cfg.betas.back() * model.beta());
   std::vector<std::vector<std::int8_t>> states;
   for (int t = 0; t < cfg.average_last; ++t) {
     sampler.run(1, false);
@@ -277,8 +288,10 @@ GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConf
     for (int c = 0; c < count; ++c) {
       const auto& s = states[static_cast<std::size_t>(c)];
       for (std::size_t p = 0; p < np; ++p) {
-        const bool on = s[model.pixel_node(static_cast<int>(p))] > 0;
-        res.mean[static_cast<std::size_t>(c) * np + p] += on ? 1.0 : 0.0;
+        const std::uint32_t i = model.pixel_node(static_cast<int>(p));
+        const bool on = s[i] > 0;
+        res.mean[static_cast<std::size_t>(c) * np + p] +=
+            cfg.conditional_mean ? prob_on(prog, i, s.data()) : (on ? 1.0 : 0.0);
         if (t == cfg.average_last - 1) res.last[static_cast<std::size_t>(c) * np + p] = on ? 1 : 0;
       }
     }
@@ -286,6 +299,97 @@ GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConf
   for (auto& v : res.mean) v /= cfg.average_last;
   res.seconds = since(t_start);
   return res;
+}
+
+namespace {
+
+// Binary images packed 64 pixels to a word, for Hamming distances by popcount.
+struct PackedImages {
+  std::size_t words = 0;
+  std::vector<std::uint64_t> bits;
+  const std::uint64_t* operator[](std::size_t i) const { return bits.data() + i * words; }
+};
+
+PackedImages pack(const std::uint8_t* on, std::size_t count, std::size_t pixels) {
+  PackedImages p;
+  p.words = (pixels + 63) / 64;
+  p.bits.assign(count * p.words, 0);
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t q = 0; q < pixels; ++q)
+      if (on[i * pixels + q]) p.bits[i * p.words + q / 64] |= std::uint64_t{1} << (q % 64);
+  return p;
+}
+
+// The k-NN vote (majority; no majority: the nearest) and the nearest distance.
+std::pair<int, int> nearest_vote(const std::uint64_t* img, const PackedImages& train,
+                                 const std::vector<std::uint8_t>& labels, int k) {
+  std::vector<std::pair<int, int>> best;  // (distance, label), sorted, at most k
+  for (std::size_t t = 0; t < labels.size(); ++t) {
+    int d = 0;
+    const std::uint64_t* row = train[t];
+    for (std::size_t w = 0; w < train.words; ++w) d += __builtin_popcountll(img[w] ^ row[w]);
+    if (static_cast<int>(best.size()) == k && d >= best.back().first) continue;
+    const std::pair<int, int> item{d, labels[t]};
+    best.insert(std::upper_bound(best.begin(), best.end(), item), item);
+    if (static_cast<int>(best.size()) > k) best.pop_back();
+  }
+  std::vector<int> votes(data::kNumClasses, 0);
+  int vote = best.front().second;
+  for (const auto& b : best)
+    if (2 * ++votes[static_cast<std::size_t>(b.second)] > k) vote = b.second;
+  return {vote, best.front().first};
+}
+
+}  // namespace
+
+JudgeResult judge_generated(const GenerateResult& gen, const data::Dataset& train, const data::Dataset& held_out,
+                            int binarize_threshold, int k, std::size_t reference_limit) {
+  if (k < 1) throw Error("judge: k must be >= 1");
+  train.validate();
+  if (train.size() < static_cast<std::size_t>(k)) throw Error("judge: fewer training images than k");
+  if (train.rows != gen.rows || train.cols != gen.cols)
+    throw Error("judge: the generated images are " + std::to_string(gen.rows) + "x" + std::to_string(gen.cols) +
+                ", the dataset's " + std::to_string(train.rows) + "x" + std::to_string(train.cols));
+  for (int c : gen.sample_class)
+    if (c < 0 || c >= data::kNumClasses) throw Error("judge: the samples are not of a class (unlabelled model)");
+  const std::size_t np = train.image_size();
+  const auto train_bits = pack(data::binarize(train, binarize_threshold).data(), train.size(), np);
+  JudgeResult r;
+  r.k = k;
+  r.samples = gen.sample_class.size();
+  r.confusion.assign(data::kNumClasses, std::vector<int>(data::kNumClasses, 0));
+  std::vector<std::uint8_t> on(r.samples * np);
+  for (std::size_t i = 0; i < on.size(); ++i) on[i] = gen.mean[i] > 0.5 ? 1 : 0;
+  const auto gen_bits = pack(on.data(), r.samples, np);
+  std::size_t agree = 0;
+  double dist = 0;
+  for (std::size_t i = 0; i < r.samples; ++i) {
+    const auto [vote, d] = nearest_vote(gen_bits[i], train_bits, train.labels, k);
+    const int c = gen.sample_class[i];
+    ++r.confusion[static_cast<std::size_t>(c)][static_cast<std::size_t>(vote)];
+    agree += vote == c;
+    dist += d;
+  }
+  if (r.samples > 0) {
+    r.agreement = static_cast<double>(agree) / static_cast<double>(r.samples);
+    r.nn_distance = dist / static_cast<double>(r.samples);
+  }
+  if (held_out.size() > 0) {
+    held_out.validate();
+    if (held_out.rows != train.rows || held_out.cols != train.cols) throw Error("judge: held-out image size differs");
+    r.reference_images = std::min(held_out.size(), reference_limit);
+    const auto ref_bits = pack(data::binarize(held_out, binarize_threshold).data(), r.reference_images, np);
+    std::size_t ok = 0;
+    double rd = 0;
+    for (std::size_t i = 0; i < r.reference_images; ++i) {
+      const auto [vote, d] = nearest_vote(ref_bits[i], train_bits, train.labels, k);
+      ok += vote == held_out.labels[i];
+      rd += d;
+    }
+    r.reference_agreement = static_cast<double>(ok) / static_cast<double>(r.reference_images);
+    r.reference_nn_distance = rd / static_cast<double>(r.reference_images);
+  }
+  return r;
 }
 
 std::vector<double> exact_log_probs(const Model& model, const data::Dataset& images, Arithmetic arithmetic,

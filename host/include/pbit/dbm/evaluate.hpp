@@ -89,6 +89,9 @@ struct GenerateConfig {
   // while generating (the clamped class pushes harder on its neighbours);
   // 1 = the model as trained.
   double label_gain = 1.0;
+  // Probability image from each pixel's conditional probability given its
+  // neighbours (true) or from its sampled states (false).
+  bool conditional_mean = true;
   void validate() const;
 };
 
@@ -107,6 +110,29 @@ inline constexpr const char* kGenerateSchedule = "linear:0.2,2,20";
 GenerateConfig generate_defaults();
 
 GenerateResult generate(const Model& model, Sampler& sampler, const GenerateConfig& config);
+
+// ---- Judging generated images against real ones ----
+// An independent check of "recognizably of its class": every generated image
+// (its pixel means > 0.5) is compared with every training image (binarized)
+// by Hamming distance; its k nearest vote (majority, else the nearest) and
+// the vote is compared with the clamped class. The same is measured for
+// held-out real images, which is what a perfect generator would score; the
+// mean distance to the nearest training image says how far from any real
+// digit the samples are (the held-out images give its scale).
+struct JudgeResult {
+  int k = 3;
+  std::size_t samples = 0;
+  double agreement = 0;                     // fraction whose vote is the clamped class
+  std::vector<std::vector<int>> confusion;  // [clamped][voted]
+  double nn_distance = 0;                   // mean pixels differing from the nearest training image
+  std::size_t reference_images = 0;         // held-out images judged the same way
+  double reference_agreement = 0, reference_nn_distance = 0;
+};
+// Needs a labelled model whose image size is the dataset's. `held_out` may be
+// empty (no reference). reference_limit caps the held-out images used.
+JudgeResult judge_generated(const GenerateResult& generated, const data::Dataset& train,
+                            const data::Dataset& held_out, int binarize_threshold = 0, int k = 3,
+                            std::size_t reference_limit = 500);
 
 // ---- Exact likelihood (toy models) ----
 // Mean over the images of ln p(visible), the model's marginal with hidden

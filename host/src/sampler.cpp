@@ -79,13 +79,31 @@ double energy_from_moments(const Problem& p, const std::vector<double>& mean,
   return e;
 }
 
-void check_same_graph(const Problem& current, const Problem& next) {
+Stats stats_from_counts(const Problem& p, std::uint64_t samples,
+                        const std::vector<std::int64_t>& plus,
+                        const std::vector<std::int64_t>& agree) {
+  Stats s;
+  s.samples = samples;
+  s.mean.assign(plus.size(), 0.0);
+  s.corr.assign(agree.size(), 0.0);
+  if (samples > 0) {
+    const double S = static_cast<double>(samples);
+    for (std::size_t i = 0; i < plus.size(); ++i) s.mean[i] = (2.0 * plus[i] - S) / S;
+    for (std::size_t e = 0; e < agree.size(); ++e) s.corr[e] = (2.0 * agree[e] - S) / S;
+    s.energy_mean = energy_from_moments(p, s.mean, s.corr);
+  }
+  return s;
+}
+
+void replace_weights(Problem& current, const Problem& next) {
   if (!next.graph || !current.graph ||
       (next.graph != current.graph && (next.graph->num_nodes() != current.graph->num_nodes() ||
                                        !(next.graph->edges() == current.graph->edges()))))
     throw Error("update_weights: the problem is on another graph; use load()");
   if (next.J.size() != next.graph->num_edges() || next.h.size() != next.graph->num_nodes())
     throw Error("update_weights: weights do not match the graph");
+  current.J = next.J;
+  current.h = next.h;
 }
 
 }  // namespace pbit

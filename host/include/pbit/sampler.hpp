@@ -80,8 +80,13 @@ std::vector<std::string> sampler_names();
 // Energy mean from moments: -sum_e J_e corr_e - sum_i h_i mean_i.
 double energy_from_moments(const Problem& p, const std::vector<double>& mean,
                            const std::vector<double>& corr);
-// Throws pbit::Error unless `next` has the same graph as `current` and
-// consistent weight vectors (for update_weights).
-void check_same_graph(const Problem& current, const Problem& next);
+// Stats of `samples` samples from counts: plus[i] of them had node i at +1,
+// agree[e] had edge e's ends equal.
+Stats stats_from_counts(const Problem& p, std::uint64_t samples,
+                        const std::vector<std::int64_t>& plus,
+                        const std::vector<std::int64_t>& agree);
+// For update_weights: throws pbit::Error unless `next` has the same graph as
+// `current` and consistent weight vectors, then takes next's J and h.
+void replace_weights(Problem& current, const Problem& next);
 
 }  // namespace pbit

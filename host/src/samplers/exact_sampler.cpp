@@ -364,9 +364,7 @@ class ExactSampler final : public Sampler {
 
   void update_weights(const Problem& problem) override {
     require_loaded();
-    check_same_graph(problem_, problem);
-    problem_.J = problem.J;
-    problem_.h = problem.h;
+    replace_weights(problem_, problem);
     if (arithmetic_ == Arithmetic::Quantized) {
       program_ = compile(problem_, spec_, beta_);
       effective_ = dequantized_problem(program_, problem_);

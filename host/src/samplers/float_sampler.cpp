@@ -81,9 +81,7 @@ class FloatSampler final : public Sampler {
 
   void update_weights(const Problem& problem) override {
     require_loaded();
-    check_same_graph(problem_, problem);
-    problem_.J = problem.J;
-    problem_.h = problem.h;
+    replace_weights(problem_, problem);
     const auto& edges = problem_.graph->edges();
     for (std::size_t e = 0; e < edges.size(); ++e) {
       jcsr_[csr_pos(edges[e].u, edges[e].v)] = problem.J[e];

@@ -93,9 +93,7 @@ class RefSampler final : public Sampler {
 
   void update_weights(const Problem& problem) override {
     require_loaded();
-    check_same_graph(problem_, problem);
-    problem_.J = problem.J;
-    problem_.h = problem.h;
+    replace_weights(problem_, problem);
     set_program_beta(prog_, problem_, prog_.beta);
     rebuild_layout();
   }
@@ -254,17 +252,9 @@ class RefSampler final : public Sampler {
   }
 
   Stats stats() const override {
-    Stats s;
-    s.samples = samples_;
-    s.mean.assign(plus_.size(), 0.0);
-    s.corr.assign(agree_.size(), 0.0);
-    if (samples_ > 0) {
-      const double S = static_cast<double>(samples_);
-      for (std::size_t i = 0; i < plus_.size(); ++i) s.mean[i] = (2.0 * plus_[inv_[i]] - S) / S;
-      for (std::size_t e = 0; e < agree_.size(); ++e) s.corr[e] = (2.0 * agree_[e] - S) / S;
-      s.energy_mean = energy_from_moments(problem_, s.mean, s.corr);
-    }
-    return s;
+    std::vector<std::int64_t> plus(plus_.size());  // in node order
+    for (std::size_t i = 0; i < plus.size(); ++i) plus[i] = plus_[inv_[i]];
+    return stats_from_counts(problem_, samples_, plus, agree_);
   }
 
   int chains() const override { return config_.chains; }

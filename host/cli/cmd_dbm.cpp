@@ -306,6 +306,7 @@ void apply_recipe(TrainArgs& a) {
     set("--beta", a.beta, r.beta);
     set("--init-std", c.init_std, f.init_std);
     set("--placement", a.placement, std::string(dbm::to_string(r.placement)));
+    set("--label-copies", a.arch.label_copies, r.label_copies);
     set("--persistent", c.persistent, f.persistent);
     set("--mf-epochs", c.mf_epochs, a.recipe == "fast" ? dbm::fast_recipe(c.epochs).config.mf_epochs : f.mf_epochs);
     set("--mf-steps", c.mf_steps, f.mf_steps);
@@ -749,10 +750,11 @@ Command add_train_command(CLI::App& app) {
       "Outputs in --out: checkpoint.pbit (every epoch), metrics.jsonl, curves.png, samples.png.\n"
       "Ctrl-C / SIGTERM: finishes the current batch, writes the checkpoint and exits (status 130 / 143);\n"
       "continue with --resume DIR. Recipes fill in the options not given: 'fast' (default; 40 epochs, the\n"
-      "first 2/5 mean-field pre-training, then the readout term on the sampler's mean states plus a weak\n"
-      "generative term; beta 0.25, init std 0.5, Adam lr 0.003 -> 0.0003, 200 chains, spread placement,\n"
-      "shifts of 1 pixel), 'published' (Niazi et al. 2024: SGD lr 0.003, beta 1, 500 persistent chains,\n"
-      "200 sweeps, random placement, 100 epochs), 'none' (the built-in defaults shown here).");
+      "first 2/5 mean-field pre-training, then the readout term on the sampler's mean states plus a\n"
+      "generative term of weight 0.3; 20 label copies per class, beta 0.25, init std 0.5, Adam lr 0.003 ->\n"
+      "0.0003, 200 chains, spread placement, shifts of 1 pixel), 'published' (Niazi et al. 2024: 5 label\n"
+      "copies, SGD lr 0.003, beta 1, 500 persistent chains, 200 sweeps, random placement, 100 epochs),\n"
+      "'none' (the built-in defaults shown here).");
   sub->add_option("--dataset", a->dataset, "mnist | fashion | idx:DIR | bas:N (Bars-and-Stripes toy)")->capture_default_str();
   sub->add_option("--train-images", a->train_images, "use a random subset of N training images (0 = all)")
       ->check(NonNegative);

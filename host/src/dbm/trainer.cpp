@@ -57,6 +57,9 @@ Recipe fast_recipe(int epochs) {
   Recipe r;
   r.beta = 0.25;
   r.placement = graphs::PlacementMethod::Spread;
+  // 20 copies (200 label p-bits) reach most hidden units directly; with the
+  // published 5, clamping a class barely shapes the pixels (README).
+  r.label_copies = 20;
   auto& c = r.config;
   c.epochs = epochs;
   c.batch = 50;
@@ -73,7 +76,7 @@ Recipe fast_recipe(int epochs) {
   c.shift = 1;
   c.disc_weight = 1.0;
   c.disc_depth = 4;
-  c.gen_weight = 0.1;
+  c.gen_weight = 0.3;
   c.cond_weight = 0.0;
   c.cond_cold = true;
   c.cond_burn_in = 20;
@@ -89,6 +92,7 @@ Recipe published_recipe() {
   Recipe r;
   r.beta = 1.0;
   r.placement = graphs::PlacementMethod::Random;
+  r.label_copies = 5;
   auto& c = r.config;
   c.epochs = 100;
   c.batch = 50;

@@ -120,14 +120,16 @@ struct Recipe {
   TrainConfig config;
   double beta = 1.0;
   graphs::PlacementMethod placement = graphs::PlacementMethod::Random;
+  int label_copies = 5;
 };
 // "fast": measured on MNIST and Fashion-MNIST (README, "Training sparse DBMs").
 // The classifier is trained for the readout `pbit eval` uses (the label copies'
 // fields averaged over the reads of several chains per image): mean-field
 // pre-training on the host for 2/5 of the epochs (rounded), then the readout
 // term on the sampler's own mean states from cold chains (as eval starts
-// them), images shifted by up to a pixel, and a weak generative term
-// (persistent chains) so that clamping a class generates its images. beta
+// them), images shifted by up to a pixel, and a generative term (weight 0.3,
+// persistent chains) with 20 label copies per class, so that clamping a class
+// generates its images (5 copies, the published count, barely shape them). beta
 // 0.25 with the 6-bit weights (finer effective steps, faster mixing), an
 // initial spread that survives quantization (N(0, 0.01^2) rounds every
 // coupling to 0), Adam with a decaying rate, spread placement.

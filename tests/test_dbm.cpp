@@ -590,7 +590,7 @@ TEST_CASE("MNIST: a short run of the fast recipe learns to classify held-out dig
   run_epochs(t, 2);
   const auto r = dbm::classify(t.model(), *sampler, test, dbm::eval_defaults());  // as pbit eval
   INFO("held-out accuracy after 2 epochs: " << r.accuracy);
-  CHECK(r.accuracy > 0.75);  // chance 0.10; measured 0.815 (deterministic: seeded, bit-exact kernels)
+  CHECK(r.accuracy > 0.7);  // chance 0.10; measured 0.776 (0.815 with 5 label copies; deterministic: seeded, bit-exact kernels)
   CHECK(t.history().back().nonzero_j > 0.5);  // the couplings survive quantization
 }
 

@@ -749,7 +749,7 @@ Command add_train_command(CLI::App& app) {
   sub->footer(
       "Outputs in --out: checkpoint.pbit (every epoch), metrics.jsonl, curves.png, samples.png.\n"
       "Ctrl-C / SIGTERM: finishes the current batch, writes the checkpoint and exits (status 130 / 143);\n"
-      "continue with --resume DIR. Recipes fill in the options not given: 'fast' (default; 40 epochs, the\n"
+      "continue with --resume DIR. Recipes fill in the options not given: 'fast' (default; 60 epochs, the\n"
       "first 2/5 mean-field pre-training, then the readout term on the sampler's mean states plus a\n"
       "generative term of weight 0.3; 20 label copies per class, beta 0.25, init std 0.5, Adam lr 0.003 ->\n"
       "0.0003, 200 chains, spread placement, shifts of 1 pixel), 'published' (Niazi et al. 2024: 5 label\n"

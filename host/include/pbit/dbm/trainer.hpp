@@ -133,7 +133,7 @@ struct Recipe {
 // 0.25 with the 6-bit weights (finer effective steps, faster mixing), an
 // initial spread that survives quantization (N(0, 0.01^2) rounds every
 // coupling to 0), Adam with a decaying rate, spread placement.
-Recipe fast_recipe(int epochs = 40);
+Recipe fast_recipe(int epochs = 60);
 // "published": Niazi et al. 2024. Batch 50, SGD lr 0.003, momentum 0.6,
 // beta 1, J ~ N(0, 0.01^2), positive phase 3 + 1 sweeps, negative phase 200
 // sweeps on 500 persistent chains, random placement, 100 epochs.

@@ -445,6 +445,7 @@ TEST_CASE("cli: train, resume, eval, generate on a toy", "[dbm][cli]") {
     CHECK(fs::exists(fs::path(out) / f));
   CHECK(count_lines(out + "/metrics.jsonl") == 3);
   CHECK(read_png(out + "/samples.png").height() > 0);
+  CHECK(j["samples_judge"]["samples"] == 6);  // 2 classes x 3, judged against the 112 toys
 
   r = pbit_cli("train --resume " + out + " --epochs 5 --json");
   REQUIRE(r.code == 0);
@@ -471,9 +472,22 @@ TEST_CASE("cli: train, resume, eval, generate on a toy", "[dbm][cli]") {
   REQUIRE(r.code == 0);
   j = nlohmann::json::parse(r.out);
   CHECK(j["samples"] == 8);
+  CHECK(j["judge"]["samples"] == 8);
+  CHECK(j["judge"]["reference_images"] == 112);
+  CHECK(j["judge"]["reference_agreement"].get<double>() == 1.0);  // every toy is its own nearest
+  CHECK(j["judge"]["agreement"].get<double>() >= 0.0);
   const Image img = read_png(png);
   CHECK(img.width() > 4 * 3);
   CHECK(img.height() > 2 * 3);
+  // A judge dataset that cannot be read fails before any sampling or output.
+  const std::string png2 = out + "/gen2.png";
+  r = pbit_cli("generate --model " + out + " --out " + png2 + " --judge-dataset idx:/nonexistent/dir");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("/nonexistent/dir") != std::string::npos);
+  CHECK_FALSE(fs::exists(png2));
+  r = pbit_cli("generate --model " + out + " --out " + png2 + " --no-judge --json");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["judge"].is_null());
 }
 
 TEST_CASE("cli: bad input is one error line and exit status 1", "[dbm][cli]") {

@@ -706,17 +706,19 @@ int run_generate(GenArgs& a) {
       pos = comma + 1;
     }
   }
+  // The judge's dataset first: a bad one fails before any sampling.
+  std::optional<data::Split> judge_data;
+  if (a.judge && model.arch().classes > 0) {
+    const std::string ds = a.judge_dataset.empty() ? ck.dataset : a.judge_dataset;
+    if (ds.empty()) throw Error("give --judge-dataset or --no-judge (the checkpoint does not name a dataset)");
+    judge_data = load_split(ds);
+  }
   auto sampler = a.backends.make(a.backend);
   const auto res = dbm::generate(model, *sampler, a.cfg);
   write_png(a.out, samples_image(res, false, a.cfg.per_class));
   if (!a.binary_out.empty()) write_png(a.binary_out, samples_image(res, true, a.cfg.per_class));
   std::optional<dbm::JudgeResult> judge;
-  if (a.judge && model.arch().classes > 0) {
-    const std::string ds = a.judge_dataset.empty() ? ck.dataset : a.judge_dataset;
-    if (ds.empty()) throw Error("give --judge-dataset or --no-judge (the checkpoint does not name a dataset)");
-    const data::Split split = load_split(ds);
-    judge = dbm::judge_generated(res, split.train, split.test, ck.config.binarize_threshold);
-  }
+  if (judge_data) judge = dbm::judge_generated(res, judge_data->train, judge_data->test, ck.config.binarize_threshold);
   if (a.json) {
     print_json({{"model", path},
                 {"out", a.out},

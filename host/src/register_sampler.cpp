@@ -1,3 +1,4 @@
+// The register-level Sampler shared by the rtl and board backends (register_sampler.hpp).
 #include <pbit/error.hpp>
 #include <pbit/register_sampler.hpp>
 #include <pbit/regmap.hpp>

@@ -763,7 +763,9 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--graph", a->arch.graph, "hardware graph spec")->capture_default_str();
   sub->add_option("--classes", a->classes, "label classes (default 10; 0 for bas:N, an unlabelled model)")
       ->check(CLI::Range(0, 10));
-  sub->add_option("--label-copies", a->arch.label_copies, "label p-bits per class")->capture_default_str()->check(CLI::Range(1, 1000));
+  sub->add_option("--label-copies", a->arch.label_copies, "label p-bits per class (recipes: fast 20, published 5)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   sub->add_option("--placement", a->placement, "random | spread: where pixels and labels go on the graph")->capture_default_str();
   sub->add_option("--placement-seed", a->arch.placement_seed, "seed of the placement")->capture_default_str()->check(NonNegative);
   sub->add_option("--beta", a->beta, "inverse temperature of training")->capture_default_str();

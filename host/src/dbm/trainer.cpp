@@ -34,6 +34,41 @@ std::vector<std::uint32_t> adjacency_edge_ids(const graphs::Graph& g) {
   return ids;
 }
 
+// The field readout of states m on the master weights (what `pbit eval` reads
+// and both the readout term and mean-field pre-training train):
+// z_k = beta * sum over class k's copies of (h + sum J m), with its softmax.
+struct FieldReadout {
+  std::vector<double> z;
+  double zmax = 0, zs = 0;  // max z and sum exp(z - zmax)
+  bool predicts(int y) const {
+    return static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin()) == y;
+  }
+  double loss(int y) const { return std::log(zs) - (z[static_cast<std::size_t>(y)] - zmax); }
+  // d loss / d field of each copy of class k (cross-entropy against class y).
+  double delta(int k, int y, double beta) const {
+    return beta * (std::exp(z[static_cast<std::size_t>(k)] - zmax) / zs - (k == y ? 1.0 : 0.0));
+  }
+};
+
+FieldReadout field_readout(const Model& model, const std::vector<std::uint32_t>& adj_edge, const double* m) {
+  const auto& off = model.graph().adj_offsets();
+  const auto& adj = model.graph().adj();
+  const auto& W = model.weights();
+  const int K = model.arch().classes, copies = model.arch().label_copies;
+  FieldReadout r;
+  r.z.assign(static_cast<std::size_t>(K), 0.0);
+  for (int k = 0; k < K; ++k)
+    for (int q = 0; q < copies; ++q) {
+      const std::uint32_t l = model.label_node(k, q);
+      double f = W.h[l];
+      for (auto e = off[l]; e < off[l + 1]; ++e) f += W.J[adj_edge[e]] * m[adj[e]];
+      r.z[static_cast<std::size_t>(k)] += model.beta() * f;
+    }
+  r.zmax = *std::max_element(r.z.begin(), r.z.end());
+  for (double v : r.z) r.zs += std::exp(v - r.zmax);
+  return r;
+}
+
 }  // namespace
 
 void run_annealed(Sampler& sampler, std::uint64_t sweeps, const std::vector<double>& factors, double beta) {
@@ -268,26 +303,16 @@ double readout_gradient(const Model& model, const std::vector<double>& mean, con
       const double* m = mean.data() + static_cast<std::size_t>(b) * n;
       const int y = labels[static_cast<std::size_t>(b)];
       // Forward: the field readout of the mean states.
-      std::vector<double> z(static_cast<std::size_t>(K), 0.0);
-      for (int k = 0; k < K; ++k)
-        for (int q = 0; q < copies; ++q) {
-          const std::uint32_t l = model.label_node(k, q);
-          double f = W.h[l];
-          for (auto e = off[l]; e < off[l + 1]; ++e) f += W.J[adj_edge[e]] * m[adj[e]];
-          z[static_cast<std::size_t>(k)] += beta * f;
-        }
-      const double zmax = *std::max_element(z.begin(), z.end());
-      double zs = 0;
-      for (double v : z) zs += std::exp(v - zmax);
-      correct[static_cast<std::size_t>(b)] = static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin()) == y;
-      losses[static_cast<std::size_t>(b)] = std::log(zs) - (z[static_cast<std::size_t>(y)] - zmax);
+      const FieldReadout ro = field_readout(model, adj_edge, m);
+      correct[static_cast<std::size_t>(b)] = ro.predicts(y);
+      losses[static_cast<std::size_t>(b)] = ro.loss(y);
       // Backward: readout -> label fields and couplings, and d loss / d m.
       for (std::size_t i = 0; i < n; ++i) {
         a[i] = clamped[i] ? 0.0 : beta * (1.0 - m[i] * m[i]);
         gm[i] = 0.0;
       }
       for (int k = 0; k < K; ++k) {
-        const double delta = beta * (std::exp(z[static_cast<std::size_t>(k)] - zmax) / zs - (k == y ? 1.0 : 0.0));
+        const double delta = ro.delta(k, y, beta);
         for (int q = 0; q < copies; ++q) {
           const std::uint32_t l = model.label_node(k, q);
           GH[l] += delta;
@@ -710,23 +735,12 @@ BatchReport Trainer::mean_field_step() {
         }
       }
       // Readout: the label fields after T steps (from x[T-1]).
-      const auto& last = x[static_cast<std::size_t>(T - 1)];
-      std::vector<double> z(static_cast<std::size_t>(K), 0.0);
-      for (int k = 0; k < K; ++k)
-        for (int q = 0; q < copies; ++q) {
-          const std::uint32_t l = model_.label_node(k, q);
-          double f = W.h[l];
-          for (auto e = off[l]; e < off[l + 1]; ++e) f += W.J[adj_edge_[e]] * last[adj[e]];
-          z[static_cast<std::size_t>(k)] += beta * f;
-        }
-      const double zmax = *std::max_element(z.begin(), z.end());
-      double zs = 0;
-      for (double v : z) zs += std::exp(v - zmax);
-      correct[static_cast<std::size_t>(b)] = static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin()) == y;
+      const FieldReadout ro = field_readout(model_, adj_edge_, x[static_cast<std::size_t>(T - 1)].data());
+      correct[static_cast<std::size_t>(b)] = ro.predicts(y);
       // Back-propagation through the steps: da = d loss / d field at step t.
       std::fill(da.begin(), da.end(), 0.0);
       for (int k = 0; k < K; ++k) {
-        const double delta = beta * (std::exp(z[static_cast<std::size_t>(k)] - zmax) / zs - (k == y ? 1.0 : 0.0));
+        const double delta = ro.delta(k, y, beta);
         for (int q = 0; q < copies; ++q) da[model_.label_node(k, q)] = delta;
       }
       for (int t = T; t >= 1; --t) {

@@ -199,23 +199,13 @@ class RefSampler final : public Sampler {
     out.resize(static_cast<std::size_t>(count));
     const std::size_t n = prog_.n;
     for (auto& row : out) row.resize(n);
-    if (count == 0) return;
-    const int b0 = first / kLanes, b1 = (first + count - 1) / kLanes + 1;
-#pragma omp parallel num_threads(io_threads(b1 - b0))
-    {
-      std::vector<std::uint32_t> w(n);
-#pragma omp for schedule(static)
-      for (int b = b0; b < b1; ++b) {
-        const auto& B = blocks_[static_cast<std::size_t>(b)];
-        for (std::size_t i = 0; i < n; ++i) w[i] = B.bits[inv_[i]];
-        const int c0 = std::max(first, b * kLanes), c1 = std::min(first + count, (b + 1) * kLanes);
-        for (int c = c0; c < c1; ++c) {
-          const int lane = c % kLanes;
-          std::int8_t* row = out[static_cast<std::size_t>(c - first)].data();
-          for (std::size_t i = 0; i < n; ++i) row[i] = static_cast<std::int8_t>(2 * ((w[i] >> lane) & 1u)) - 1;
-        }
+    for_blocks(first, count, [&](int, std::vector<std::uint32_t>& w, int c0, int c1) {
+      for (int c = c0; c < c1; ++c) {
+        const int lane = c % kLanes;
+        std::int8_t* row = out[static_cast<std::size_t>(c - first)].data();
+        for (std::size_t i = 0; i < n; ++i) row[i] = static_cast<std::int8_t>(2 * ((w[i] >> lane) & 1u)) - 1;
       }
-    }
+    });
   }
 
   void set_states(int first, const std::vector<std::vector<std::int8_t>>& m) override {
@@ -224,23 +214,34 @@ class RefSampler final : public Sampler {
     const std::size_t n = prog_.n;
     for (const auto& row : m)
       if (row.size() != n) throw Error("state size does not match the problem");
+    for_blocks(first, count, [&](int b, std::vector<std::uint32_t>& w, int c0, int c1) {
+      for (int c = c0; c < c1; ++c) {
+        const std::uint32_t bit = 1u << (c % kLanes);
+        const std::int8_t* row = m[static_cast<std::size_t>(c - first)].data();
+        for (std::size_t i = 0; i < n; ++i) w[i] = (w[i] & ~bit) | (bit & (0u - static_cast<std::uint32_t>(row[i] > 0)));
+      }
+      auto& B = blocks_[static_cast<std::size_t>(b)];
+      for (std::size_t i = 0; i < n; ++i) B.bits[inv_[i]] = w[i];
+      apply_clamps(B);
+    });
+  }
+
+  // For every block holding chains [first, first + count): its state words
+  // gathered into node order (w), and its chains c0..c1-1; blocks go to
+  // threads (chains are independent).
+  template <class F>
+  void for_blocks(int first, int count, F&& f) const {
     if (count == 0) return;
+    const std::size_t n = prog_.n;
     const int b0 = first / kLanes, b1 = (first + count - 1) / kLanes + 1;
 #pragma omp parallel num_threads(io_threads(b1 - b0))
     {
       std::vector<std::uint32_t> w(n);
 #pragma omp for schedule(static)
       for (int b = b0; b < b1; ++b) {
-        auto& B = blocks_[static_cast<std::size_t>(b)];
+        const auto& B = blocks_[static_cast<std::size_t>(b)];
         for (std::size_t i = 0; i < n; ++i) w[i] = B.bits[inv_[i]];
-        const int c0 = std::max(first, b * kLanes), c1 = std::min(first + count, (b + 1) * kLanes);
-        for (int c = c0; c < c1; ++c) {
-          const std::uint32_t bit = 1u << (c % kLanes);
-          const std::int8_t* row = m[static_cast<std::size_t>(c - first)].data();
-          for (std::size_t i = 0; i < n; ++i) w[i] = (w[i] & ~bit) | (bit & (0u - static_cast<std::uint32_t>(row[i] > 0)));
-        }
-        for (std::size_t i = 0; i < n; ++i) B.bits[inv_[i]] = w[i];
-        apply_clamps(B);
+        f(b, w, std::max(first, b * kLanes), std::min(first + count, (b + 1) * kLanes));
       }
     }
   }

@@ -183,18 +183,8 @@ TEST_CASE("generated Bars-and-Stripes samples are mostly valid patterns", "[dbm]
 // 0.1 beta. Over seeds 1..6 the accuracies are 0.91-0.96 (generative only)
 // and 0.95-0.99 (with the conditional term).
 TEST_CASE("a labelled toy learns to classify", "[dbm]") {
-  // 3x3 images with the left column full (class 0) or the right column full
-  // (class 1), not both: 112 images, on chimera:2 (32 p-bits, 2 copies per class).
-  data::Dataset d;
-  d.rows = d.cols = 3;
-  d.name = "columns";
-  for (unsigned code = 0; code < 512; ++code) {
-    auto px = [&](int r, int c) { return (code >> (r * 3 + c)) & 1u; };
-    const bool left = px(0, 0) && px(1, 0) && px(2, 0), right = px(0, 2) && px(1, 2) && px(2, 2);
-    if (left == right) continue;
-    for (int p = 0; p < 9; ++p) d.pixels.push_back(((code >> p) & 1u) ? 255 : 0);
-    d.labels.push_back(left ? 0 : 1);
-  }
+  // The columns toy on chimera:2 (32 p-bits, 2 copies per class).
+  const data::Dataset d = columns_toy();
   REQUIRE(d.size() == 112);
   auto cfg = bas_config();
   cfg.batch = 8;

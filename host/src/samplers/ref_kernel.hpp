@@ -32,6 +32,15 @@ struct Layout {
   bool narrow = false;                     // every partial sum fits int16
 };
 
+// The saturation bounds as the int16 kernels use them: clipped to int16.
+// Exact when `narrow`: every partial sum then lies within +-32767, so a bound
+// beyond int16 (sum_bits 17..24) never bites and clipping it changes nothing,
+// whereas a plain cast would wrap it (65535 -> -1) and saturate every sum.
+// `static`: each ISA-flagged unit keeps its own copy (see the top).
+static inline std::int16_t narrow_bound(std::int32_t b) {
+  return static_cast<std::int16_t>(b > 32767 ? 32767 : b < -32768 ? -32768 : b);
+}
+
 // One block of 32 chains.
 struct Block {
   std::uint32_t* bits = nullptr;       // n: bit c = chain c's p-bit is +1

@@ -47,8 +47,8 @@ inline std::uint32_t update_node(const Layout& L, const Block& b, const std::uin
     acc0 = _mm256_add_epi16(acc0, _mm256_and_si256(expand16(w, bitsel), j));
     acc1 = _mm256_add_epi16(acc1, _mm256_and_si256(expand16(w >> 16, bitsel), j));
   }
-  const __m256i smin = _mm256_set1_epi16(static_cast<short>(L.sum_min));
-  const __m256i smax = _mm256_set1_epi16(static_cast<short>(L.sum_max));
+  const __m256i smin = _mm256_set1_epi16(narrow_bound(L.sum_min));
+  const __m256i smax = _mm256_set1_epi16(narrow_bound(L.sum_max));
   const __m128i shift = _mm_cvtsi32_si128(L.lut_shift);
   const __m128i rshift = _mm_cvtsi32_si128(32 - L.lut_bits);
   const __m256i dmax = _mm256_set1_epi16(static_cast<short>(L.lut_depth - 1));

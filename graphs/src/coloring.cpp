@@ -229,6 +229,11 @@ Coloring best_coloring(const Graph& g) {
                              " is not proper");
     return c;
   };
+  if (!g.given_coloring().empty()) {
+    Coloring c{g.given_coloring(), 0, "given"};
+    for (int k : c.color) c.num_colors = std::max(c.num_colors, k + 1);
+    return check(std::move(c));
+  }
   if (auto s = structural_coloring(g)) return check(std::move(*s));
   Coloring d = dsatur_coloring(g);
   Coloring s = smallest_last_coloring(g);

@@ -121,4 +121,20 @@ const char* family_name(Family f) {
   return "unknown";
 }
 
+void Graph::set_given_coloring(const std::vector<int>& color) {
+  if (color.size() != num_nodes())
+    throw Error("colouring: " + std::to_string(color.size()) + " colours for the " + std::to_string(num_nodes()) +
+                " nodes of " + spec_);
+  for (const auto& e : edges_)
+    if (color[e.u] == color[e.v])
+      throw Error("colouring: not proper: nodes " + std::to_string(labels_[e.u]) + " and " +
+                  std::to_string(labels_[e.v]) + " share an edge and colour " + std::to_string(color[e.u]));
+  std::vector<int> values(color);
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  given_coloring_.resize(color.size());
+  for (std::size_t i = 0; i < color.size(); ++i)
+    given_coloring_[i] = static_cast<int>(std::lower_bound(values.begin(), values.end(), color[i]) - values.begin());
+}
+
 }  // namespace pbit::graphs

@@ -91,19 +91,39 @@ Placement place_dbm(const Graph& g, int num_pixels, int num_labels, std::uint64_
     chosen = spread_nodes(g, visible, rng);
   }
 
+  std::vector<std::uint32_t> labels(chosen.begin() + num_pixels, chosen.end());
+  chosen.resize(static_cast<std::size_t>(num_pixels));
+  return placement_at(g, std::move(chosen), std::move(labels));
+}
+
+Placement placement_at(const Graph& g, std::vector<std::uint32_t> pixels, std::vector<std::uint32_t> labels) {
+  const std::size_t n = g.num_nodes();
   Placement pl;
   pl.role.assign(n, Role::Hidden);
-  pl.pixels.assign(chosen.begin(), chosen.begin() + num_pixels);
-  pl.labels.assign(chosen.begin() + num_pixels, chosen.end());
-  for (std::uint32_t v : pl.pixels) pl.role[v] = Role::Pixel;
-  for (std::uint32_t v : pl.labels) pl.role[v] = Role::Label;
+  pl.pixels = std::move(pixels);
+  pl.labels = std::move(labels);
+  auto assign = [&](const std::vector<std::uint32_t>& nodes, Role role, const char* what) {
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      const std::uint32_t v = nodes[k];
+      if (v >= n)
+        throw Error("placement: " + std::string(what) + " " + std::to_string(k) + " is node index " +
+                    std::to_string(v) + ", outside the " + std::to_string(n) + " nodes of " + g.spec());
+      if (pl.role[v] != Role::Hidden)
+        throw Error("placement: node index " + std::to_string(v) + " (label " + std::to_string(g.label(v)) +
+                    ") is used twice (" + what + " " + std::to_string(k) + ")");
+      pl.role[v] = role;
+    }
+  };
+  assign(pl.pixels, Role::Pixel, "pixel");
+  assign(pl.labels, Role::Label, "label bit");
   for (std::uint32_t v = 0; v < n; ++v)
     if (pl.role[v] == Role::Hidden) pl.hidden.push_back(v);
 
   // Multi-source BFS from the visible set.
+  std::vector<std::uint32_t> frontier(pl.pixels), next;
+  frontier.insert(frontier.end(), pl.labels.begin(), pl.labels.end());
   pl.layer.assign(n, -1);
-  std::vector<std::uint32_t> frontier(chosen), next;
-  for (std::uint32_t v : chosen) pl.layer[v] = 0;
+  for (std::uint32_t v : frontier) pl.layer[v] = 0;
   const auto& off = g.adj_offsets();
   const auto& adj = g.adj();
   for (int d = 0; !frontier.empty(); ++d) {

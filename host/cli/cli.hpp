@@ -30,6 +30,7 @@ Command add_train_command(CLI::App& app);
 Command add_eval_command(CLI::App& app);
 Command add_generate_command(CLI::App& app);
 Command add_fpga_command(CLI::App& app);
+Command add_model_command(CLI::App& app);
 
 // Rejects negative values for unsigned options (CLI11 would wrap "-3" around).
 inline const CLI::Validator NonNegative(
@@ -54,7 +55,13 @@ struct SpecOptions {
   void add_to(CLI::App& app);
   NumericSpec spec() const;  // validated
   nlohmann::json to_json(const NumericSpec& s) const;
+  // `s` with the options given on `sub`'s command line applied (a model's
+  // spec overridden: the same weights at another precision). Validated.
+  NumericSpec override_given(NumericSpec s, const CLI::App& sub) const;
 };
+
+// A model path: a checkpoint file, or a run directory holding checkpoint.pbit.
+std::string checkpoint_path(const std::string& path);
 
 // Where the Ising problem comes from: a problem file (optionally checked
 // against --graph) or a graph with random couplings and fields.

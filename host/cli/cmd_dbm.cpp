@@ -79,34 +79,6 @@ class Progress {
   Clock::time_point last_{};
 };
 
-// Options that override a model's numeric spec only when given.
-NumericSpec override_spec(NumericSpec s, const CLI::App& sub, const SpecOptions& o) {
-  auto given = [&](const char* name) { return sub.get_option(name)->count() > 0; };
-  if (given("--weight-bits")) s.weight_bits = o.weight_bits;
-  if (given("--frac-bits")) s.frac_bits = o.frac_bits;
-  if (given("--sum-bits")) s.sum_bits = o.sum_bits;
-  if (given("--lut-depth")) s.lut_depth = o.lut_depth;
-  if (given("--lut-bits")) s.lut_bits = o.lut_bits;
-  if (given("--rng")) s.rng = parse_rng_kind(o.rng);
-  if (given("--schedule")) s.schedule = parse_schedule(o.schedule);
-  if (given("--async-period")) s.async_period = o.async_period;
-  if (given("--beta-mode")) s.beta_mode = parse_beta_mode(o.beta_mode);
-  if (given("--lut-shift"))
-    s.lut_shift = o.lut_shift;
-  else if (given("--sum-bits") || given("--lut-depth")) {
-    if (s.sum_bits < 2 || s.sum_bits > 24) s.validate();
-    s.lut_shift = NumericSpec::covering_shift(s.sum_bits, s.lut_depth);
-  }
-  s.validate();
-  return s;
-}
-
-// A checkpoint path: a file, or a run directory holding checkpoint.pbit.
-std::string checkpoint_path(const std::string& p) {
-  if (fs::is_directory(p)) return (fs::path(p) / "checkpoint.pbit").string();
-  return p;
-}
-
 // The datasets of pbit::data, plus "bas:N": the N x N Bars-and-Stripes toy
 // (every pattern, as both the training and the test set).
 data::Split load_split(const std::string& spec) {
@@ -209,9 +181,10 @@ void write_curves(const std::string& path, const std::vector<dbm::EpochRecord>& 
   write_charts_png(path, charts);
 }
 
-void write_metrics(const std::string& path, const std::vector<dbm::EpochRecord>& hist) {
+void write_metrics(const std::string& path, const dbm::Trainer& trainer) {
   std::string text;
-  for (const auto& r : hist) text += dbm::to_json_line(r) + "\n";
+  const std::string method = dbm::training_method(trainer.config());
+  for (const auto& r : trainer.history()) text += dbm::to_json_line(r, method, trainer.data_description()) + "\n";
   data::write_file_atomic(path, text.data(), text.size());
 }
 
@@ -402,12 +375,14 @@ int run_train(TrainArgs& a) {
     dbm::Model model(a.arch, a.spec.spec(), a.beta);
     trainer = std::make_unique<dbm::Trainer>(std::move(model), a.cfg, *sampler, train);
     trainer->set_dataset_name(a.dataset);
+    trainer->set_data_description(data::describe_training_data(a.dataset, train.size(), split.train.size()));
     trainer->set_train_images(a.train_images < split.train.size() ? a.train_images : 0);
   }
   const auto& model = trainer->model();
   const auto& cfg = trainer->config();
   const auto& g = model.graph();
   const bool talk = !a.quiet;
+  const std::string method = dbm::training_method(cfg);
   if (talk) {
     std::fprintf(stderr, "%s %s: %zu training images, %s\n", resuming ? "resuming" : "training", a.dataset.c_str(),
                  train.size(), resuming ? fmt::format("at epoch {} batch {}", trainer->epoch(), trainer->batch()).c_str() : "");
@@ -424,6 +399,10 @@ int run_train(TrainArgs& a) {
                  dbm::to_string(cfg.optimizer), cfg.lr, cfg.momentum, cfg.gen_weight, cfg.cond_weight,
                  cfg.disc_weight, cfg.pos_burn_in, cfg.pos_sweeps, cfg.neg_burn_in, cfg.neg_sweeps, cfg.cond_burn_in,
                  cfg.cond_sweeps, cfg.cond_cold ? " (cold)" : "");
+    std::fprintf(stderr, "method: %s (%s); data: %s\n", method.c_str(),
+                 method == dbm::kBoltzmann ? "every gradient term from the sampler's statistics"
+                                           : "mean-field or back-propagated terms besides the sampler's statistics",
+                 trainer->data_description().c_str());
     std::fprintf(stderr, "output: %s\n", out.c_str());
   }
 
@@ -471,7 +450,7 @@ int run_train(TrainArgs& a) {
     if (a.exact_ll) rec.log_likelihood = dbm::exact_log_likelihood(model, train, Arithmetic::Quantized, cfg.binarize_threshold);
     trainer->add_record(rec);
     dbm::save_checkpoint(ck_file, trainer->checkpoint());
-    write_metrics(metrics_file, trainer->history());
+    write_metrics(metrics_file, *trainer);
     write_curves(curves_file, trainer->history());
     write_chains_png(chains_file, *trainer);
     progress.clear();
@@ -479,7 +458,7 @@ int run_train(TrainArgs& a) {
       std::fprintf(stderr, "epoch %d/%d%s  %.1f s%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)%s\n", rec.epoch,
                    cfg.epochs, rec.epoch <= cfg.mf_epochs ? " (mean field)" : "", rec.seconds,
                    rec.train_accuracy >= 0 ? fmt::format("  train acc {:.2f}%", 100 * rec.train_accuracy).c_str() : "",
-                   rec.monitor_accuracy >= 0 ? fmt::format("  held-out acc {:.2f}%", 100 * rec.monitor_accuracy).c_str() : "",
+                   rec.monitor_accuracy >= 0 ? fmt::format("  held-out acc {:.2f}% ({})", 100 * rec.monitor_accuracy, method).c_str() : "",
                    rec.log_likelihood != 0 ? fmt::format("  ln p(v) {:.4f}", rec.log_likelihood).c_str() : "",
                    rec.corr_gap, rec.mean_abs_j, 100 * rec.nonzero_j,
                    rec.frozen_hidden >= 0 ? fmt::format("  frozen {:.0f}%", 100 * rec.frozen_hidden).c_str() : "");
@@ -488,7 +467,7 @@ int run_train(TrainArgs& a) {
   const int sig = g_signal;
   if (sig != 0) {
     dbm::save_checkpoint(ck_file, trainer->checkpoint());
-    write_metrics(metrics_file, trainer->history());
+    write_metrics(metrics_file, *trainer);
     write_curves(curves_file, trainer->history());
     std::fprintf(stderr, "pbit: interrupted (%s) at epoch %d, batch %d/%d; checkpoint written to %s\n"
                  "resume with: pbit train --resume %s\n",
@@ -528,6 +507,8 @@ int run_train(TrainArgs& a) {
                         {"curves", curves_file},
                         {"samples", samples_written.empty() ? nlohmann::json() : nlohmann::json(samples_written)},
                         {"dataset", a.dataset},
+                        {"method", method},
+                        {"data", trainer->data_description()},
                         {"train_images", train.size()},
                         {"graph", g.spec()},
                         {"backend", sampler->name()},
@@ -557,6 +538,7 @@ struct EvalArgs {
   std::size_t images = 0;
   dbm::ClassifyConfig cfg = dbm::eval_defaults();
   std::string readout = dbm::to_string(dbm::eval_defaults().readout);
+  std::string protocol = "default";
   std::string anneal;
   SpecOptions spec;
   double beta = 0;
@@ -572,7 +554,7 @@ int run_eval(EvalArgs& a) {
   const std::string path = checkpoint_path(a.model);
   const dbm::Checkpoint ck = dbm::load_checkpoint(path);
   dbm::Checkpoint ck2 = ck;
-  ck2.spec = override_spec(ck.spec, *a.sub, a.spec);
+  ck2.spec = a.spec.override_given(ck.spec, *a.sub);
   if (a.beta != 0) {
     if (!(a.beta > 0) || !std::isfinite(a.beta)) throw Error("--beta must be finite and > 0");
     ck2.beta = a.beta;
@@ -584,6 +566,18 @@ int run_eval(EvalArgs& a) {
   if (a.split != "test" && a.split != "train") throw Error("--split must be test or train");
   const data::Split split = load_split(ds);
   const data::Dataset test = take(a.split == "test" ? split.test : split.train, a.images, 11);
+  if (a.protocol == "published") {
+    // The preset fills what the command line does not give.
+    const dbm::ClassifyConfig p = dbm::published_readout();
+    auto given = [&](const char* name) { return a.sub->get_option(name)->count() > 0; };
+    if (!given("--burn-in")) a.cfg.burn_in = p.burn_in;
+    if (!given("--reads")) a.cfg.reads = p.reads;
+    if (!given("--read-every")) a.cfg.read_every = p.read_every;
+    if (!given("--replicas")) a.cfg.replicas = p.replicas;
+    if (!given("--readout")) a.readout = dbm::to_string(p.readout);
+  } else if (a.protocol != "default") {
+    throw Error("--protocol must be default or published (got '" + a.protocol + "')");
+  }
   a.cfg.readout = dbm::parse_readout(a.readout);
   if (!a.anneal.empty()) a.cfg.anneal = dbm::parse_beta_schedule(a.anneal);
   if (!a.sub->get_option("--binarize-threshold")->count()) a.cfg.binarize_threshold = ck.config.binarize_threshold;
@@ -618,6 +612,9 @@ int run_eval(EvalArgs& a) {
     nlohmann::json by = nlohmann::json::array();
     for (std::size_t r = 0; r < sweeps.size(); ++r) by.push_back({{"sweeps", sweeps[r]}, {"accuracy", res.accuracy_by_reads[r]}});
     print_json({{"model", path},
+                {"method", dbm::checkpoint_method(ck)},
+                {"data", ck.data},
+                {"protocol", a.protocol},
                 {"dataset", ds},
                 {"split", a.split},
                 {"images", res.images},
@@ -640,12 +637,13 @@ int run_eval(EvalArgs& a) {
   }
   auto& o = std::cout;
   o << fmt::format("model      {} (epoch {}, {} on {})\n", path, ck.epoch, model.graph().spec(), ck.dataset);
+  o << fmt::format("trained    {}{}{}\n", dbm::checkpoint_method(ck), ck.data.empty() ? "" : ", ", ck.data);
   o << fmt::format("data       {} {} split, {} images\n", ds, a.split, res.images);
   o << fmt::format("sampling   {} chain{} per image, {} burn-in + {} reads x {} sweeps, {} readout, backend {}\n",
                    a.cfg.replicas, a.cfg.replicas > 1 ? "s" : "", a.cfg.burn_in,
                    a.cfg.reads, a.cfg.read_every, a.readout, sampler->name());
-  o << fmt::format("accuracy   {:.2f}% ({} / {})\n", 100 * res.accuracy,
-                   std::lround(res.accuracy * static_cast<double>(res.images)), res.images);
+  o << fmt::format("accuracy   {:.2f}% ({} / {}), {}-trained model\n", 100 * res.accuracy,
+                   std::lround(res.accuracy * static_cast<double>(res.images)), res.images, dbm::checkpoint_method(ck));
   o << fmt::format("time       {:.2f} s ({:.1f} flips/ns sampling, reads {:.2f} s)\n", res.seconds,
                    res.sample_seconds > 0 ? flips / res.sample_seconds * 1e-9 : 0.0, res.read_seconds);
   o << "accuracy vs sweeps per image:";
@@ -685,7 +683,7 @@ struct GenArgs {
 int run_generate(GenArgs& a) {
   const std::string path = checkpoint_path(a.model);
   dbm::Checkpoint ck = dbm::load_checkpoint(path);
-  ck.spec = override_spec(ck.spec, *a.sub, a.spec);
+  ck.spec = a.spec.override_given(ck.spec, *a.sub);
   const dbm::Model model = dbm::model_from_checkpoint(ck);
   a.cfg.betas = dbm::parse_beta_schedule(a.schedule);
   a.cfg.conditional_mean = a.mean_from == "conditional";
@@ -860,6 +858,10 @@ Command add_eval_command(CLI::App& app) {
   sub->add_option("--anneal", a->anneal, "burn-in anneal, factors of the model's beta (as generate --anneal), e.g. linear:0.3,1,10")
       ->capture_default_str();
   sub->add_option("--readout", a->readout, "bits (sampled label bits) | prob (their conditional probabilities) | field (their local fields: log-odds)")
+      ->capture_default_str();
+  sub->add_option("--protocol", a->protocol,
+                  "default | published: the published test code's readout (1 chain per image, label bits read 500 "
+                  "times 200 sweeps apart, averaged over copies) for the options not given")
       ->capture_default_str();
   sub->add_option("--replicas", a->cfg.replicas, "chains per image (their reads are added)")
       ->capture_default_str()->check(CLI::Range(1, 4096));

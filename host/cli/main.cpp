@@ -8,6 +8,7 @@
 #include <pbit/sim/rtl_sampler.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace pbit::cli {
@@ -76,6 +77,35 @@ nlohmann::json SpecOptions::to_json(const NumericSpec& s) const {
           {"async_period", s.async_period}, {"beta_mode", to_string(s.beta_mode)}};
 }
 
+NumericSpec SpecOptions::override_given(NumericSpec s, const CLI::App& sub) const {
+  const SpecOptions& o = *this;
+  auto given = [&](const char* name) { return sub.get_option(name)->count() > 0; };
+  if (given("--weight-bits")) s.weight_bits = o.weight_bits;
+  if (given("--frac-bits")) s.frac_bits = o.frac_bits;
+  if (given("--sum-bits")) s.sum_bits = o.sum_bits;
+  if (given("--lut-depth")) s.lut_depth = o.lut_depth;
+  if (given("--lut-bits")) s.lut_bits = o.lut_bits;
+  if (given("--rng")) s.rng = parse_rng_kind(o.rng);
+  if (given("--schedule")) s.schedule = parse_schedule(o.schedule);
+  if (given("--async-period")) s.async_period = o.async_period;
+  if (given("--beta-mode")) s.beta_mode = parse_beta_mode(o.beta_mode);
+  if (given("--lut-shift"))
+    s.lut_shift = o.lut_shift;
+  else if (given("--sum-bits") || given("--lut-depth")) {
+    if (s.sum_bits < 2 || s.sum_bits > 24) s.validate();
+    s.lut_shift = NumericSpec::covering_shift(s.sum_bits, s.lut_depth);
+  }
+  s.validate();
+  return s;
+}
+
+std::string checkpoint_path(const std::string& p) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(p, ec)) return (std::filesystem::path(p) / "checkpoint.pbit").string();
+  return p;
+}
+
+
 }  // namespace pbit::cli
 
 int main(int argc, char** argv) {
@@ -94,6 +124,7 @@ int main(int argc, char** argv) {
       pbit::cli::add_eval_command(app),
       pbit::cli::add_generate_command(app),
       pbit::cli::add_fpga_command(app),
+      pbit::cli::add_model_command(app),
   };
   try {
     app.parse(argc, argv);

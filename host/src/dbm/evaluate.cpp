@@ -86,6 +86,16 @@ ClassifyConfig eval_defaults() {
   return c;
 }
 
+ClassifyConfig published_readout() {
+  ClassifyConfig c;
+  c.burn_in = 0;
+  c.reads = 500;
+  c.read_every = 200;
+  c.readout = Readout::Bits;
+  c.replicas = 1;
+  return c;
+}
+
 ClassifyResult classify(const Model& model, Sampler& sampler, const data::Dataset& test,
                         const ClassifyConfig& cfg,
                         const std::function<bool(std::size_t, std::size_t)>& progress) {

@@ -12,6 +12,10 @@ const char* to_string(graphs::PlacementMethod m) {
   return m == graphs::PlacementMethod::Spread ? "spread" : "random";
 }
 
+std::string placement_name(const Architecture& a) {
+  return a.explicit_placement() ? "explicit" : to_string(a.placement);
+}
+
 graphs::PlacementMethod parse_placement(const std::string& s) {
   if (s == "random") return graphs::PlacementMethod::Random;
   if (s == "spread") return graphs::PlacementMethod::Spread;
@@ -32,8 +36,23 @@ Model::Model(const Architecture& arch, const NumericSpec& spec, double beta)
   if (arch.rows < 1 || arch.cols < 1) throw Error("the pixel grid must be at least 1x1");
   if (arch.classes < 0 || arch.classes == 1) throw Error("classes must be 0 (unlabelled) or >= 2");
   if (arch.classes > 0 && arch.label_copies < 1) throw Error("label copies must be >= 1");
-  graph_ = std::make_shared<const graphs::Graph>(graphs::make_graph(arch.graph));
-  arch_.graph = graph_->spec();
+  if (arch.embedded_graph()) {
+    graphs::Graph g = graphs::Graph::from_labeled_edges(graphs::Family::File, {}, arch.graph, arch.graph_nodes,
+                                                        arch.graph_edges);
+    if (!arch.graph_colors.empty()) {
+      // Given per node in graph_nodes order: map to compact indices.
+      if (arch.graph_colors.size() != arch.graph_nodes.size())
+        throw Error("embedded graph: " + std::to_string(arch.graph_colors.size()) + " colours for " +
+                    std::to_string(arch.graph_nodes.size()) + " nodes");
+      std::vector<int> color(g.num_nodes());
+      for (std::size_t i = 0; i < arch.graph_nodes.size(); ++i) color[*g.index_of(arch.graph_nodes[i])] = arch.graph_colors[i];
+      g.set_given_coloring(color);
+    }
+    graph_ = std::make_shared<const graphs::Graph>(std::move(g));
+  } else {
+    graph_ = std::make_shared<const graphs::Graph>(graphs::make_graph(arch.graph));
+    arch_.graph = graph_->spec();
+  }
   const std::size_t visible = static_cast<std::size_t>(arch.num_pixels()) +
                               static_cast<std::size_t>(arch.classes > 0 ? arch.num_labels() : 0);
   if (visible > graph_->num_nodes())
@@ -42,8 +61,18 @@ Model::Model(const Architecture& arch, const NumericSpec& spec, double beta)
                 " label bits do not fit in the " + std::to_string(graph_->num_nodes()) +
                 " p-bits of " + graph_->spec());
   if (arch.classes == 0) arch_.label_copies = 0;
-  place_ = graphs::place_dbm(*graph_, arch_.num_pixels(), arch_.num_labels(), arch.placement_seed,
-                             arch.placement);
+  if (arch.explicit_placement()) {
+    if (arch_.pixel_nodes.size() != static_cast<std::size_t>(arch_.num_pixels()) ||
+        arch_.label_nodes.size() != static_cast<std::size_t>(arch_.num_labels()))
+      throw Error("explicit placement: " + std::to_string(arch_.pixel_nodes.size()) + " pixel nodes and " +
+                  std::to_string(arch_.label_nodes.size()) + " label nodes given for " +
+                  std::to_string(arch_.num_pixels()) + " pixels and " + std::to_string(arch_.num_labels()) +
+                  " label bits");
+    place_ = graphs::placement_at(*graph_, arch_.pixel_nodes, arch_.label_nodes);
+  } else {
+    place_ = graphs::place_dbm(*graph_, arch_.num_pixels(), arch_.num_labels(), arch.placement_seed,
+                               arch.placement);
+  }
   problem_ = Problem::zeros(graph_);
 }
 

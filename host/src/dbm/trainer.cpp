@@ -152,6 +152,10 @@ Optimizer parse_optimizer(const std::string& s) {
   throw Error("unknown optimizer '" + s + "' (known: sgd, adam)");
 }
 
+const char* training_method(const TrainConfig& c) {
+  return c.mf_epochs > 0 || c.disc_weight > 0 ? kHybrid : kBoltzmann;
+}
+
 void TrainConfig::validate() const {
   auto bad = [](const std::string& what) { throw Error(what); };
   if (epochs < 0) bad("epochs must be >= 0");
@@ -215,7 +219,7 @@ Trainer::Trainer(Model model, const TrainConfig& config, Sampler& sampler, const
 
 Trainer::Trainer(const Checkpoint& ck, Sampler& sampler, const data::Dataset& train)
     : model_(model_from_checkpoint(ck)), cfg_(ck.config), sampler_(sampler), dataset_(ck.dataset),
-      train_images_(ck.train_images) {
+      data_description_(ck.data), train_images_(ck.train_images) {
   cfg_.validate();
   set_data(train);
   if (ck.vJ.size() != model_.num_edges() || ck.vh.size() != model_.num_nodes())
@@ -839,6 +843,7 @@ Checkpoint Trainer::checkpoint() const {
   ck.beta = model_.beta();
   ck.config = cfg_;
   ck.dataset = dataset_;
+  ck.data = data_description_;
   ck.train_images = train_images_;
   ck.epoch = epoch_;
   ck.batch = batch_;

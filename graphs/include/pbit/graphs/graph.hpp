@@ -61,6 +61,14 @@ class Graph {
   // A Boost.Graph view (vertex i = compact index i), built on first use.
   const BoostGraph& boost() const;
 
+  // A colouring that comes with the graph (e.g. an imported model's, the
+  // phases its hardware used): colour per compact index, 0..K-1, or empty.
+  // best_coloring() returns it when set. set_given_coloring renumbers the
+  // colours in ascending order of their values and throws pbit::Error if the
+  // colouring is not proper or has the wrong size.
+  const std::vector<int>& given_coloring() const { return given_coloring_; }
+  void set_given_coloring(const std::vector<int>& color);
+
  private:
   Family family_ = Family::File;
   std::vector<int> params_;
@@ -69,6 +77,7 @@ class Graph {
   std::vector<Edge> edges_;
   std::vector<std::uint32_t> adj_offsets_, adj_;
   mutable std::optional<BoostGraph> boost_;
+  std::vector<int> given_coloring_;
 };
 
 const char* family_name(Family f);  // "chimera", "pegasus", ...

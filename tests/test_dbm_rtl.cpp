@@ -11,21 +11,22 @@
 
 #include <catch2/catch.hpp>
 
+#include "dbm_toys.hpp"
+
 using namespace pbit;
 
 namespace {
 
-// 3x3 images, left column full (class 0) or right column full (class 1).
+// Every 5th image of the columns toy (dbm_toys.hpp), at most `count`.
 data::Dataset columns(std::size_t count) {
-  data::Dataset d;
-  d.rows = d.cols = 3;
-  d.name = "columns";
-  for (unsigned code = 0; code < 512 && d.size() < count; code += 5) {
-    auto px = [&](int r, int c) { return (code >> (r * 3 + c)) & 1u; };
-    const bool left = px(0, 0) && px(1, 0) && px(2, 0), right = px(0, 2) && px(1, 2) && px(2, 2);
-    if (left == right) continue;
-    for (int p = 0; p < 9; ++p) d.pixels.push_back(((code >> p) & 1u) ? 255 : 0);
-    d.labels.push_back(left ? 0 : 1);
+  const data::Dataset all = test::columns_toy();
+  data::Dataset d = all;
+  d.pixels.clear();
+  d.labels.clear();
+  for (std::size_t i = 0; i < all.size() && d.size() < count; i += 5) {
+    d.pixels.insert(d.pixels.end(), all.pixels.begin() + static_cast<std::ptrdiff_t>(i * 9),
+                    all.pixels.begin() + static_cast<std::ptrdiff_t>((i + 1) * 9));
+    d.labels.push_back(all.labels[i]);
   }
   return d;
 }

@@ -73,10 +73,11 @@ TEST_CASE("ref equals the plain model of the spec, sweep by sweep", "[gibbs]") {
   const Problem prob = random_problem(g, WeightDist::parse("gauss:1.5"), WeightDist::parse("gauss:1"), 3);
   for (auto sch : {Schedule::Chromatic, Schedule::Async})
     for (auto rng : {RngKind::Lfsr32, RngKind::Xorshift32})
-      for (auto path : available_simd_paths()) {
+      for (auto path : available_simd_paths())
+        for (auto layout : {RefLayout::Planes, RefLayout::Chains}) {
         const NumericSpec spec = spec_with(sch, rng);
         const Program prog = compile(prob, spec, 0.8);
-        auto s = make_ref_sampler(path);
+        auto s = make_ref_sampler(path, layout);
         s->load(prob, spec, 0.8);
         s->configure({37, 11, 1});
         std::vector<Model> models;
@@ -86,8 +87,8 @@ TEST_CASE("ref equals the plain model of the spec, sweep by sweep", "[gibbs]") {
           int k = 0;
           for (int c : {0, 31, 32, 36}) {
             models[k].sweep();
-            INFO(to_string(sch) << " " << to_string(rng) << " " << to_string(path) << " chain " << c
-                                << " sweep " << sweep);
+            INFO(to_string(sch) << " " << to_string(rng) << " " << to_string(path) << " "
+                                << to_string(layout) << " chain " << c << " sweep " << sweep);
             REQUIRE(s->state(c) == models[k].state());
             ++k;
           }
@@ -131,8 +132,9 @@ TEST_CASE("ref is identical across SIMD paths, threads and LUT/accumulator varia
     std::vector<std::vector<std::int8_t>> ref_states;
     bool first = true;
     for (auto path : available_simd_paths())
+      for (auto layout : {RefLayout::Planes, RefLayout::Chains})
       for (int threads : {1, 2}) {
-        auto smp = make_ref_sampler(path);
+        auto smp = make_ref_sampler(path, layout);
         smp->load(prob, v.spec, 0.05);
         smp->configure({70, 99, threads});
         std::vector<std::uint8_t> mask(g->num_nodes(), 0);
@@ -146,7 +148,7 @@ TEST_CASE("ref is identical across SIMD paths, threads and LUT/accumulator varia
         smp->run(40, true);
         std::vector<std::vector<std::int8_t>> states;
         for (int c = 0; c < 70; ++c) states.push_back(smp->state(c));
-        INFO(v.name << " " << to_string(path) << " threads " << threads);
+        INFO(v.name << " " << to_string(path) << " " << to_string(layout) << " threads " << threads);
         if (first) {
           ref_states = states;
           first = false;
@@ -381,12 +383,14 @@ TEST_CASE("every kernel equals the portable one over the legal spec range, sum w
                           << " " << to_string(s.rng) << " " << to_string(s.schedule) << " "
                           << to_string(s.beta_mode));
       std::vector<std::vector<std::int8_t>> portable;
-      for (auto path : available_simd_paths()) {
-        auto smp = make_ref_sampler(path);
+      for (auto path : available_simd_paths())
+        for (auto layout : {RefLayout::Planes, RefLayout::Chains}) {
+        auto smp = make_ref_sampler(path, layout);
         smp->load(prob, s, beta);
         smp->configure({chains, 7, 1});
         std::vector<Model> models;
-        if (path == SimdPath::Scalar)
+        const bool first = path == SimdPath::Scalar && layout == RefLayout::Planes;
+        if (first)
           for (int c : {0, 35}) models.emplace_back(prog, 7, c);
         std::vector<std::vector<std::int8_t>> states;
         for (int sweep = 0; sweep < 12; ++sweep) {
@@ -398,8 +402,8 @@ TEST_CASE("every kernel equals the portable one over the legal spec range, sum w
           }
         }
         for (int c = 0; c < chains; ++c) states.push_back(smp->state(c));
-        INFO(to_string(path));
-        if (path == SimdPath::Scalar)
+        INFO(to_string(path) << " " << to_string(layout));
+        if (first)
           portable = states;
         else
           REQUIRE(first_difference(states, portable) == "");
@@ -407,4 +411,69 @@ TEST_CASE("every kernel equals the portable one over the legal spec range, sum w
       ++cases;
     }
   CHECK(cases == 240);
+}
+
+TEST_CASE("the Chains layout equals the Planes layout through every Sampler call", "[gibbs][kernels]") {
+  // Chains keeps each p-bit's exact sum up to date incrementally: every call
+  // that changes states or weights must keep those sums right.
+  const auto g = G("pegasus:2");
+  const std::size_t n = g->num_nodes();
+  const Problem p1 = random_problem(g, WeightDist::parse("gauss:2"), WeightDist::parse("gauss:1"), 8);
+  const Problem p2 = random_problem(g, WeightDist::parse("gauss:1"), WeightDist::parse("gauss:2"), 9);
+  for (const auto mode : {BetaMode::Lut, BetaMode::Fold})
+    for (const auto sch : {Schedule::Chromatic, Schedule::Async}) {
+      NumericSpec spec;
+      spec.beta_mode = mode;
+      spec.schedule = sch;
+      const int chains = 37;
+      std::vector<std::string> want;  // the transcript of the first sampler
+      for (auto path : available_simd_paths())
+        for (auto layout : {RefLayout::Planes, RefLayout::Chains}) {
+          INFO(to_string(mode) << " " << to_string(sch) << " " << to_string(path) << " " << to_string(layout));
+          auto s = make_ref_sampler(path, layout);
+          s->load(p1, spec, 0.7);
+          s->configure({chains, 4, 2});
+          CHECK(ref_kernel_info(*s).layout == layout);
+          std::vector<std::string> got;
+          auto snap = [&](const char* what) {
+            std::string t = what;
+            for (int c = 0; c < chains; ++c)
+              for (auto x : s->state(c)) t += x > 0 ? '+' : '-';
+            const Stats st = s->stats();
+            for (double m : st.mean) t += " " + std::to_string(m);
+            got.push_back(t);
+          };
+          s->run(5, true);
+          snap("run");
+          std::vector<std::uint8_t> mask(n, 0);
+          for (std::size_t i = 0; i < n; i += 5) mask[i] = 1;
+          s->set_clamp_mask(mask);
+          for (int c = 0; c < chains; c += 2)
+            s->set_clamp_values(c, std::vector<std::int8_t>(n, c % 4 ? 1 : -1));
+          s->run(4, true);
+          snap("clamped");
+          std::vector<std::int8_t> m(n);
+          for (std::size_t i = 0; i < n; ++i) m[i] = i % 3 ? 1 : -1;
+          s->set_state(3, m);
+          std::vector<std::vector<std::int8_t>> rows(5, m);
+          for (auto& r : rows) r[7] = 1;
+          s->set_states(30, rows);
+          s->run(3, false);
+          snap("set_state");
+          s->update_weights(p2);
+          s->run(3, true);
+          snap("update_weights");
+          s->set_beta(2.5);
+          s->run(3, false);
+          snap("set_beta");
+          s->clear_clamps();
+          s->reset_stats();
+          s->run(4, true);
+          snap("clear_clamps");
+          if (want.empty())
+            want = got;
+          else
+            for (std::size_t k = 0; k < want.size(); ++k) REQUIRE(got[k] == want[k]);
+        }
+    }
 }

@@ -12,6 +12,9 @@ namespace pbit::cli {
 
 void BackendOptions::add_to(CLI::App& app) {
   app.add_option("--simd", simd, "ref kernel: auto | scalar | avx2 | avx512")->capture_default_str();
+  app.add_option("--ref-layout", ref_layout,
+                 "ref chains: auto | planes (32 chains per word) | chains (each chain alone, exact sums kept)")
+      ->capture_default_str();
   app.add_option("--arithmetic", arithmetic, "exact: quantized (hardware weights) | float")
       ->capture_default_str()
       ->check(CLI::IsMember({"quantized", "float"}));
@@ -43,7 +46,7 @@ void BackendOptions::add_to(CLI::App& app) {
 }
 
 std::unique_ptr<Sampler> BackendOptions::make(const std::string& backend) const {
-  if (backend == "ref") return make_ref_sampler(parse_simd_path(simd));
+  if (backend == "ref") return make_ref_sampler(parse_simd_path(simd), parse_ref_layout(ref_layout));
   if (backend == "exact")
     return make_exact_sampler(arithmetic == "float" ? Arithmetic::Float : Arithmetic::Quantized);
   if (backend == "rtl") {

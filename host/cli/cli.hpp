@@ -2,6 +2,7 @@
 // Shared pieces of the `pbit` subcommands.
 #include <pbit/graphs/graph.hpp>
 #include <pbit/problem.hpp>
+#include <pbit/problem_rudy.hpp>
 #include <pbit/sampler.hpp>
 #include <pbit/spec.hpp>
 
@@ -31,6 +32,7 @@ Command add_eval_command(CLI::App& app);
 Command add_generate_command(CLI::App& app);
 Command add_fpga_command(CLI::App& app);
 Command add_model_command(CLI::App& app);
+Command add_anneal_command(CLI::App& app);
 
 // Rejects negative values for unsigned options (CLI11 would wrap "-3" around).
 inline const CLI::Validator NonNegative(
@@ -67,18 +69,21 @@ std::string checkpoint_path(const std::string& path);
 // against --graph) or a graph with random couplings and fields.
 struct ProblemOptions {
   std::string problem_file;
+  std::string format = "auto";  // of problem_file: auto | text | json | rudy
   std::string graph_spec;
   std::string couplings = "pm1";
   std::string fields = "zero";
   std::uint64_t problem_seed = 1;
   void add_to(CLI::App& app, bool allow_file);
   Problem make() const;
+  LoadedProblem load() const;  // make(), and the Max-Cut data of a rudy file
 };
 
 // Which backend and its knobs: the ref kernel, the exact arithmetic, the
 // simulated board (clocking what-ifs, tracing, Verilator threads).
 struct BackendOptions {
   std::string simd = "auto";
+  std::string ref_layout = "auto";
   std::string arithmetic = "quantized";
   std::string clocking = "enables";
   double clock_ns = 10.0;

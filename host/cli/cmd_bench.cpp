@@ -31,7 +31,7 @@ int run_bench(const BenchArgs& a) {
   const NumericSpec spec = a.spec.spec();
   const Problem problem = a.problem.make();
   std::unique_ptr<Sampler> s = a.backends.make(a.backend);
-  if (s->name() == "exact") throw Error("bench: the exact backend does not sample");
+  if (a.backend == "exact") throw Error("bench: the exact backend does not sample (it enumerates); use ref, float, rtl or board");
   s->load(problem, spec, a.beta);
   s->configure({a.chains, a.seed, a.threads});
   using clock = std::chrono::steady_clock;
@@ -61,9 +61,9 @@ int run_bench(const BenchArgs& a) {
   const double updates = static_cast<double>(sweeps) * a.chains * g.num_nodes();
   const double fpns = updates / dt * 1e-9;
   const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency());
-  std::string simd = a.backend == "ref" ? to_string(available_simd_paths().back()) : "none";
-  if (a.backend == "ref" && a.backends.simd != "auto") simd = a.backends.simd;
-  if (const char* env = std::getenv("PBIT_SIMD"); a.backend == "ref" && a.backends.simd == "auto" && env && *env) simd = env;
+  const auto info = ref_kernel_info(*s);
+  const std::string simd = s->name() == "ref" ? to_string(info.path) : "none";
+  const std::string layout = s->name() == "ref" ? to_string(info.layout) : "none";
   // The simulated board also reports clock cycles simulated per wall second.
   const double cycles_per_s = rtl ? static_cast<double>(rtl->cycles - cycles0) / dt : 0.0;
   if (a.json) {
@@ -76,6 +76,7 @@ int run_bench(const BenchArgs& a) {
                 {"chains", a.chains},
                 {"threads", threads},
                 {"simd", simd},
+                {"layout", layout},
                 {"sweeps", sweeps},
                 {"seconds", dt},
                 {"flips_per_ns", fpns},
@@ -85,7 +86,7 @@ int run_bench(const BenchArgs& a) {
     return 0;
   }
   fmt::print("graph       {} ({} p-bits, {} couplers)\n", g.spec(), g.num_nodes(), g.num_edges());
-  fmt::print("backend     {} (simd {}), {} chains, {} threads\n", s->name(), simd, a.chains, threads);
+  fmt::print("backend     {} (simd {}, {} layout), {} chains, {} threads\n", s->name(), simd, layout, a.chains, threads);
   fmt::print("sweeps      {} in {:.3f} s\n", sweeps, dt);
   fmt::print("flips/ns    {:.3f}\n", fpns);
   if (rtl) fmt::print("cycles/s    {:.0f} (simulated clock cycles per wall second)\n", cycles_per_s);

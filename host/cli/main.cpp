@@ -18,8 +18,10 @@ std::shared_ptr<const graphs::Graph> load_graph(const std::string& spec) {
 }
 
 void ProblemOptions::add_to(CLI::App& app, bool allow_file) {
-  if (allow_file)
-    app.add_option("--problem", problem_file, "problem file (text 'i j J' / 'i i h' lines, or .json)");
+  if (allow_file) {
+    app.add_option("--problem", problem_file, "problem file (text 'i j J' / 'i i h' lines, .json, or rudy/G-set Max-Cut)");
+    app.add_option("--format", format, "of --problem: auto | text | json | rudy")->capture_default_str();
+  }
   app.add_option("--graph", graph_spec, "graph spec (random problem, or checks --problem)");
   app.add_option("--couplings", couplings, "random J: pm1 | uniform:A | gauss:S | const:C | zero")
       ->capture_default_str();
@@ -27,12 +29,15 @@ void ProblemOptions::add_to(CLI::App& app, bool allow_file) {
   app.add_option("--problem-seed", problem_seed, "seed of the random problem")->capture_default_str()->check(NonNegative);
 }
 
-Problem ProblemOptions::make() const {
+Problem ProblemOptions::make() const { return load().problem; }
+
+LoadedProblem ProblemOptions::load() const {
+  const ProblemFormat f = parse_problem_format(format);
   std::shared_ptr<const graphs::Graph> g;
   if (!graph_spec.empty()) g = load_graph(graph_spec);
-  if (!problem_file.empty()) return read_problem(problem_file, g);
+  if (!problem_file.empty()) return read_problem_file(problem_file, g, f);
   if (!g) throw Error("give --graph SPEC (random problem) or --problem FILE");
-  return random_problem(g, WeightDist::parse(couplings), WeightDist::parse(fields), problem_seed);
+  return {random_problem(g, WeightDist::parse(couplings), WeightDist::parse(fields), problem_seed), std::nullopt};
 }
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
@@ -125,6 +130,7 @@ int main(int argc, char** argv) {
       pbit::cli::add_generate_command(app),
       pbit::cli::add_fpga_command(app),
       pbit::cli::add_model_command(app),
+      pbit::cli::add_anneal_command(app),
   };
   try {
     app.parse(argc, argv);

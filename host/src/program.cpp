@@ -44,6 +44,17 @@ void set_program_beta(Program& prog, const Problem& problem, double beta) {
   for (std::uint32_t i = 0; i < prog.n; ++i) prog.h[i] = quantize_weight(w * problem.h[i], spec);
 }
 
+bool change_program_beta(Program& prog, const Problem& problem, double beta) {
+  if (prog.spec.beta_mode == BetaMode::Fold) {
+    set_program_beta(prog, problem, beta);
+    return true;
+  }
+  if (!std::isfinite(beta) || beta < 0) throw Error("beta must be finite and >= 0");
+  prog.beta = beta;
+  prog.lut = make_lut(prog.spec, beta);
+  return false;
+}
+
 Program compile(const Problem& problem, const NumericSpec& spec, double beta) {
   spec.validate();
   if (!problem.graph) throw Error("problem has no graph");

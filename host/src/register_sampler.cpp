@@ -82,13 +82,14 @@ void RegisterSampler::configure(const SamplerConfig& config) {
   reset_stats();
 }
 
+// Annealing: Lut mode rewrites the LUT words only; Fold mode (a ROM LUT)
+// rewrites the folded weights.
 void RegisterSampler::set_beta(double beta) {
   require_loaded();
-  set_program_beta(prog_, problem_, beta);
-  if (prog_.spec.beta_mode == BetaMode::Lut)
-    write_lut();
-  else
+  if (change_program_beta(prog_, problem_, beta))
     write_weights();
+  else
+    write_lut();
 }
 
 void RegisterSampler::update_weights(const Problem& problem) {

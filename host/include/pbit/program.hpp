@@ -32,6 +32,10 @@ struct Program {
 Program compile(const Problem& problem, const NumericSpec& spec, double beta);
 // Only the parts that depend on beta (LUT in Lut mode; weights in Fold mode).
 void set_program_beta(Program& prog, const Problem& problem, double beta);
+// A new beta for a program whose weights are already quantized: in Lut mode
+// only the LUT is rebuilt (annealing never touches the weights), in Fold mode
+// set_program_beta. Returns whether the weights changed.
+bool change_program_beta(Program& prog, const Problem& problem, double beta);
 
 // The quantized problem as a float problem (for the exact sampler in the
 // hardware's arithmetic): J = Jq * 2^-frac_bits, h likewise; in Fold mode

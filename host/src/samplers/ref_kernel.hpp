@@ -23,6 +23,9 @@ struct Layout {
   const std::uint32_t* phase_offsets = nullptr;  // num_phases+1: node ranges per colour
   std::uint32_t num_phases = 0;
   const std::int32_t* lut = nullptr;       // lut_depth entries
+  // sign(I) * lut[min(|I| >> lut_shift, lut_depth-1)] for every I in
+  // [sum_min, sum_max], at vtab[I - sum_min]; null when that range is large.
+  const std::int32_t* vtab = nullptr;
   std::int32_t sum_min = 0, sum_max = 0;
   int lut_shift = 0, lut_depth = 0, lut_bits = 0;
   int rng_kind = 0;                        // 0 = lfsr32, 1 = xorshift32
@@ -66,10 +69,52 @@ struct Counters {
 using SweepFn = void (*)(const Layout&, Block* blocks, int count, std::uint64_t sweeps);
 using AccumulateFn = void (*)(const Layout&, const Block&, std::uint32_t active, Counters&);
 
+// ---- Chain-major layout: one chain on its own, vectorised across the nodes
+// of a colour (which are independent). Each node keeps its exact synaptic sum
+// ("field", h_i + sum_j J_ij m_j before saturation) and a p-bit that flips
+// adds +-2 J_ij to its neighbours' fields, so a sweep costs one update per
+// node plus work per flip, and never gathers neighbour states. Same bits as
+// the block kernels: the integer sums are exact, saturation is applied at the
+// decision, the RNG streams are the same.
+struct Chain {
+  std::uint8_t* spin = nullptr;    // n: 1 = +1
+  std::int32_t* field = nullptr;   // n: exact sum (see above)
+  std::uint32_t* rng = nullptr;    // n sample RNG states
+  std::uint32_t* timer = nullptr;  // n async timer RNG states
+  std::uint32_t* flips = nullptr;  // n scratch (async: the nodes that flip in a cycle)
+  const std::uint8_t* clamp_mask = nullptr;  // n: 1 = clamped (shared by all chains)
+  const std::uint8_t* clamp_val = nullptr;   // n: 1 = +1
+  bool clamps = false;                        // any node clamped
+};
+using ChainSweepFn = void (*)(const Layout&, Chain& chain, std::uint64_t sweeps);
+
 struct Kernels {
   SweepFn sweep;
   AccumulateFn accumulate;
+  ChainSweepFn chain_sweep;
 };
+
+// Helpers below are `static`: every translation unit (each with its own ISA
+// flags) gets its own copy, never another unit's (see the note at the top).
+// Shared pieces of the chain kernels.
+// fields from spins: base_i + sum over +1 neighbours of 2 J.
+static inline void chain_fields(const Layout& L, Chain& c) {
+  for (std::uint32_t i = 0; i < L.n; ++i) {
+    std::int32_t f = L.base[i];
+    for (std::uint32_t k = L.offsets[i]; k < L.offsets[i + 1]; ++k) f += c.spin[L.nbr[k]] ? L.j2[k] : 0;
+    c.field[i] = f;
+  }
+}
+// p-bit i has flipped to `up`: its neighbours' fields move by +-2 J.
+static inline void chain_propagate(const Layout& L, Chain& c, std::uint32_t i, bool up) {
+  const std::int32_t neg = up ? 0 : -1;  // (j ^ neg) - neg = up ? j : -j
+  const std::uint32_t* nb = L.nbr + L.offsets[i];
+  const std::int32_t* j2 = L.j2 + L.offsets[i];
+  const std::uint32_t deg = L.offsets[i + 1] - L.offsets[i];
+  for (std::uint32_t k = 0; k < deg; ++k) c.field[nb[k]] += (j2[k] ^ neg) - neg;
+}
+void chain_sweep_portable(const Layout& L, Chain& c, std::uint64_t sweeps);  // any schedule
+void chain_accumulate(const Layout& L, const Chain& c, Counters& cnt);
 
 Kernels scalar_kernels();
 Kernels avx2_kernels();    // requires AVX2 (call only when the CPU has it)

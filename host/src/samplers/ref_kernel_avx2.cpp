@@ -9,6 +9,15 @@ namespace pbit::refk {
 namespace {
 
 template <int Kind>
+inline std::uint32_t step1(std::uint32_t s) {
+  if constexpr (Kind == 0) return (s << 1) | (((s >> 31) ^ (s >> 21) ^ (s >> 1) ^ s) & 1u);
+  s ^= s << 13;
+  s ^= s >> 17;
+  return s ^ (s << 5);
+}
+inline std::int32_t clamp32(std::int32_t x, std::int32_t lo, std::int32_t hi) { return x < lo ? lo : x > hi ? hi : x; }
+
+template <int Kind>
 inline __m256i step(__m256i s) {
   if constexpr (Kind == 0) {
     const __m256i x = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi32(s, 31), _mm256_srli_epi32(s, 21)),
@@ -132,8 +141,88 @@ void accumulate(const Layout& L, const Block& b, std::uint32_t active, Counters&
     cnt.agree[e] += _mm_popcnt_u32(~(b.bits[cnt.edge_u[e]] ^ b.bits[cnt.edge_v[e]]) & active);
 }
 
+// ---- Chain-major kernel (Chain in ref_kernel.hpp): 8 p-bits of one colour
+// per vector, int32 fields, the LUT value by gather; the flipped p-bits are
+// listed and pushed to their neighbours at the end of the phase.
+template <int Kind, bool Tab, bool Clamps>
+void chain_chromatic(const Layout& L, Chain& c, std::uint64_t sweeps) {
+  const __m256i smin = _mm256_set1_epi32(L.sum_min), smax = _mm256_set1_epi32(L.sum_max);
+  const __m256i dmax = _mm256_set1_epi32(L.lut_depth - 1), zero = _mm256_setzero_si256();
+  const __m128i shift = _mm_cvtsi32_si128(L.lut_shift), rshift = _mm_cvtsi32_si128(32 - L.lut_bits);
+  const __m128i zero8 = _mm_setzero_si128();
+  const int rsh = 32 - L.lut_bits;
+  std::uint32_t* list = c.flips;
+  for (std::uint64_t s = 0; s < sweeps; ++s)
+    for (std::uint32_t p = 0; p < L.num_phases; ++p) {
+      const std::uint32_t p0 = L.phase_offsets[p], p1 = L.phase_offsets[p + 1];
+      std::uint32_t nf = 0;
+      std::uint32_t x = p0;
+      for (; x + 8 <= p1; x += 8) {
+        const __m256i f = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.field + x));
+        const __m256i I = _mm256_min_epi32(_mm256_max_epi32(f, smin), smax);
+        __m256i v;
+        if constexpr (Tab) {
+          v = _mm256_i32gather_epi32(L.vtab, _mm256_sub_epi32(I, smin), 4);
+        } else {
+          const __m256i idx = _mm256_min_epi32(_mm256_srl_epi32(_mm256_abs_epi32(I), shift), dmax);
+          v = _mm256_i32gather_epi32(L.lut, idx, 4);
+          const __m256i neg = _mm256_cmpgt_epi32(zero, I);
+          v = _mm256_sub_epi32(_mm256_xor_si256(v, neg), neg);
+        }
+        const __m256i st = step<Kind>(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.rng + x)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(c.rng + x), st);
+        std::uint32_t up = static_cast<std::uint32_t>(
+            _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(v, _mm256_sra_epi32(st, rshift)))));
+        if constexpr (Clamps) {
+          const auto cm = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(
+                              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(c.clamp_mask + x)), zero8))) & 0xFFu;
+          const auto cv = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(
+                              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(c.clamp_val + x)), zero8))) & 0xFFu;
+          up = (up & ~cm) | (cv & cm);
+        }
+        const auto old = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(
+                             _mm_loadl_epi64(reinterpret_cast<const __m128i*>(c.spin + x)), zero8))) & 0xFFu;
+        for (std::uint32_t fl = up ^ old; fl != 0; fl &= fl - 1) {
+          const std::uint32_t i = x + static_cast<std::uint32_t>(__builtin_ctz(fl));
+          c.spin[i] ^= 1u;
+          list[nf++] = i;
+        }
+      }
+      for (; x < p1; ++x) {  // the colour's last p-bits, one by one
+        const std::int32_t I = clamp32(c.field[x], L.sum_min, L.sum_max);
+        const std::int32_t a = I < 0 ? -I : I;
+        const std::int32_t k = clamp32(a >> L.lut_shift, 0, L.lut_depth - 1);
+        const std::int32_t v = I < 0 ? -L.lut[k] : L.lut[k];
+        c.rng[x] = step1<Kind>(c.rng[x]);
+        std::uint8_t up = v > (static_cast<std::int32_t>(c.rng[x]) >> rsh);
+        if (Clamps && c.clamp_mask[x]) up = c.clamp_val[x];
+        if (up != c.spin[x]) {
+          c.spin[x] = up;
+          list[nf++] = x;
+        }
+      }
+      for (std::uint32_t k = 0; k < nf; ++k) chain_propagate(L, c, list[k], c.spin[list[k]] != 0);
+    }
+}
+
+template <int Kind>
+void chain_kind(const Layout& L, Chain& c, std::uint64_t sweeps) {
+  if (L.vtab) {
+    if (c.clamps) return chain_chromatic<Kind, true, true>(L, c, sweeps);
+    return chain_chromatic<Kind, true, false>(L, c, sweeps);
+  }
+  if (c.clamps) return chain_chromatic<Kind, false, true>(L, c, sweeps);
+  return chain_chromatic<Kind, false, false>(L, c, sweeps);
+}
+
+void chain_sweep(const Layout& L, Chain& c, std::uint64_t sweeps) {
+  if (L.async) return chain_sweep_portable(L, c, sweeps);  // the what-if schedule: portable
+  if (L.rng_kind == 0) return chain_kind<0>(L, c, sweeps);
+  return chain_kind<1>(L, c, sweeps);
+}
+
 }  // namespace
 
-Kernels avx2_kernels() { return {sweep, accumulate}; }
+Kernels avx2_kernels() { return {sweep, accumulate, chain_sweep}; }
 
 }  // namespace pbit::refk

@@ -189,8 +189,93 @@ void accumulate(const Layout& L, const Block& b, std::uint32_t active, Counters&
     cnt.agree[e] += _mm_popcnt_u32(~(b.bits[cnt.edge_u[e]] ^ b.bits[cnt.edge_v[e]]) & active);
 }
 
+// ---- Chain-major kernel (Chain in ref_kernel.hpp): 16 p-bits of one colour
+// per vector, int32 fields; the flipped p-bits are compressed into a list
+// and pushed to their neighbours at the end of the phase.
+
+struct ChainConsts {
+  __m512i smin, smax, dmax, lut0, lut1, zero, iota;
+  __m128i shift, rshift;
+};
+
+// LutMode: 0 = depth <= 16 (one permute), 1 = depth <= 32 (two-table
+// permute), 2 = larger (gather).
+template <int Kind, int LutMode, bool Clamps>
+void chain_chromatic(const Layout& L, Chain& c, std::uint64_t sweeps, const ChainConsts& K) {
+  const __m128i one8 = _mm_set1_epi8(1);
+  std::uint32_t* list = c.flips;
+  for (std::uint64_t s = 0; s < sweeps; ++s)
+    for (std::uint32_t p = 0; p < L.num_phases; ++p) {
+      const std::uint32_t p0 = L.phase_offsets[p], p1 = L.phase_offsets[p + 1];
+      std::uint32_t nf = 0;
+      for (std::uint32_t x = p0; x < p1; x += 16) {
+        const std::uint32_t left = p1 - x;
+        const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+        const __m512i f = _mm512_maskz_loadu_epi32(m, c.field + x);
+        const __m512i I = _mm512_min_epi32(_mm512_max_epi32(f, K.smin), K.smax);
+        const __m512i idx = _mm512_min_epi32(_mm512_srl_epi32(_mm512_abs_epi32(I), K.shift), K.dmax);
+        __m512i v;
+        if constexpr (LutMode == 0)
+          v = _mm512_permutexvar_epi32(idx, K.lut0);
+        else if constexpr (LutMode == 1)
+          v = _mm512_permutex2var_epi32(K.lut0, idx, K.lut1);
+        else
+          v = _mm512_mask_i32gather_epi32(K.zero, m, idx, L.lut, 4);
+        v = _mm512_mask_sub_epi32(v, _mm512_movepi32_mask(I), K.zero, v);
+        const __m512i st = step<Kind>(_mm512_maskz_loadu_epi32(m, c.rng + x));
+        _mm512_mask_storeu_epi32(c.rng + x, m, st);
+        __mmask16 up = _mm512_cmpgt_epi32_mask(v, _mm512_sra_epi32(st, K.rshift));
+        if constexpr (Clamps) {
+          const __mmask16 cm = _mm_test_epi8_mask(_mm_maskz_loadu_epi8(m, c.clamp_mask + x), one8);
+          const __mmask16 cv = _mm_test_epi8_mask(_mm_maskz_loadu_epi8(m, c.clamp_val + x), one8);
+          up = static_cast<__mmask16>((up & ~cm) | (cv & cm));
+        }
+        const __mmask16 old = _mm_test_epi8_mask(_mm_maskz_loadu_epi8(m, c.spin + x), one8);
+        const __mmask16 flips = static_cast<__mmask16>((up ^ old) & m);
+        if (flips == 0) continue;
+        _mm_mask_storeu_epi8(c.spin + x, flips, _mm_maskz_mov_epi8(up, one8));
+        // Compress in a register, then a plain store (compress-to-memory is slow on some cores).
+        const __m512i ids = _mm512_add_epi32(K.iota, _mm512_set1_epi32(static_cast<int>(x)));
+        _mm512_storeu_si512(list + nf, _mm512_maskz_compress_epi32(flips, ids));
+        nf += static_cast<std::uint32_t>(_mm_popcnt_u32(flips));
+      }
+      for (std::uint32_t k = 0; k < nf; ++k) chain_propagate(L, c, list[k], c.spin[list[k]] != 0);
+    }
+}
+
+template <int Kind, int LutMode>
+void chain_kind(const Layout& L, Chain& c, std::uint64_t sweeps, const ChainConsts& K) {
+  if (c.clamps) return chain_chromatic<Kind, LutMode, true>(L, c, sweeps, K);
+  return chain_chromatic<Kind, LutMode, false>(L, c, sweeps, K);
+}
+
+void chain_sweep(const Layout& L, Chain& c, std::uint64_t sweeps) {
+  if (L.async) return chain_sweep_portable(L, c, sweeps);  // the what-if schedule: portable
+  ChainConsts K;
+  K.smin = _mm512_set1_epi32(L.sum_min);
+  K.smax = _mm512_set1_epi32(L.sum_max);
+  K.dmax = _mm512_set1_epi32(L.lut_depth - 1);
+  K.zero = _mm512_setzero_si512();
+  K.iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  K.shift = _mm_cvtsi32_si128(L.lut_shift);
+  K.rshift = _mm_cvtsi32_si128(32 - L.lut_bits);
+  alignas(64) std::int32_t tab[32] = {};
+  for (int k = 0; k < L.lut_depth && k < 32; ++k) tab[k] = L.lut[k];
+  K.lut0 = _mm512_load_si512(tab);
+  K.lut1 = _mm512_load_si512(tab + 16);
+  const int mode = L.lut_depth <= 16 ? 0 : L.lut_depth <= 32 ? 1 : 2;
+  if (L.rng_kind == 0) {
+    if (mode == 0) return chain_kind<0, 0>(L, c, sweeps, K);
+    if (mode == 1) return chain_kind<0, 1>(L, c, sweeps, K);
+    return chain_kind<0, 2>(L, c, sweeps, K);
+  }
+  if (mode == 0) return chain_kind<1, 0>(L, c, sweeps, K);
+  if (mode == 1) return chain_kind<1, 1>(L, c, sweeps, K);
+  return chain_kind<1, 2>(L, c, sweeps, K);
+}
+
 }  // namespace
 
-Kernels avx512_kernels() { return {sweep, accumulate}; }
+Kernels avx512_kernels() { return {sweep, accumulate, chain_sweep}; }
 
 }  // namespace pbit::refk

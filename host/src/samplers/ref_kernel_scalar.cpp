@@ -5,7 +5,7 @@
 namespace pbit::refk {
 namespace {
 
-inline std::uint32_t step(int kind, std::uint32_t s) {
+inline std::uint32_t step(int kind, std::uint32_t s) {  // kind is a constant where it matters
   if (kind == 0) return (s << 1) | (((s >> 31) ^ (s >> 21) ^ (s >> 1) ^ s) & 1u);
   s ^= s << 13;
   s ^= s >> 17;
@@ -85,9 +85,100 @@ void accumulate(const Layout& L, const Block& b, std::uint32_t active, Counters&
     cnt.agree[e] += popcount32(~(b.bits[cnt.edge_u[e]] ^ b.bits[cnt.edge_v[e]]) & active);
 }
 
+// ---- Chain-major kernel (see Chain in ref_kernel.hpp), portable.
+
+// The decision of one p-bit from its exact field; advances its RNG.
+template <int Kind, bool Tab>
+inline std::uint8_t decide(const Layout& L, std::int32_t f, std::uint32_t& rng, int rshift) {
+  std::int32_t I = f > L.sum_max ? L.sum_max : f;
+  I = I < L.sum_min ? L.sum_min : I;
+  std::int32_t v;
+  if constexpr (Tab) {
+    v = L.vtab[I - L.sum_min];
+  } else {
+    const std::int32_t a = I < 0 ? -I : I;
+    std::int32_t k = a >> L.lut_shift;
+    k = k > L.lut_depth - 1 ? L.lut_depth - 1 : k;
+    v = I < 0 ? -L.lut[k] : L.lut[k];
+  }
+  rng = step(Kind, rng);
+  return static_cast<std::uint8_t>(v > (static_cast<std::int32_t>(rng) >> rshift));
+}
+
+// Chromatic: a colour's p-bits read only other colours' fields, so the flips
+// of a phase are listed first (no unpredictable branch per p-bit) and pushed
+// to the neighbours at the end of the phase.
+template <int Kind, bool Tab, bool Clamps>
+void chain_chromatic(const Layout& L, Chain& c, std::uint64_t sweeps) {
+  const int rshift = 32 - L.lut_bits;
+  std::uint32_t* list = c.flips;
+  for (std::uint64_t s = 0; s < sweeps; ++s)
+    for (std::uint32_t p = 0; p < L.num_phases; ++p) {
+      std::uint32_t nf = 0;
+      for (std::uint32_t i = L.phase_offsets[p]; i < L.phase_offsets[p + 1]; ++i) {
+        std::uint8_t up = decide<Kind, Tab>(L, c.field[i], c.rng[i], rshift);
+        if constexpr (Clamps) up = c.clamp_mask[i] ? c.clamp_val[i] : up;
+        list[nf] = i;
+        nf += up != c.spin[i];
+      }
+      for (std::uint32_t k = 0; k < nf; ++k) {
+        const std::uint32_t i = list[k];
+        const bool up = c.spin[i] == 0;
+        c.spin[i] = up;
+        chain_propagate(L, c, i, up);
+      }
+    }
+}
+
+// Async: every p-bit decides from the previous cycle's fields; the flips are
+// applied after the whole cycle.
+template <int Kind>
+void chain_async(const Layout& L, Chain& c, std::uint64_t sweeps) {
+  const int rshift = 32 - L.lut_bits;
+  for (std::uint64_t s = 0; s < sweeps; ++s)
+    for (int cycle = 0; cycle < L.async_period; ++cycle) {
+      std::uint32_t nf = 0;
+      for (std::uint32_t i = 0; i < L.n; ++i) {
+        c.timer[i] = step(Kind, c.timer[i]);
+        if (c.timer[i] >= L.async_threshold) continue;
+        std::uint8_t up = decide<Kind, false>(L, c.field[i], c.rng[i], rshift);
+        if (c.clamps && c.clamp_mask[i]) up = c.clamp_val[i];
+        c.flips[nf] = i;
+        nf += up != c.spin[i];
+      }
+      for (std::uint32_t k = 0; k < nf; ++k) {
+        const std::uint32_t i = c.flips[k];
+        const bool up = c.spin[i] == 0;
+        c.spin[i] = up;
+        chain_propagate(L, c, i, up);
+      }
+    }
+}
+
+template <int Kind>
+void chain_sweep_kind(const Layout& L, Chain& c, std::uint64_t sweeps) {
+  if (L.async) return chain_async<Kind>(L, c, sweeps);
+  if (L.vtab) {
+    if (c.clamps) return chain_chromatic<Kind, true, true>(L, c, sweeps);
+    return chain_chromatic<Kind, true, false>(L, c, sweeps);
+  }
+  if (c.clamps) return chain_chromatic<Kind, false, true>(L, c, sweeps);
+  return chain_chromatic<Kind, false, false>(L, c, sweeps);
+}
+
 }  // namespace
 
-Kernels scalar_kernels() { return {sweep, accumulate}; }
+void chain_sweep_portable(const Layout& L, Chain& c, std::uint64_t sweeps) {
+  if (L.rng_kind == 0) return chain_sweep_kind<0>(L, c, sweeps);
+  return chain_sweep_kind<1>(L, c, sweeps);
+}
+
+void chain_accumulate(const Layout& L, const Chain& c, Counters& cnt) {
+  for (std::uint32_t i = 0; i < L.n; ++i) cnt.plus[i] += c.spin[i];
+  for (std::uint32_t e = 0; e < cnt.num_edges; ++e) cnt.agree[e] += c.spin[cnt.edge_u[e]] == c.spin[cnt.edge_v[e]];
+}
+
+Kernels scalar_kernels() { return {sweep, accumulate, chain_sweep_portable}; }
 
 // CPU detection lives here, in portable code, never in an ISA-flagged file.
 bool cpu_has_avx2() {

@@ -15,23 +15,47 @@ namespace {
 
 using refk::kLanes;
 
+// 32 chains of the Planes layout (refk::Block).
 struct BlockStore {
   std::vector<std::uint32_t> bits, bits_next, rng, timer, clamp_mask, clamp_val;
 };
 
+// One chain of the Chains layout (refk::Chain).
+struct ChainStore {
+  std::vector<std::uint8_t> spin, clamp_val;
+  std::vector<std::int32_t> field;
+  std::vector<std::uint32_t> rng, timer, flips;
+};
+
+// Auto picks the Chains layout below this many chains: a Planes block costs
+// the same for 1 chain as for 32 (measured with `pbit bench --suite`).
+int chains_layout_limit(SimdPath p) {
+  switch (p) {
+    case SimdPath::Avx512: return 4;
+    case SimdPath::Avx2: return 4;
+    default: return std::numeric_limits<int>::max();  // portable: Chains always
+  }
+}
+
 class RefSampler final : public Sampler {
  public:
-  explicit RefSampler(SimdPath path) : path_(resolve(path)) {
+  RefSampler(SimdPath path, RefLayout layout) : path_(resolve(path)), layout_req_(resolve(layout)) {
     kernels_ = path_ == SimdPath::Avx512 ? refk::avx512_kernels()
                : path_ == SimdPath::Avx2 ? refk::avx2_kernels()
                                          : refk::scalar_kernels();
   }
 
   std::string name() const override { return "ref"; }
+  RefKernelInfo info() const { return {path_, chain_layout_ ? RefLayout::Chains : RefLayout::Planes}; }
 
   void load(const Problem& problem, const NumericSpec& spec, double beta) override {
+    Program prog = compile(problem, spec, beta);
+    // Sums are int32 in every kernel (the Chains layout keeps them unsaturated).
+    if (prog.max_abs_sum() > std::numeric_limits<std::int32_t>::max())
+      throw Error("ref: a p-bit's sum can reach " + std::to_string(prog.max_abs_sum()) +
+                  " LSBs, beyond 32 bits (lower --weight-bits or the degree)");
     problem_ = problem;
-    prog_ = compile(problem_, spec, beta);
+    prog_ = std::move(prog);
     const auto& g = *problem_.graph;
     // Internal node order: grouped by colour (one phase per colour, in colour
     // order), so sweeps stream through memory. perm_: internal -> node.
@@ -51,6 +75,8 @@ class RefSampler final : public Sampler {
       edge_v_.push_back(inv_[e.v]);
     }
     clamp_nodes_.assign(prog_.n, 0);
+    clamp8_.assign(prog_.n, 0);
+    any_clamp_ = false;
     loaded_ = true;
     rebuild_layout();
     configure(config_);
@@ -61,56 +87,105 @@ class RefSampler final : public Sampler {
     if (config.threads < 0) throw Error("threads must be >= 0");
     config_ = config;
     if (!loaded_) return;
-    const std::size_t nb = (static_cast<std::size_t>(config.chains) + kLanes - 1) / kLanes;
+    chain_layout_ = layout_req_ == RefLayout::Chains ||
+                    (layout_req_ == RefLayout::Auto && config.chains < chains_layout_limit(path_));
     const std::size_t n = prog_.n;
-    blocks_.assign(nb, BlockStore{});
     const bool async = prog_.spec.schedule == Schedule::Async;
-    for (std::size_t b = 0; b < nb; ++b) {
-      auto& B = blocks_[b];
-      B.bits.assign(n, 0);
-      B.bits_next.assign(async ? n : 0, 0);
-      B.rng.resize(n * kLanes);
-      B.timer.resize(async ? n * kLanes : 0);
-      B.clamp_mask.assign(n, 0);
-      B.clamp_val.assign(n, 0);
-      for (std::size_t i = 0; i < n; ++i)
-        for (int c = 0; c < kLanes; ++c) {
-          const std::uint64_t chain = b * kLanes + static_cast<std::size_t>(c);
-          B.rng[i * kLanes + c] = pbit_seed(config.seed, RngStream::Sample, chain, perm_[i]);
-          if (async) B.timer[i * kLanes + c] = pbit_seed(config.seed, RngStream::Timer, chain, perm_[i]);
+    blocks_.clear();
+    chains_.clear();
+    if (chain_layout_) {
+      chains_.assign(static_cast<std::size_t>(config.chains), ChainStore{});
+      for (std::size_t c = 0; c < chains_.size(); ++c) {
+        auto& C = chains_[c];
+        C.spin.assign(n, 0);
+        C.clamp_val.assign(n, 0);
+        C.field.assign(n, 0);
+        C.rng.resize(n);
+        C.timer.resize(async ? n : 0);
+        C.flips.assign(n + 16, 0);  // slack: the AVX-512 kernel stores 16 at a time
+        for (std::size_t i = 0; i < n; ++i) {
+          C.rng[i] = pbit_seed(config.seed, RngStream::Sample, c, perm_[i]);
+          if (async) C.timer[i] = pbit_seed(config.seed, RngStream::Timer, c, perm_[i]);
         }
-      for (std::size_t i = 0; i < n; ++i) B.clamp_mask[i] = clamp_nodes_[perm_[i]] ? ~0u : 0u;
+        refk::Chain ch = view(C);
+        refk::chain_fields(L_, ch);
+        apply_clamps(C);
+      }
+    } else {
+      const std::size_t nb = (static_cast<std::size_t>(config.chains) + kLanes - 1) / kLanes;
+      blocks_.assign(nb, BlockStore{});
+      for (std::size_t b = 0; b < nb; ++b) {
+        auto& B = blocks_[b];
+        B.bits.assign(n, 0);
+        B.bits_next.assign(async ? n : 0, 0);
+        B.rng.resize(n * kLanes);
+        B.timer.resize(async ? n * kLanes : 0);
+        B.clamp_mask.assign(n, 0);
+        B.clamp_val.assign(n, 0);
+        for (std::size_t i = 0; i < n; ++i)
+          for (int c = 0; c < kLanes; ++c) {
+            const std::uint64_t chain = b * kLanes + static_cast<std::size_t>(c);
+            B.rng[i * kLanes + c] = pbit_seed(config.seed, RngStream::Sample, chain, perm_[i]);
+            if (async) B.timer[i * kLanes + c] = pbit_seed(config.seed, RngStream::Timer, chain, perm_[i]);
+          }
+        for (std::size_t i = 0; i < n; ++i) B.clamp_mask[i] = clamp_nodes_[perm_[i]] ? ~0u : 0u;
+      }
     }
     sweeps_done_ = 0;
     reset_stats();
   }
 
+  // In Lut mode a new beta is a new LUT and nothing else (the hardware
+  // rewrites lut_depth words); in Fold mode the weights change.
   void set_beta(double beta) override {
     require_loaded();
-    set_program_beta(prog_, problem_, beta);
+    if (!change_program_beta(prog_, problem_, beta)) {
+      rebuild_vtab();
+      return;
+    }
     rebuild_layout();
+    refresh_fields();
   }
 
   void update_weights(const Problem& problem) override {
     require_loaded();
-    replace_weights(problem_, problem);
-    set_program_beta(prog_, problem_, prog_.beta);
+    Problem next = problem_;
+    replace_weights(next, problem);
+    Program prog = prog_;
+    set_program_beta(prog, next, prog.beta);
+    if (prog.max_abs_sum() > std::numeric_limits<std::int32_t>::max())
+      throw Error("ref: a p-bit's sum can reach " + std::to_string(prog.max_abs_sum()) + " LSBs, beyond 32 bits");
+    problem_ = std::move(next);
+    prog_ = std::move(prog);
     rebuild_layout();
+    refresh_fields();
   }
 
   void set_clamp_mask(const std::vector<std::uint8_t>& clamped) override {
     require_loaded();
     if (clamped.size() != prog_.n) throw Error("clamp mask size does not match the problem");
-    for (std::size_t i = 0; i < prog_.n; ++i) clamp_nodes_[i] = clamped[i] ? 1 : 0;
+    any_clamp_ = false;
+    for (std::size_t i = 0; i < prog_.n; ++i) {
+      clamp_nodes_[i] = clamped[i] ? 1 : 0;
+      clamp8_[inv_[i]] = clamp_nodes_[i];
+      any_clamp_ = any_clamp_ || clamp_nodes_[i];
+    }
     for (auto& B : blocks_) {
       for (std::size_t i = 0; i < prog_.n; ++i) B.clamp_mask[i] = clamp_nodes_[perm_[i]] ? ~0u : 0u;
       apply_clamps(B);
     }
+    for (auto& C : chains_) apply_clamps(C);
   }
 
   void set_clamp_values(int chain, const std::vector<std::int8_t>& m) override {
     require_chain(chain);
     if (m.size() != prog_.n) throw Error("clamp values size does not match the problem");
+    if (chain_layout_) {
+      auto& C = chains_[static_cast<std::size_t>(chain)];
+      for (std::size_t i = 0; i < prog_.n; ++i) C.clamp_val[inv_[i]] = m[i] > 0;
+      apply_clamps(C);
+      return;
+    }
     auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
     const std::uint32_t bit = 1u << (chain % kLanes);
     for (std::size_t i = 0; i < prog_.n; ++i) {
@@ -123,47 +198,45 @@ class RefSampler final : public Sampler {
   void clear_clamps() override {
     require_loaded();
     std::fill(clamp_nodes_.begin(), clamp_nodes_.end(), 0);
+    std::fill(clamp8_.begin(), clamp8_.end(), 0);
+    any_clamp_ = false;
     for (auto& B : blocks_) {
       std::fill(B.clamp_mask.begin(), B.clamp_mask.end(), 0u);
       std::fill(B.clamp_val.begin(), B.clamp_val.end(), 0u);
     }
+    for (auto& C : chains_) std::fill(C.clamp_val.begin(), C.clamp_val.end(), 0);
   }
 
   void run(std::uint64_t sweeps, bool accumulate) override {
     require_loaded();
     if (sweeps == 0) return;
-    const int nb = static_cast<int>(blocks_.size());
-    const int threads = std::max(1, std::min(nb, config_.threads > 0 ? config_.threads : omp_get_max_threads()));
+    const int units = static_cast<int>(chain_layout_ ? chains_.size() : blocks_.size());
+    const int threads = std::max(1, std::min(units, config_.threads > 0 ? config_.threads : omp_get_max_threads()));
     const std::size_t n = prog_.n, ne = edge_u_.size();
-    std::vector<std::vector<std::int64_t>> plus(accumulate ? threads : 0), agree(accumulate ? threads : 0);
+    if (threads == 1) {  // no parallel region: annealing calls run(1) every sweep
+      refk::Counters cnt{plus_.data(), agree_.data(), edge_u_.data(), edge_v_.data(), static_cast<std::uint32_t>(ne)};
+      run_units(0, units, sweeps, accumulate, cnt);
+    } else {
+      std::vector<std::vector<std::int64_t>> plus(accumulate ? threads : 0), agree(accumulate ? threads : 0);
 #pragma omp parallel num_threads(threads)
-    {
-      const int t = omp_get_thread_num();
-      refk::Counters cnt;
-      if (accumulate) {
-        plus[t].assign(n, 0);
-        agree[t].assign(ne, 0);
-        cnt = {plus[t].data(), agree[t].data(), edge_u_.data(), edge_v_.data(),
-               static_cast<std::uint32_t>(ne)};
-      }
-      // Each thread takes a contiguous range of blocks, which the kernel may
-      // interleave; chains are independent, so the partition never changes bits.
-      const int b0 = nb * t / threads, b1 = nb * (t + 1) / threads;
-      std::vector<refk::Block> group;
-      for (int b = b0; b < b1; ++b) group.push_back(view(blocks_[static_cast<std::size_t>(b)]));
-      const int count = b1 - b0;
-      if (count > 0 && !accumulate) kernels_.sweep(L_, group.data(), count, sweeps);
-      if (count > 0 && accumulate) {
-        for (std::uint64_t s = 0; s < sweeps; ++s) {
-          kernels_.sweep(L_, group.data(), count, 1);
-          for (int b = b0; b < b1; ++b) kernels_.accumulate(L_, group[static_cast<std::size_t>(b - b0)], active_lanes(b), cnt);
+      {
+        const int t = omp_get_thread_num();
+        refk::Counters cnt;
+        if (accumulate) {
+          plus[t].assign(n, 0);
+          agree[t].assign(ne, 0);
+          cnt = {plus[t].data(), agree[t].data(), edge_u_.data(), edge_v_.data(), static_cast<std::uint32_t>(ne)};
         }
+        // Each thread takes a contiguous range of units (chains or blocks, which
+        // the kernel may interleave); chains are independent, so the partition
+        // never changes bits.
+        run_units(units * t / threads, units * (t + 1) / threads, sweeps, accumulate, cnt);
       }
-    }
-    // Integer sums: the result does not depend on the thread partition.
-    for (std::size_t t = 0; t < plus.size(); ++t) {
-      for (std::size_t i = 0; i < n; ++i) plus_[i] += plus[t][i];
-      for (std::size_t e = 0; e < ne; ++e) agree_[e] += agree[t][e];
+      // Integer sums: the result does not depend on the thread partition.
+      for (std::size_t t = 0; t < plus.size(); ++t) {
+        for (std::size_t i = 0; i < n; ++i) plus_[i] += plus[t][i];
+        for (std::size_t e = 0; e < ne; ++e) agree_[e] += agree[t][e];
+      }
     }
     if (accumulate) samples_ += sweeps * static_cast<std::uint64_t>(config_.chains);
     sweeps_done_ += sweeps;
@@ -171,9 +244,14 @@ class RefSampler final : public Sampler {
 
   std::vector<std::int8_t> state(int chain) const override {
     require_chain(chain);
+    std::vector<std::int8_t> m(prog_.n);
+    if (chain_layout_) {
+      const auto& spin = chains_[static_cast<std::size_t>(chain)].spin;
+      for (std::size_t i = 0; i < prog_.n; ++i) m[i] = static_cast<std::int8_t>(2 * spin[inv_[i]] - 1);
+      return m;
+    }
     const auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
     const int lane = chain % kLanes;
-    std::vector<std::int8_t> m(prog_.n);
     // Branch-free: the bits are random, a branch per p-bit mispredicts half the time.
     for (std::size_t i = 0; i < prog_.n; ++i) m[i] = static_cast<std::int8_t>(2 * ((B.bits[inv_[i]] >> lane) & 1u)) - 1;
     return m;
@@ -182,6 +260,12 @@ class RefSampler final : public Sampler {
   void set_state(int chain, const std::vector<std::int8_t>& m) override {
     require_chain(chain);
     if (m.size() != prog_.n) throw Error("state size does not match the problem");
+    if (chain_layout_) {
+      auto& C = chains_[static_cast<std::size_t>(chain)];
+      for (std::size_t i = 0; i < prog_.n; ++i) set_spin(C, inv_[i], m[i] > 0);
+      apply_clamps(C);
+      return;
+    }
     auto& B = blocks_[static_cast<std::size_t>(chain) / kLanes];
     const std::uint32_t bit = 1u << (chain % kLanes);
     for (std::size_t i = 0; i < prog_.n; ++i) {
@@ -191,11 +275,12 @@ class RefSampler final : public Sampler {
     apply_clamps(B);
   }
 
-  // Bulk I/O: one block (32 chains) at a time. Its words are gathered into
-  // node order once, then every chain's row is a sequential, branch-free
-  // pass; blocks go to threads (chains are independent).
+  // Bulk I/O (Planes): one block (32 chains) at a time. Its words are gathered
+  // into node order once, then every chain's row is a sequential, branch-free
+  // pass; blocks go to threads (chains are independent). Chains: chain by chain.
   void states(int first, int count, std::vector<std::vector<std::int8_t>>& out) const override {
     require_range(first, count);
+    if (chain_layout_) return Sampler::states(first, count, out);
     out.resize(static_cast<std::size_t>(count));
     const std::size_t n = prog_.n;
     for (auto& row : out) row.resize(n);
@@ -214,6 +299,7 @@ class RefSampler final : public Sampler {
     const std::size_t n = prog_.n;
     for (const auto& row : m)
       if (row.size() != n) throw Error("state size does not match the problem");
+    if (chain_layout_) return Sampler::set_states(first, m);
     for_blocks(first, count, [&](int b, std::vector<std::uint32_t>& w, int c0, int c1) {
       for (int c = c0; c < c1; ++c) {
         const std::uint32_t bit = 1u << (c % kLanes);
@@ -272,6 +358,12 @@ class RefSampler final : public Sampler {
       throw Error(std::string("SIMD path '") + to_string(p) + "' is not supported by this CPU");
     return p;
   }
+  // PBIT_REF_LAYOUT=planes|chains overrides Auto (tests, benchmarks).
+  static RefLayout resolve(RefLayout l) {
+    if (const char* env = std::getenv("PBIT_REF_LAYOUT"); l == RefLayout::Auto && env && *env)
+      return parse_ref_layout(env);
+    return l;
+  }
 
   void require_loaded() const {
     if (!loaded_) throw Error("ref: no problem loaded");
@@ -302,9 +394,55 @@ class RefSampler final : public Sampler {
     return rest >= kLanes ? ~0u : ((1u << rest) - 1u);
   }
 
+  // Units [u0, u1) (chains or blocks) for `sweeps` sweeps, on this thread.
+  void run_units(int u0, int u1, std::uint64_t sweeps, bool accumulate, refk::Counters& cnt) {
+    if (u1 <= u0) return;
+    if (chain_layout_) {
+      for (int c = u0; c < u1; ++c) {
+        refk::Chain ch = view(chains_[static_cast<std::size_t>(c)]);
+        if (!accumulate) {
+          kernels_.chain_sweep(L_, ch, sweeps);
+          continue;
+        }
+        for (std::uint64_t s = 0; s < sweeps; ++s) {
+          kernels_.chain_sweep(L_, ch, 1);
+          refk::chain_accumulate(L_, ch, cnt);
+        }
+      }
+      return;
+    }
+    std::vector<refk::Block> group;
+    for (int b = u0; b < u1; ++b) group.push_back(view(blocks_[static_cast<std::size_t>(b)]));
+    const int count = u1 - u0;
+    if (!accumulate) return kernels_.sweep(L_, group.data(), count, sweeps);
+    for (std::uint64_t s = 0; s < sweeps; ++s) {
+      kernels_.sweep(L_, group.data(), count, 1);
+      for (int b = u0; b < u1; ++b) kernels_.accumulate(L_, group[static_cast<std::size_t>(b - u0)], active_lanes(b), cnt);
+    }
+  }
+
   void apply_clamps(BlockStore& B) const {
     for (std::size_t i = 0; i < prog_.n; ++i)
       B.bits[i] = (B.bits[i] & ~B.clamp_mask[i]) | (B.clamp_val[i] & B.clamp_mask[i]);
+  }
+  void apply_clamps(ChainStore& C) const {
+    if (!any_clamp_) return;
+    for (std::uint32_t i = 0; i < prog_.n; ++i)
+      if (clamp8_[i]) set_spin(C, i, C.clamp_val[i] != 0);
+  }
+  // Chains layout: p-bit i (internal index) to `up`, its neighbours' sums kept exact.
+  void set_spin(ChainStore& C, std::uint32_t i, bool up) const {
+    if ((C.spin[i] != 0) == up) return;
+    C.spin[i] = up;
+    refk::Chain ch = view(C);
+    refk::chain_propagate(L_, ch, i, up);
+  }
+  // Chains layout: every chain's sums from its states (after a weight change).
+  void refresh_fields() {
+    for (auto& C : chains_) {
+      refk::Chain ch = view(C);
+      refk::chain_fields(L_, ch);
+    }
   }
 
   refk::Block view(BlockStore& B) {
@@ -316,6 +454,34 @@ class RefSampler final : public Sampler {
     blk.clamp_mask = B.clamp_mask.data();
     blk.clamp_val = B.clamp_val.data();
     return blk;
+  }
+  refk::Chain view(ChainStore& C) const {
+    refk::Chain ch;
+    ch.spin = C.spin.data();
+    ch.field = C.field.data();
+    ch.rng = C.rng.data();
+    ch.timer = C.timer.empty() ? nullptr : C.timer.data();
+    ch.flips = C.flips.data();
+    ch.clamp_mask = clamp8_.data();
+    ch.clamp_val = C.clamp_val.data();
+    ch.clamps = any_clamp_;
+    return ch;
+  }
+
+  // The signed LUT value of every saturated sum, when that range is small
+  // (sum_bits <= 12): one load instead of abs, shift, min and sign.
+  void rebuild_vtab() {
+    const auto& spec = prog_.spec;
+    L_.lut = prog_.lut.data();
+    vtab_.clear();
+    L_.vtab = nullptr;
+    if (spec.sum_bits > 12) return;
+    for (std::int32_t I = spec.sum_min(); I <= spec.sum_max(); ++I) {
+      const std::int32_t a = I < 0 ? -I : I;
+      const std::int32_t k = std::min(a >> spec.lut_shift, spec.lut_depth - 1);
+      vtab_.push_back(I < 0 ? -prog_.lut[static_cast<std::size_t>(k)] : prog_.lut[static_cast<std::size_t>(k)]);
+    }
+    L_.vtab = vtab_.data();
   }
 
   void rebuild_layout() {
@@ -354,7 +520,6 @@ class RefSampler final : public Sampler {
     L_.base = base_.data();
     L_.phase_offsets = phase_offsets_.data();
     L_.num_phases = static_cast<std::uint32_t>(prog_.num_colors);
-    L_.lut = prog_.lut.data();
     L_.sum_min = spec.sum_min();
     L_.sum_max = spec.sum_max();
     L_.lut_shift = spec.lut_shift;
@@ -366,21 +531,27 @@ class RefSampler final : public Sampler {
     L_.async_period = spec.async_period;
     // Every partial sum lies within +-(|h| + sum |J|) (see ref_kernel.hpp).
     L_.narrow = prog_.max_abs_sum() <= std::numeric_limits<std::int16_t>::max();
+    rebuild_vtab();
   }
 
   SimdPath path_;
+  RefLayout layout_req_;
+  bool chain_layout_ = false;
   refk::Kernels kernels_{};
   Problem problem_;
   Program prog_;
   bool loaded_ = false;
   SamplerConfig config_;
-  std::vector<std::int32_t> j2_, j2_pair_, base_;
+  std::vector<std::int32_t> j2_, j2_pair_, base_, vtab_;
   std::vector<std::int16_t> j2_16_;
   std::vector<std::uint32_t> perm_, inv_;  // internal (phase-order) index <-> node
   std::vector<std::uint32_t> offs_, nbr_, phase_offsets_, edge_u_, edge_v_;
-  std::vector<std::uint8_t> clamp_nodes_;
+  std::vector<std::uint8_t> clamp_nodes_;  // node order
+  std::vector<std::uint8_t> clamp8_;       // internal order (Chains layout)
+  bool any_clamp_ = false;
   refk::Layout L_;
   std::vector<BlockStore> blocks_;
+  std::vector<ChainStore> chains_;
   std::vector<std::int64_t> plus_, agree_;
   std::uint64_t samples_ = 0, sweeps_done_ = 0;
 };
@@ -412,8 +583,29 @@ SimdPath parse_simd_path(const std::string& s) {
   throw Error("unknown SIMD path '" + s + "' (known: auto, scalar, avx2, avx512)");
 }
 
-std::unique_ptr<Sampler> make_ref_sampler(SimdPath path) {
-  return std::make_unique<RefSampler>(path);
+const char* to_string(RefLayout l) {
+  switch (l) {
+    case RefLayout::Auto: return "auto";
+    case RefLayout::Planes: return "planes";
+    case RefLayout::Chains: return "chains";
+  }
+  return "?";
+}
+
+RefLayout parse_ref_layout(const std::string& s) {
+  if (s == "auto") return RefLayout::Auto;
+  if (s == "planes") return RefLayout::Planes;
+  if (s == "chains") return RefLayout::Chains;
+  throw Error("unknown ref layout '" + s + "' (known: auto, planes, chains)");
+}
+
+std::unique_ptr<Sampler> make_ref_sampler(SimdPath path, RefLayout layout) {
+  return std::make_unique<RefSampler>(path, layout);
+}
+
+RefKernelInfo ref_kernel_info(const Sampler& s) {
+  if (const auto* r = dynamic_cast<const RefSampler*>(&s)) return r->info();
+  return {};
 }
 
 }  // namespace pbit

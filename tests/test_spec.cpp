@@ -171,3 +171,35 @@ TEST_CASE("spec names parse and print", "[spec]") {
   CHECK_THROWS_AS(parse_schedule("random"), Error);
   CHECK(std::string(to_string(BetaMode::Fold)) == "fold");
 }
+
+TEST_CASE("make_lut's saturated entries equal the plain formula", "[spec]") {
+  // make_lut skips tanh where the entry must round to lut_max; every entry
+  // still equals round(tanh(beta |I| / scale) * lut_max).
+  for (int lut_bits = 2; lut_bits <= 16; ++lut_bits)
+    for (int frac = 0; frac <= 3; ++frac)
+      for (double beta : {0.0, 0.013, 0.1, 0.37, 1.0, 2.9, 3.0, 7.5, 40.0})
+        for (int shift : {0, 2}) {
+          NumericSpec s;
+          s.weight_bits = 8;
+          s.frac_bits = frac;
+          s.sum_bits = 10;
+          s.lut_depth = 64;
+          s.lut_shift = shift;
+          s.lut_bits = lut_bits;
+          const auto lut = make_lut(s, beta);
+          const double mid = shift > 0 ? ((1 << shift) - 1) / 2.0 : 0.0;
+          for (int k = 0; k < s.lut_depth; ++k) {
+            const double x = beta * ((k << shift) + mid) / s.scale();
+            INFO("lut_bits " << lut_bits << " frac " << frac << " beta " << beta << " k " << k);
+            REQUIRE(lut[static_cast<std::size_t>(k)] == std::lround(std::tanh(x) * s.lut_max()));
+          }
+        }
+  // Around the saturation point itself, finely.
+  NumericSpec s;
+  for (int j = 0; j < 20000; ++j) {
+    const double beta = 0.3 + j * 1e-4;
+    const auto lut = make_lut(s, beta);
+    for (int k = 0; k < s.lut_depth; ++k)
+      REQUIRE(lut[static_cast<std::size_t>(k)] == std::lround(std::tanh(beta * k / s.scale()) * s.lut_max()));
+  }
+}

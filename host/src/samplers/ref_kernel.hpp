@@ -17,7 +17,8 @@ struct Layout {
   const std::uint32_t* offsets = nullptr;  // CSR, n+1
   const std::uint32_t* nbr = nullptr;      // CSR neighbours
   const std::int32_t* j2 = nullptr;        // 2*Jq per CSR entry
-  const std::int16_t* j2_16 = nullptr;     // same, int16 (valid when narrow)
+  const std::int32_t* j2_neg = nullptr;    // -2*Jq per CSR entry
+  const std::int16_t* j2_16 = nullptr;     // same mod 2^16 (int16 sums wrap to the exact value when narrow)
   const std::int32_t* j2_pair = nullptr;   // same, int16 in both halves (valid when narrow)
   const std::int32_t* base = nullptr;      // hq_i - sum_j Jq_ij (the sum when all m = -1)
   const std::uint32_t* phase_offsets = nullptr;  // num_phases+1: node ranges per colour
@@ -33,6 +34,8 @@ struct Layout {
   std::uint32_t async_threshold = 0;
   int async_period = 1;
   bool narrow = false;                     // every partial sum fits int16
+  bool narrow8 = false;                    // every partial sum fits int8
+  const std::int8_t* j2_8 = nullptr;       // 2*Jq mod 2^8 (exact sums in int8 when narrow8)
 };
 
 // The saturation bounds as the int16 kernels use them: clipped to int16.
@@ -107,11 +110,12 @@ static inline void chain_fields(const Layout& L, Chain& c) {
 }
 // p-bit i has flipped to `up`: its neighbours' fields move by +-2 J.
 static inline void chain_propagate(const Layout& L, Chain& c, std::uint32_t i, bool up) {
-  const std::int32_t neg = up ? 0 : -1;  // (j ^ neg) - neg = up ? j : -j
-  const std::uint32_t* nb = L.nbr + L.offsets[i];
-  const std::int32_t* j2 = L.j2 + L.offsets[i];
-  const std::uint32_t deg = L.offsets[i + 1] - L.offsets[i];
-  for (std::uint32_t k = 0; k < deg; ++k) c.field[nb[k]] += (j2[k] ^ neg) - neg;
+  const std::uint32_t o = L.offsets[i];
+  const std::uint32_t* nb = L.nbr + o;
+  const std::int32_t* d = (up ? L.j2 : L.j2_neg) + o;  // +-2 J per neighbour
+  const std::uint32_t deg = L.offsets[i + 1] - o;
+  std::int32_t* f = c.field;
+  for (std::uint32_t k = 0; k < deg; ++k) f[nb[k]] += d[k];
 }
 void chain_sweep_portable(const Layout& L, Chain& c, std::uint64_t sweeps);  // any schedule
 void chain_accumulate(const Layout& L, const Chain& c, Counters& cnt);

@@ -17,6 +17,26 @@ inline std::uint32_t step1(std::uint32_t s) {
 }
 inline std::int32_t clamp32(std::int32_t x, std::int32_t lo, std::int32_t hi) { return x < lo ? lo : x > hi ? hi : x; }
 
+// For an 8-bit mask: the positions of its set bits, in order (kCompress), and
+// the mask spread to one byte per bit (kSpread: bit b -> byte b = 1).
+struct CompressTables {
+  std::uint8_t pos[256][8];
+  std::uint64_t spread[256];
+  constexpr CompressTables() : pos(), spread() {
+    for (int m = 0; m < 256; ++m) {
+      int k = 0;
+      for (int b = 0; b < 8; ++b)
+        if ((m >> b) & 1) {
+          pos[m][k++] = static_cast<std::uint8_t>(b);
+          spread[m] |= std::uint64_t{1} << (8 * b);
+        }
+    }
+  }
+};
+constexpr CompressTables kTables{};
+constexpr const std::uint8_t (&kCompress)[256][8] = kTables.pos;
+constexpr const std::uint64_t (&kSpread)[256] = kTables.spread;
+
 template <int Kind>
 inline __m256i step(__m256i s) {
   if constexpr (Kind == 0) {
@@ -125,8 +145,121 @@ void sweep_impl(const Layout& L, Block& b, std::uint64_t sweeps) {
   }
 }
 
+// ---- 8-bit path (chromatic, every partial sum within +-127, lut_depth <= 32):
+// a block's 32 sums are the 32 bytes of one ymm. A neighbour's bit-plane word
+// becomes byte masks by one broadcast, one byte shuffle and one compare; G
+// blocks share each neighbour's index and weight. The decision works on
+// bytes (saturation, |I| >> shift, the LUT by byte shuffles), then on int16
+// lanes against the random numbers (lut_bits <= 16: they fit int16), in the
+// lane order of the int32 -> int16 packs (dword groups 0,2,4,6 | 1,3,5,7),
+// and one permute restores chain order for the movemask.
+struct Consts8 {
+  __m256i shuf, bitsel, smin, smax, dmax, lo0, lo1, hi0, hi1, shmask, perm, unperm, zero;
+  __m128i shift, rshift;
+  bool two_tables;
+};
+
+template <int Kind>
+inline std::uint32_t decide8(const Layout& L, const Block& b, std::uint32_t i, __m256i acc, const Consts8& K) {
+  const __m256i a = _mm256_permutevar8x32_epi32(acc, K.perm);
+  const __m256i I = _mm256_min_epi8(_mm256_max_epi8(a, K.smin), K.smax);
+  const __m256i sh = _mm256_and_si256(_mm256_srl_epi16(_mm256_abs_epi8(I), K.shift), K.shmask);
+  const __m256i idx = _mm256_min_epu8(sh, K.dmax);
+  __m256i lo = _mm256_shuffle_epi8(K.lo0, idx), hi = _mm256_shuffle_epi8(K.hi0, idx);
+  if (K.two_tables) {  // entries 16..31: bit 4 of the index, moved to the byte's top bit, selects
+    const __m256i sel = _mm256_slli_epi16(idx, 3);
+    lo = _mm256_blendv_epi8(lo, _mm256_shuffle_epi8(K.lo1, idx), sel);
+    hi = _mm256_blendv_epi8(hi, _mm256_shuffle_epi8(K.hi1, idx), sel);
+  }
+  const __m256i neg = _mm256_cmpgt_epi8(K.zero, I);
+  const __m256i s01 = _mm256_unpacklo_epi8(neg, neg), s23 = _mm256_unpackhi_epi8(neg, neg);
+  const __m256i v01 = _mm256_sub_epi16(_mm256_xor_si256(_mm256_unpacklo_epi8(lo, hi), s01), s01);
+  const __m256i v23 = _mm256_sub_epi16(_mm256_xor_si256(_mm256_unpackhi_epi8(lo, hi), s23), s23);
+  std::uint32_t* rng = b.rng + std::size_t{i} * kLanes;
+  __m256i r[4];
+  for (int q = 0; q < 4; ++q) {
+    const __m256i st = step<Kind>(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(rng + 8 * q)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(rng + 8 * q), st);
+    r[q] = _mm256_sra_epi32(st, K.rshift);
+  }
+  const __m256i c = _mm256_packs_epi16(_mm256_cmpgt_epi16(v01, _mm256_packs_epi32(r[0], r[1])),
+                                       _mm256_cmpgt_epi16(v23, _mm256_packs_epi32(r[2], r[3])));
+  const auto out = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_permutevar8x32_epi32(c, K.unperm)));
+  return (out & ~b.clamp_mask[i]) | (b.clamp_val[i] & b.clamp_mask[i]);
+}
+
+template <int Kind, int G>
+void sweep8_group(const Layout& L, Block* const* blk, std::uint64_t sweeps, const Consts8& K) {
+  const std::uint32_t* src[G];
+  for (int g = 0; g < G; ++g) src[g] = blk[g]->bits;
+  for (std::uint64_t s = 0; s < sweeps; ++s)
+    for (std::uint32_t i = 0; i < L.n; ++i) {  // phase order: colours are contiguous
+      __m256i acc[G];
+      const __m256i base = _mm256_set1_epi8(static_cast<char>(L.base[i]));
+      for (int g = 0; g < G; ++g) acc[g] = base;
+      const std::uint32_t end = L.offsets[i + 1];
+      for (std::uint32_t k = L.offsets[i]; k < end; ++k) {
+        const std::uint32_t j = L.nbr[k];
+        const __m256i w = _mm256_set1_epi8(L.j2_8[k]);
+        for (int g = 0; g < G; ++g) {
+          const __m256i x = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(src[g][j])), K.shuf);
+          const __m256i m = _mm256_cmpeq_epi8(_mm256_and_si256(x, K.bitsel), K.bitsel);
+          acc[g] = _mm256_add_epi8(acc[g], _mm256_and_si256(m, w));
+        }
+      }
+      for (int g = 0; g < G; ++g) blk[g]->bits[i] = decide8<Kind>(L, *blk[g], i, acc[g], K);
+    }
+}
+
+template <int Kind>
+void sweep8(const Layout& L, Block* blocks, int count, std::uint64_t sweeps) {
+  Consts8 K;
+  K.shuf = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+  K.bitsel = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ull));
+  K.smin = _mm256_set1_epi8(static_cast<char>(L.sum_min < -128 ? -128 : L.sum_min));
+  K.smax = _mm256_set1_epi8(static_cast<char>(L.sum_max > 127 ? 127 : L.sum_max));
+  K.dmax = _mm256_set1_epi8(static_cast<char>(L.lut_depth - 1));
+  K.shift = _mm_cvtsi32_si128(L.lut_shift);
+  K.rshift = _mm_cvtsi32_si128(32 - L.lut_bits);
+  K.shmask = _mm256_set1_epi8(static_cast<char>(L.lut_shift >= 8 ? 0 : 0xFF >> L.lut_shift));
+  K.perm = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  K.unperm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  K.zero = _mm256_setzero_si256();
+  alignas(32) std::uint8_t lo[32] = {}, hi[32] = {};
+  for (int k = 0; k < L.lut_depth; ++k) {
+    lo[k] = static_cast<std::uint8_t>(L.lut[k] & 0xFF);
+    hi[k] = static_cast<std::uint8_t>((L.lut[k] >> 8) & 0xFF);
+  }
+  auto both = [](const std::uint8_t* t) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t));
+    return _mm256_broadcastsi128_si256(x);
+  };
+  K.lo0 = both(lo);
+  K.lo1 = both(lo + 16);
+  K.hi0 = both(hi);
+  K.hi1 = both(hi + 16);
+  K.two_tables = L.lut_depth > 16;
+  int k = 0;
+  for (; k + 4 <= count; k += 4) {
+    Block* grp[4] = {&blocks[k], &blocks[k + 1], &blocks[k + 2], &blocks[k + 3]};
+    sweep8_group<Kind, 4>(L, grp, sweeps, K);
+  }
+  for (; k + 2 <= count; k += 2) {
+    Block* grp[2] = {&blocks[k], &blocks[k + 1]};
+    sweep8_group<Kind, 2>(L, grp, sweeps, K);
+  }
+  if (k < count) {
+    Block* grp[1] = {&blocks[k]};
+    sweep8_group<Kind, 1>(L, grp, sweeps, K);
+  }
+}
+
 void sweep(const Layout& L, Block* blocks, int count, std::uint64_t sweeps) {
   if (!L.narrow) return scalar_kernels().sweep(L, blocks, count, sweeps);
+  if (L.narrow8 && !L.async && L.lut_depth <= 32) {
+    if (L.rng_kind == 0) return sweep8<0>(L, blocks, count, sweeps);
+    return sweep8<1>(L, blocks, count, sweeps);
+  }
   for (int k = 0; k < count; ++k) {
     if (L.rng_kind == 0)
       sweep_impl<0>(L, blocks[k], sweeps);
@@ -182,11 +315,16 @@ void chain_chromatic(const Layout& L, Chain& c, std::uint64_t sweeps) {
         }
         const auto old = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(
                              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(c.spin + x)), zero8))) & 0xFFu;
-        for (std::uint32_t fl = up ^ old; fl != 0; fl &= fl - 1) {
-          const std::uint32_t i = x + static_cast<std::uint32_t>(__builtin_ctz(fl));
-          c.spin[i] ^= 1u;
-          list[nf++] = i;
-        }
+        // Branch-free: the flipped positions of the 8 from a table, stored
+        // whole (the list has slack), their spins toggled by an xor mask.
+        const std::uint32_t fl = up ^ old;
+        const __m256i pos = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(kCompress[fl])));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(list + nf), _mm256_add_epi32(pos, _mm256_set1_epi32(static_cast<int>(x))));
+        nf += static_cast<std::uint32_t>(__builtin_popcount(fl));
+        std::uint64_t sp;
+        __builtin_memcpy(&sp, c.spin + x, 8);
+        sp ^= kSpread[fl];
+        __builtin_memcpy(c.spin + x, &sp, 8);
       }
       for (; x < p1; ++x) {  // the colour's last p-bits, one by one
         const std::int32_t I = clamp32(c.field[x], L.sum_min, L.sum_max);

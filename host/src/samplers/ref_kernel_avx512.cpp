@@ -231,8 +231,8 @@ void chain_chromatic(const Layout& L, Chain& c, std::uint64_t sweeps, const Chai
           up = static_cast<__mmask16>((up & ~cm) | (cv & cm));
         }
         const __mmask16 old = _mm_test_epi8_mask(_mm_maskz_loadu_epi8(m, c.spin + x), one8);
+        // Branch-free: few p-bits flip, and which 16-groups have one is random.
         const __mmask16 flips = static_cast<__mmask16>((up ^ old) & m);
-        if (flips == 0) continue;
         _mm_mask_storeu_epi8(c.spin + x, flips, _mm_maskz_mov_epi8(up, one8));
         // Compress in a register, then a plain store (compress-to-memory is slow on some cores).
         const __m512i ids = _mm512_add_epi32(K.iota, _mm512_set1_epi32(static_cast<int>(x)));

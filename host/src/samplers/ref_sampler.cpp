@@ -503,10 +503,17 @@ class RefSampler final : public Sampler {
       offs_.push_back(static_cast<std::uint32_t>(nbr_.size()));
     }
     const std::size_t nnz = j2_.size();
+    j2_neg_.resize(nnz);
+    for (std::size_t k = 0; k < nnz; ++k) j2_neg_[k] = -j2_[k];
+    // Narrow kernels add 2J in int16 (int8) lanes: modulo 2^16 (2^8), which
+    // gives every partial sum exactly when all of them fit (narrow, narrow8),
+    // even where 2J alone does not (one neighbour with |J| > 16383).
     j2_16_.resize(nnz);
+    j2_8_.resize(nnz);
     j2_pair_.resize(nnz);
     for (std::size_t k = 0; k < nnz; ++k) {
-      j2_16_[k] = static_cast<std::int16_t>(std::clamp(j2_[k], -32768, 32767));
+      j2_16_[k] = static_cast<std::int16_t>(static_cast<std::uint16_t>(static_cast<std::uint32_t>(j2_[k])));
+      j2_8_[k] = static_cast<std::int8_t>(static_cast<std::uint8_t>(static_cast<std::uint32_t>(j2_[k])));
       const auto half = static_cast<std::uint16_t>(j2_16_[k]);
       j2_pair_[k] = static_cast<std::int32_t>((std::uint32_t{half} << 16) | half);
     }
@@ -515,7 +522,9 @@ class RefSampler final : public Sampler {
     L_.offsets = offs_.data();
     L_.nbr = nbr_.data();
     L_.j2 = j2_.data();
+    L_.j2_neg = j2_neg_.data();
     L_.j2_16 = j2_16_.data();
+    L_.j2_8 = j2_8_.data();
     L_.j2_pair = j2_pair_.data();
     L_.base = base_.data();
     L_.phase_offsets = phase_offsets_.data();
@@ -531,6 +540,7 @@ class RefSampler final : public Sampler {
     L_.async_period = spec.async_period;
     // Every partial sum lies within +-(|h| + sum |J|) (see ref_kernel.hpp).
     L_.narrow = prog_.max_abs_sum() <= std::numeric_limits<std::int16_t>::max();
+    L_.narrow8 = prog_.max_abs_sum() <= std::numeric_limits<std::int8_t>::max();
     rebuild_vtab();
   }
 
@@ -542,8 +552,9 @@ class RefSampler final : public Sampler {
   Program prog_;
   bool loaded_ = false;
   SamplerConfig config_;
-  std::vector<std::int32_t> j2_, j2_pair_, base_, vtab_;
+  std::vector<std::int32_t> j2_, j2_neg_, j2_pair_, base_, vtab_;
   std::vector<std::int16_t> j2_16_;
+  std::vector<std::int8_t> j2_8_;
   std::vector<std::uint32_t> perm_, inv_;  // internal (phase-order) index <-> node
   std::vector<std::uint32_t> offs_, nbr_, phase_offsets_, edge_u_, edge_v_;
   std::vector<std::uint8_t> clamp_nodes_;  // node order

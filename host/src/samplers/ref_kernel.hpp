@@ -84,7 +84,8 @@ struct Chain {
   std::int32_t* field = nullptr;   // n: exact sum (see above)
   std::uint32_t* rng = nullptr;    // n sample RNG states
   std::uint32_t* timer = nullptr;  // n async timer RNG states
-  std::uint32_t* flips = nullptr;  // n scratch (async: the nodes that flip in a cycle)
+  std::uint32_t* flips = nullptr;  // n + 16 scratch: the p-bits that flip in a phase (or async cycle)
+  std::int32_t* rnum = nullptr;    // n scratch: random numbers of a phase (portable kernel)
   const std::uint8_t* clamp_mask = nullptr;  // n: 1 = clamped (shared by all chains)
   const std::uint8_t* clamp_val = nullptr;   // n: 1 = +1
   bool clamps = false;                        // any node clamped

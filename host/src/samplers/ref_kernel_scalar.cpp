@@ -108,15 +108,43 @@ inline std::uint8_t decide(const Layout& L, std::int32_t f, std::uint32_t& rng, 
 // Chromatic: a colour's p-bits read only other colours' fields, so the flips
 // of a phase are listed first (no unpredictable branch per p-bit) and pushed
 // to the neighbours at the end of the phase.
+template <int Kind>
+inline std::uint32_t step_k(std::uint32_t s) {
+  if constexpr (Kind == 0) return (s << 1) | (((s >> 31) ^ (s >> 21) ^ (s >> 1) ^ s) & 1u);
+  s ^= s << 13;
+  s ^= s >> 17;
+  return s ^ (s << 5);
+}
+
 template <int Kind, bool Tab, bool Clamps>
 void chain_chromatic(const Layout& L, Chain& c, std::uint64_t sweeps) {
   const int rshift = 32 - L.lut_bits;
   std::uint32_t* list = c.flips;
+  std::int32_t* rnum = c.rnum;
   for (std::uint64_t s = 0; s < sweeps; ++s)
     for (std::uint32_t p = 0; p < L.num_phases; ++p) {
+      const std::uint32_t p0 = L.phase_offsets[p], p1 = L.phase_offsets[p + 1];
+      // The phase's random numbers first: a plain loop the compiler vectorizes.
+      std::uint32_t* rng = c.rng;
+      for (std::uint32_t i = p0; i < p1; ++i) {
+        const std::uint32_t w = step_k<Kind>(rng[i]);
+        rng[i] = w;
+        rnum[i] = static_cast<std::int32_t>(w) >> rshift;
+      }
       std::uint32_t nf = 0;
-      for (std::uint32_t i = L.phase_offsets[p]; i < L.phase_offsets[p + 1]; ++i) {
-        std::uint8_t up = decide<Kind, Tab>(L, c.field[i], c.rng[i], rshift);
+      for (std::uint32_t i = p0; i < p1; ++i) {
+        std::int32_t I = c.field[i] > L.sum_max ? L.sum_max : c.field[i];
+        I = I < L.sum_min ? L.sum_min : I;
+        std::int32_t v;
+        if constexpr (Tab) {
+          v = L.vtab[I - L.sum_min];
+        } else {
+          const std::int32_t a = I < 0 ? -I : I;
+          std::int32_t k = a >> L.lut_shift;
+          k = k > L.lut_depth - 1 ? L.lut_depth - 1 : k;
+          v = I < 0 ? -L.lut[k] : L.lut[k];
+        }
+        std::uint8_t up = v > rnum[i];
         if constexpr (Clamps) up = c.clamp_mask[i] ? c.clamp_val[i] : up;
         list[nf] = i;
         nf += up != c.spin[i];

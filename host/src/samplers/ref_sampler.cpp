@@ -23,7 +23,7 @@ struct BlockStore {
 // One chain of the Chains layout (refk::Chain).
 struct ChainStore {
   std::vector<std::uint8_t> spin, clamp_val;
-  std::vector<std::int32_t> field;
+  std::vector<std::int32_t> field, rnum;
   std::vector<std::uint32_t> rng, timer, flips;
 };
 
@@ -103,6 +103,7 @@ class RefSampler final : public Sampler {
         C.rng.resize(n);
         C.timer.resize(async ? n : 0);
         C.flips.assign(n + 16, 0);  // slack: the AVX-512 kernel stores 16 at a time
+        C.rnum.assign(n, 0);
         for (std::size_t i = 0; i < n; ++i) {
           C.rng[i] = pbit_seed(config.seed, RngStream::Sample, c, perm_[i]);
           if (async) C.timer[i] = pbit_seed(config.seed, RngStream::Timer, c, perm_[i]);
@@ -462,6 +463,7 @@ class RefSampler final : public Sampler {
     ch.rng = C.rng.data();
     ch.timer = C.timer.empty() ? nullptr : C.timer.data();
     ch.flips = C.flips.data();
+    ch.rnum = C.rnum.data();
     ch.clamp_mask = clamp8_.data();
     ch.clamp_val = C.clamp_val.data();
     ch.clamps = any_clamp_;

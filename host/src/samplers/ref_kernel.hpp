@@ -55,6 +55,7 @@ struct Block {
   std::uint32_t* timer = nullptr;      // n*32 async timer RNG states
   const std::uint32_t* clamp_mask = nullptr;  // n
   const std::uint32_t* clamp_val = nullptr;   // n
+  bool clamps = true;                          // false: no node is clamped (kernels may skip the masks)
 };
 
 // Moment counters of one thread: plus[i] += #chains with m_i = +1, agree[e]

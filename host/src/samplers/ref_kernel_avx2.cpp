@@ -185,6 +185,7 @@ inline std::uint32_t decide8(const Layout& L, const Block& b, std::uint32_t i, _
   const __m256i c = _mm256_packs_epi16(_mm256_cmpgt_epi16(v01, _mm256_packs_epi32(r[0], r[1])),
                                        _mm256_cmpgt_epi16(v23, _mm256_packs_epi32(r[2], r[3])));
   const auto out = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_permutevar8x32_epi32(c, K.unperm)));
+  if (!b.clamps) return out;
   return (out & ~b.clamp_mask[i]) | (b.clamp_val[i] & b.clamp_mask[i]);
 }
 

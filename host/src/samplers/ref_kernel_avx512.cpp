@@ -26,8 +26,8 @@ inline __m512i step(__m512i s) {
 }
 
 struct Consts {
-  __m512i smin, smax, dmax, lut_lo, lut_hi, zero;
-  __m128i shift, rshift;
+  __m512i smin, smax, dmax, lut_lo, lut_hi, zero, odd;
+  __m128i shift, rshift16;
 };
 
 // Signed LUT value sign(I) * lut[min(|I| >> shift, depth-1)] of 32 lanes.
@@ -68,13 +68,12 @@ inline std::uint32_t decide(const Layout& L, const Block& b, const std::uint32_t
   }
   _mm512_storeu_si512(rng, n0);
   _mm512_storeu_si512(rng + 16, n1);
-  const __m512i r0 = _mm512_sra_epi32(n0, K.rshift);
-  const __m512i r1 = _mm512_sra_epi32(n1, K.rshift);
-  const __m512i v0 = _mm512_cvtepi16_epi32(_mm512_castsi512_si256(v));
-  const __m512i v1 = _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(v, 1));
-  std::uint32_t out = static_cast<std::uint32_t>(_mm512_cmpgt_epi32_mask(v0, r0)) |
-                      (static_cast<std::uint32_t>(_mm512_cmpgt_epi32_mask(v1, r1)) << 16);
+  // r = int32(w) >> (32 - lut_bits) is the top half of w shifted right by
+  // 16 - lut_bits: the 32 top halves in one vector of int16, one compare.
+  const __m512i r = _mm512_sra_epi16(_mm512_permutex2var_epi16(n0, K.odd, n1), K.rshift16);
+  std::uint32_t out = static_cast<std::uint32_t>(_mm512_cmpgt_epi16_mask(v, r));
   if constexpr (Async) out = (out & upd) | (src[i] & ~upd);
+  if (!b.clamps) return out;
   return (out & ~b.clamp_mask[i]) | (b.clamp_val[i] & b.clamp_mask[i]);
 }
 
@@ -150,7 +149,10 @@ void sweep_impl(const Layout& L, Block* blocks, int count, std::uint64_t sweeps)
   K.dmax = _mm512_set1_epi16(static_cast<short>(L.lut_depth - 1));
   K.zero = _mm512_setzero_si512();
   K.shift = _mm_cvtsi32_si128(L.lut_shift);
-  K.rshift = _mm_cvtsi32_si128(32 - L.lut_bits);
+  K.rshift16 = _mm_cvtsi32_si128(16 - L.lut_bits);
+  alignas(64) short odd[32];
+  for (int k = 0; k < 32; ++k) odd[k] = static_cast<short>(2 * k + 1);  // >= 32: the second source
+  K.odd = _mm512_load_si512(odd);
   alignas(64) short tab[64] = {};
   for (int k = 0; k < L.lut_depth && k < 64; ++k) tab[k] = static_cast<short>(L.lut[k]);
   K.lut_lo = _mm512_load_si512(tab);

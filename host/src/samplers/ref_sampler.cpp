@@ -454,6 +454,7 @@ class RefSampler final : public Sampler {
     blk.timer = B.timer.empty() ? nullptr : B.timer.data();
     blk.clamp_mask = B.clamp_mask.data();
     blk.clamp_val = B.clamp_val.data();
+    blk.clamps = any_clamp_;
     return blk;
   }
   refk::Chain view(ChainStore& C) const {

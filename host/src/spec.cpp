@@ -71,9 +71,12 @@ std::vector<std::int32_t> make_lut(const NumericSpec& spec, double beta) {
       std::fill(lut.begin() + k, lut.end(), spec.lut_max());
       break;
     }
-    double v = (e - 1) / (e + 1) * m;
-    if (std::abs(v - std::floor(v) - 0.5) < 1e-6) v = std::tanh(x) * m;
-    lut[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(std::lround(v));
+    const double v = (e - 1) / (e + 1) * m;  // >= 0
+    const auto whole = static_cast<std::int32_t>(v);
+    const double frac = v - whole;
+    lut[static_cast<std::size_t>(k)] = std::abs(frac - 0.5) < 1e-6
+                                           ? static_cast<std::int32_t>(std::lround(std::tanh(x) * m))
+                                           : whole + (frac > 0.5 ? 1 : 0);
     e *= r;
   }
   return lut;

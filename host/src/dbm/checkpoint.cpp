@@ -124,7 +124,7 @@ nlohmann::json record_to(const EpochRecord& r) {
                       {"total_seconds", r.total_seconds}, {"lr", r.lr},
                       {"corr_gap", r.corr_gap},   {"mean_gap", r.mean_gap},
                       {"mean_abs_j", r.mean_abs_j}, {"nonzero_j", r.nonzero_j},
-                      {"frozen_hidden", r.frozen_hidden}};
+                      {"frozen_hidden", r.frozen_hidden}, {"flips", r.flips}};
   if (r.train_accuracy >= 0) j["train_accuracy"] = r.train_accuracy;
   if (r.monitor_accuracy >= 0) j["monitor_accuracy"] = r.monitor_accuracy;
   if (r.log_likelihood != 0) j["log_likelihood"] = r.log_likelihood;
@@ -144,6 +144,7 @@ EpochRecord record_from(const nlohmann::json& j) {
   r.train_accuracy = j.value("train_accuracy", -1.0);
   r.monitor_accuracy = j.value("monitor_accuracy", -1.0);
   r.log_likelihood = j.value("log_likelihood", 0.0);
+  r.flips = j.value("flips", 0.0);
   return r;
 }
 
@@ -183,6 +184,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
       {"epoch", ck.epoch},
       {"batch", ck.batch},
       {"total_seconds", ck.total_seconds},
+      {"flips", ck.flips},
       {"steps", ck.steps},
       {"second_moments", !ck.sJ.empty()},
       {"generative_moments", !ck.gvJ.empty()},
@@ -299,6 +301,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     ck.epoch = hdr.at("epoch");
     ck.batch = hdr.at("batch");
     ck.total_seconds = hdr.at("total_seconds");
+    ck.flips = hdr.value("flips", 0.0);
     ck.steps = hdr.value("steps", std::uint64_t{0});
     second = hdr.value("second_moments", false);
     gen_moments = hdr.value("generative_moments", false);

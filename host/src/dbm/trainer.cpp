@@ -248,6 +248,7 @@ Trainer::Trainer(const Checkpoint& ck, Sampler& sampler, const data::Dataset& tr
   }
   history_ = ck.history;
   total_seconds_ = ck.total_seconds;
+  flips_ = ck.flips;
 }
 
 void Trainer::set_data(const data::Dataset& train) {
@@ -366,26 +367,36 @@ double readout_gradient(const Model& model, const std::vector<double>& mean, con
   return B ? static_cast<double>(ok) / B : 0.0;
 }
 
+std::vector<std::size_t> stratified_order(const std::vector<std::size_t>& order, const std::vector<std::uint8_t>& labels,
+                                          int classes, std::uint64_t seed) {
+  // Image j (0-based, in `order`) of class k's n_k images gets the key
+  // (j + u_k) / n_k, u_k uniform per class; the result is sorted by key.
+  std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(classes));
+  for (auto i : order) {
+    if (i >= labels.size() || labels[i] >= classes) throw Error("stratified_order: image or label out of range");
+    by_class[labels[i]].push_back(i);
+  }
+  Rng rng(seed);
+  std::vector<std::pair<double, std::size_t>> keyed;
+  keyed.reserve(order.size());
+  for (const auto& members : by_class) {
+    const double u = rng.uniform();
+    for (std::size_t j = 0; j < members.size(); ++j)
+      keyed.emplace_back((static_cast<double>(j) + u) / static_cast<double>(members.size()), members[j]);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::size_t> out;
+  out.reserve(keyed.size());
+  for (const auto& kv : keyed) out.push_back(kv.second);
+  return out;
+}
+
 void Trainer::begin_epoch_order() {
   if (order_epoch_ == epoch_) return;
   order_ = data::shuffled_indices(num_images_, derive_seed(cfg_.seed, kStreamOrder, static_cast<std::uint64_t>(epoch_)));
-  if (cfg_.balanced && model_.arch().classes > 0) {
-    // Class-balanced batches: deal the shuffled images round-robin by class
-    // (the class order of every round shuffled too), so a batch's label
-    // frequencies do not jitter around 1/classes.
-    const int K = model_.arch().classes;
-    std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(K));
-    for (auto i : order_) by_class[labels_[i]].push_back(i);
-    Rng rng(derive_seed(cfg_.seed, kStreamOrder, static_cast<std::uint64_t>(epoch_), 1));
-    std::vector<std::size_t> cursor(static_cast<std::size_t>(K), 0), classes(static_cast<std::size_t>(K));
-    for (int k = 0; k < K; ++k) classes[static_cast<std::size_t>(k)] = static_cast<std::size_t>(k);
-    order_.clear();
-    while (order_.size() < num_images_) {
-      for (std::size_t k = classes.size(); k > 1; --k) std::swap(classes[k - 1], classes[rng.below(k)]);
-      for (auto k : classes)
-        if (cursor[k] < by_class[k].size()) order_.push_back(by_class[k][cursor[k]++]);
-    }
-  }
+  if (cfg_.balanced && model_.arch().classes > 0)
+    order_ = stratified_order(order_, labels_, model_.arch().classes,
+                              derive_seed(cfg_.seed, kStreamOrder, static_cast<std::uint64_t>(epoch_), 1));
   order_epoch_ = epoch_;
 }
 
@@ -421,6 +432,7 @@ BatchReport Trainer::step() {
   }
   const auto t_start = Clock::now();
   if (need_setup_) setup_sampler();
+  const std::uint64_t sweeps0 = sampler_.sweeps_done();
   const int C = cfg_.chains, B = cfg_.batch, per = C / B;
   const std::size_t n = model_.num_nodes(), ne = model_.num_edges();
   const std::size_t base = static_cast<std::size_t>(batch_) * static_cast<std::size_t>(B);
@@ -631,6 +643,7 @@ BatchReport Trainer::step() {
     for (auto i : model_.placement().pixels) mgap += std::abs(pos.mean[i] - free.mean[i]);
   sampler_.update_weights(W);
   times_.update += since(t0);
+  flips_ += static_cast<double>(sampler_.sweeps_done() - sweeps0) * C * static_cast<double>(n);
 
   rep.corr_gap = ne ? gap / static_cast<double>(ne) : 0.0;
   rep.mean_gap = np ? mgap / static_cast<double>(np) : 0.0;
@@ -800,6 +813,7 @@ EpochRecord Trainer::finish_epoch() {
   r.epoch = epoch_ + 1;
   r.seconds = ep_seconds_;
   r.total_seconds = total_seconds_;
+  r.flips = flips_;
   r.lr = cfg_.lr_at(epoch_);
   r.train_accuracy = ep_acc_n_ ? ep_acc_sum_ / ep_acc_n_ : -1.0;
   r.corr_gap = ep_batches_ ? ep_corr_gap_ / ep_batches_ : 0.0;
@@ -861,6 +875,7 @@ Checkpoint Trainer::checkpoint() const {
   ck.chains = chains_;
   ck.history = history_;
   ck.total_seconds = total_seconds_;
+  ck.flips = flips_;
   return ck;
 }
 

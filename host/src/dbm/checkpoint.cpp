@@ -78,7 +78,8 @@ nlohmann::json config_to(const TrainConfig& c) {
           {"cond_from_data", c.cond_from_data}, {"persistent", c.persistent},
           {"gen_weight", c.gen_weight}, {"disc_weight", c.disc_weight},
           {"disc_depth", c.disc_depth}, {"cond_cold", c.cond_cold},
-          {"mf_epochs", c.mf_epochs}, {"mf_steps", c.mf_steps}, {"mf_lr", c.mf_lr}, {"shift", c.shift}};
+          {"mf_epochs", c.mf_epochs}, {"mf_steps", c.mf_steps}, {"mf_lr", c.mf_lr}, {"shift", c.shift},
+          {"coupled", c.coupled}};
 }
 TrainConfig config_from(const nlohmann::json& j) {
   TrainConfig c;
@@ -116,6 +117,7 @@ TrainConfig config_from(const nlohmann::json& j) {
   c.mf_steps = j.value("mf_steps", 8);
   c.mf_lr = j.value("mf_lr", 0.01);
   c.shift = j.value("shift", 0);
+  c.coupled = j.value("coupled", false);
   return c;
 }
 

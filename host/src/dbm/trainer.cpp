@@ -17,7 +17,7 @@ double since(Clock::time_point t0) {
 }
 
 // Seed streams (derive_seed(seed, stream, ...)).
-constexpr std::uint64_t kStreamInit = 1, kStreamOrder = 2, kStreamSampler = 3, kStreamShift = 4;
+constexpr std::uint64_t kStreamInit = 1, kStreamOrder = 2, kStreamSampler = 3, kStreamShift = 4, kStreamCoupled = 5;
 
 // The edge id of every entry of g.adj() (the graph's CSR neighbour lists).
 std::vector<std::uint32_t> adjacency_edge_ids(const graphs::Graph& g) {
@@ -184,6 +184,7 @@ void TrainConfig::validate() const {
   if (shift < 0 || shift > 8) bad("the augmentation shift must be in 0..8 pixels");
   if (gen_weight == 0 && cond_weight == 0 && disc_weight == 0)
     bad("the generative, conditional and readout weights are all 0: nothing to learn");
+  if (coupled && cond_weight == 0) bad("coupled phases need the conditional term (cond_weight > 0)");
   if (threads < 0) bad("threads must be >= 0");
   for (double f : cond_anneal)
     if (!(f > 0) || !std::isfinite(f)) bad("conditional-phase anneal factors must be finite and > 0");
@@ -432,7 +433,6 @@ BatchReport Trainer::step() {
   }
   const auto t_start = Clock::now();
   if (need_setup_) setup_sampler();
-  const std::uint64_t sweeps0 = sampler_.sweeps_done();
   const int C = cfg_.chains, B = cfg_.batch, per = C / B;
   const std::size_t n = model_.num_nodes(), ne = model_.num_edges();
   const std::size_t base = static_cast<std::size_t>(batch_) * static_cast<std::size_t>(B);
@@ -452,9 +452,9 @@ BatchReport Trainer::step() {
       times_.chains_io += since(t0);
     }
     t0 = Clock::now();
-    if (cfg_.neg_burn_in > 0) sampler_.run(static_cast<std::uint64_t>(cfg_.neg_burn_in), false);
+    run_sampler(static_cast<std::uint64_t>(cfg_.neg_burn_in), false);
     sampler_.reset_stats();
-    sampler_.run(static_cast<std::uint64_t>(cfg_.neg_sweeps), true);
+    run_sampler(static_cast<std::uint64_t>(cfg_.neg_sweeps), true);
     neg = sampler_.stats();
     times_.neg += since(t0);
     // CD keeps its states in the sampler; the host copy (checkpoints, the
@@ -468,14 +468,13 @@ BatchReport Trainer::step() {
   };
   const bool gen_on = cfg_.gen_weight > 0;
   if (gen_on && cfg_.persistent) negative_phase();
-  auto t0 = Clock::now();
 
   // Clamp values: chain c shows image c / per of the batch (pixels and label;
   // which of them act is decided by the mask of the phase).
   const bool cond_on = cfg_.cond_weight > 0;
   const bool labelled = model_.arch().classes > 0;
-  t0 = Clock::now();
-  {
+  auto write_clamps = [&] {
+    const auto tc = Clock::now();
     // Writing clamp values applies them at once to the nodes the current mask
     // clamps: release everything first, or the true labels of the new batch
     // would leak into the chains' label bits before the conditional phase
@@ -490,8 +489,38 @@ BatchReport Trainer::step() {
       model_.encode(m, px.data(), labelled ? labels_[img] : -1);
       sampler_.set_clamp_values(c, m);
     }
+    times_.clamps += since(tc);
+  };
+  // Coupled clamped phases: both run from the same states with the same
+  // random numbers (the sampler reseeded with one seed per update), so they
+  // differ only where clamping the labels changes a decision.
+  const bool coupled = cfg_.coupled;  // (validate: only with the conditional term)
+  const std::uint64_t coupled_seed = derive_seed(cfg_.seed, kStreamCoupled, static_cast<std::uint64_t>(epoch_),
+                                                 static_cast<std::uint64_t>(batch_));
+  std::vector<std::vector<std::int8_t>> coupled_start;
+  auto couple = [&] {
+    const auto tc = Clock::now();
+    sampler_.configure({C, coupled_seed, cfg_.threads});
+    times_.epoch_setup += since(tc);
+    write_clamps();
+  };
+  if (coupled) {
+    if (!cfg_.cond_cold) {
+      const auto tc = Clock::now();
+      sampler_.states(0, C, coupled_start);
+      times_.chains_io += since(tc);
+    }
+    couple();
+  } else {
+    write_clamps();
   }
-  times_.clamps += since(t0);
+  auto t0 = Clock::now();
+  auto set_start = [&] {
+    if (coupled && !cfg_.cond_cold)
+      sampler_.set_states(0, coupled_start);
+    else if (cfg_.cond_cold)
+      sampler_.set_states(0, cold_);
+  };
 
   BatchReport rep;
   rep.epoch = epoch_;
@@ -506,18 +535,19 @@ BatchReport Trainer::step() {
     if (!cond_on && !disc_on) return;
     t0 = Clock::now();
     sampler_.set_clamp_mask(mask_pixels_);
-    if (cfg_.cond_cold) sampler_.set_states(0, cold_);
+    set_start();
     run_annealed(sampler_, static_cast<std::uint64_t>(cfg_.cond_burn_in), cfg_.cond_anneal, model_.beta());
+    count_flips(static_cast<std::uint64_t>(cfg_.cond_burn_in));
     sampler_.reset_stats();
     std::vector<double> mean;
     double read_seconds = 0;
     if (!disc_on) {
-      sampler_.run(static_cast<std::uint64_t>(cfg_.cond_sweeps), true);
+      run_sampler(static_cast<std::uint64_t>(cfg_.cond_sweeps), true);
     } else {
       // Every sweep is read: each image's mean states over its chains and sweeps.
       std::vector<std::int32_t> sum(static_cast<std::size_t>(B) * n, 0);
       for (int s = 0; s < cfg_.cond_sweeps; ++s) {
-        sampler_.run(1, cond_on);
+        run_sampler(1, cond_on);
         const auto tr = Clock::now();
         sampler_.states(0, C, reads_);
         for (int c = 0; c < C; ++c) {
@@ -571,17 +601,32 @@ BatchReport Trainer::step() {
   const bool pos_on = gen_on || cond_on;  // the readout term alone needs no positive phase
   auto positive_phase = [&] {
     if (!pos_on) return;
+    if (coupled) {
+      // The conditional phase again, from its start and with its random
+      // numbers, with the labels clamped too.
+      couple();
+      t0 = Clock::now();
+      sampler_.set_clamp_mask(mask_visible_);
+      set_start();
+      run_annealed(sampler_, static_cast<std::uint64_t>(cfg_.cond_burn_in), cfg_.cond_anneal, model_.beta());
+      count_flips(static_cast<std::uint64_t>(cfg_.cond_burn_in));
+      sampler_.reset_stats();
+      run_sampler(static_cast<std::uint64_t>(cfg_.cond_sweeps), true);
+      pos = sampler_.stats();
+      times_.pos += since(t0);
+      return;
+    }
     t0 = Clock::now();
     sampler_.set_clamp_mask(mask_visible_);
     times_.clamps += since(t0);
     t0 = Clock::now();
-    if (cfg_.pos_burn_in > 0) sampler_.run(static_cast<std::uint64_t>(cfg_.pos_burn_in), false);
+    run_sampler(static_cast<std::uint64_t>(cfg_.pos_burn_in), false);
     sampler_.reset_stats();
-    sampler_.run(static_cast<std::uint64_t>(cfg_.pos_sweeps), true);
+    run_sampler(static_cast<std::uint64_t>(cfg_.pos_sweeps), true);
     pos = sampler_.stats();
     times_.pos += since(t0);
   };
-  if (cfg_.cond_from_data) {
+  if (cfg_.cond_from_data && !coupled) {
     positive_phase();
     conditional_phase();
   } else {
@@ -643,7 +688,6 @@ BatchReport Trainer::step() {
     for (auto i : model_.placement().pixels) mgap += std::abs(pos.mean[i] - free.mean[i]);
   sampler_.update_weights(W);
   times_.update += since(t0);
-  flips_ += static_cast<double>(sampler_.sweeps_done() - sweeps0) * C * static_cast<double>(n);
 
   rep.corr_gap = ne ? gap / static_cast<double>(ne) : 0.0;
   rep.mean_gap = np ? mgap / static_cast<double>(np) : 0.0;
@@ -655,6 +699,16 @@ BatchReport Trainer::step() {
   ep_seconds_ += dt;
   total_seconds_ += dt;
   return rep;
+}
+
+void Trainer::count_flips(std::uint64_t sweeps) {
+  flips_ += static_cast<double>(sweeps) * cfg_.chains * static_cast<double>(model_.num_nodes());
+}
+
+void Trainer::run_sampler(std::uint64_t sweeps, bool accumulate) {
+  if (sweeps == 0) return;
+  sampler_.run(sweeps, accumulate);
+  count_flips(sweeps);
 }
 
 void Trainer::apply_update(const std::vector<double>& gJ, const std::vector<double>& gh, double lr,

@@ -103,6 +103,15 @@ struct TrainConfig {
   // (labels and pixels released), no chain I/O; the chains still carry over
   // from batch to batch.
   bool persistent = true;
+  // Coupled clamped phases (needs the conditional term): the positive phase
+  // is the conditional phase again (the same start states, cond_burn_in +
+  // cond_sweeps sweeps and anneal, the sampler reseeded with the same seed
+  // before each, so the same random numbers) with the labels clamped too.
+  // Each phase alone is an ordinary chain, so the expected gradient is
+  // unchanged; units the label clamp does not reach make the same decisions
+  // in both, so their noise cancels in <.>_data - <.>_cond (common random
+  // numbers). pos_burn_in / pos_sweeps are not used; cond_from_data neither.
+  bool coupled = false;
   std::uint64_t seed = 1;                  // master seed: init, order, p-bit RNGs
   int threads = 0;                         // sampler threads, 0 = all
   int binarize_threshold = 0;              // pixel > threshold -> on
@@ -307,6 +316,8 @@ class Trainer {
   void apply_update(const std::vector<double>& gJ, const std::vector<double>& gh, double lr, std::vector<double>& vJ,
                     std::vector<double>& vh, std::vector<double>& sJ, std::vector<double>& sh);
   void setup_sampler();  // load + reseed + restore chains
+  void run_sampler(std::uint64_t sweeps, bool accumulate);  // sampler_.run, counted in flips_
+  void count_flips(std::uint64_t sweeps);                   // sweeps run on every chain
   void begin_epoch_order();  // order_ for epoch_ (once per epoch)
 
   Model model_;

@@ -11,13 +11,15 @@
 # 2. pbit compare ref,board: chromatic with 3 chains, clamps and random
 #    fields (context switches over the link); async; identical sweep by sweep;
 # 3. pbit sample --json on both: identical moments (on-chip statistics
-#    harvested with READ_STATS);
+#    harvested with READ_STATS); pbit anneal on both (a LUT rewrite per
+#    step): identical final energies, best state and trace;
 # 4. the same with a damaged byte every 211 bytes each way: CRC errors,
 #    retries and RUN replays, still identical;
 # 5. the same board with a wrong spec: a clear error, exit 1;
 # 6. the lean board (ROM LUT, no statistics, chromatic) as built for iCE40:
 #    identical states and moments with --beta-mode fold (statistics kept by
-#    the host), a clear error for a beta its ROM was not built for;
+#    the host), identical anneals (folded weights rewritten every step), a
+#    clear error for a beta its ROM was not built for;
 # 0. first, raw frames (protocol_errors.py): every malformed request gets an
 #    error response (BAD_CRC, BAD_CMD, BAD_LEN, BAD_ARG, TIMEOUT), a repeated
 #    RUN is answered without running again.
@@ -69,6 +71,18 @@ assert a["correlations"] == b["correlations"], "correlations"
 assert any(abs(v) > 0.05 for v in a["means"].values()), "a trivial sample"
 print("sample: identical means and correlations over", a["samples"], "samples")
 PY
+# Annealing: a new beta every step is one LUT rewrite over the link.
+for b in ref board; do
+  "$pbit" anneal "${common[@]}" --backend $b --couplings gauss:0.8 --fields gauss:0.3 --betas linear:0.1,3,25 \
+    --sweeps-per-beta 2 --chains 2 --seed 6 --json > "$work/anneal_$b.json" || fail "pbit anneal --backend $b"
+done
+python3 - "$work/anneal_ref.json" "$work/anneal_board.json" <<'PY' || fail "anneal results differ"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for k in ("final_energies", "best_state", "best_energy", "trace"):
+    assert a[k] == b[k], k
+print("anneal: identical final energies, best state and trace")
+PY
 if "$pbit" sample "${common[@]}" --backend board --rng lfsr32 --sweeps 1 > /dev/null 2> "$work/wrong.txt"; then
   fail "a board of another spec was accepted"
 fi
@@ -107,6 +121,17 @@ import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:3])
 assert a["samples"] == b["samples"] == 1000 and a["means"] == b["means"] and a["correlations"] == b["correlations"]
 print("lean sample: identical means and correlations (statistics kept by the host)")
+PY
+# Annealing with a ROM LUT: every new beta rewrites the folded weights.
+for b in ref board; do
+  "$pbit" anneal "${common[@]}" --backend $b --couplings gauss:0.8 --betas linear:0.3,3,15 --chains 2 --seed 2 \
+    --json > "$work/lean_anneal_$b.json" || fail "lean anneal --backend $b"
+done
+python3 - "$work/lean_anneal_ref.json" "$work/lean_anneal_board.json" <<'PY' || fail "lean anneal results differ"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a["final_energies"] == b["final_energies"] and a["best_state"] == b["best_state"] and a["trace"] == b["trace"]
+print("lean anneal (folded weights rewritten every step): identical")
 PY
 if "$pbit" sample --graph chimera:1 --port "$(cat "$work/pty")" --backend board --beta 0.5 --sweeps 1 \
      > /dev/null 2> "$work/rom.txt"; then

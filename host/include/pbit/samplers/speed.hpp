@@ -25,15 +25,24 @@ struct SpeedFigure {
 // The sampler must be loaded and configured.
 SpeedFigure measure_sweeps(Sampler& s, std::size_t nodes, double seconds);
 
-// How beta moves while measuring anneals.
-enum class AnnealMode {
-  Schedule,   // set_beta(b_k); run(1) for the schedule's betas (a real anneal)
-  SameBeta,   // set_beta(b); run(1) with one unchanging b (the cost of the call alone)
+// What a new beta every sweep costs, measured against a baseline in
+// alternating chunks (so the machine's drift hits both alike):
+// - Schedule: whole anneals over `betas` (one sweep each, set_beta before each,
+//   from a fresh configure(): all -1), against as many sweeps from all -1 at
+//   betas[0] with no set_beta. The two differ in physics too: at small beta
+//   more p-bits flip, which costs the Chains layout more.
+// - SameBeta: the same chains go on, `betas.size()` sweeps each preceded by
+//   set_beta(betas[0]), against as many plain sweeps: set_beta's own cost.
+// configure() is never timed. The sampler must be loaded.
+enum class AnnealMode { Schedule, SameBeta };
+struct PairedFigures {
+  SpeedFigure measured, baseline;
+  std::vector<double> pair_ratios;  // per chunk pair: measured speed / baseline speed (CPU time)
 };
-// Whole anneals of `betas` (one sweep per beta), each from a fresh configure()
-// (not timed), repeated for `seconds`. The sampler must be loaded.
-SpeedFigure measure_anneals(Sampler& s, std::size_t nodes, const SamplerConfig& config,
-                            const std::vector<double>& betas, AnnealMode mode, double seconds);
+// Schedule's baseline runs at `baseline_beta`.
+PairedFigures measure_beta_changes(Sampler& s, std::size_t nodes, const SamplerConfig& config,
+                                   const std::vector<double>& betas, double baseline_beta, AnnealMode mode,
+                                   double seconds);
 
 // The benchmark suite: every figure of interest in one run, rounds
 // interleaved (row 1, 2, ..., then again), medians reported.
@@ -54,8 +63,10 @@ struct SuiteRow {
   std::string what;                     // "sweeps", "anneal", "set_beta"
   bool available = true;                // the CPU has the path
   std::vector<SpeedFigure> runs;        // one per round
+  std::vector<double> ratios;           // anneal / set_beta rows: every chunk pair's speed ratio (CPU time)
   double flips_per_ns = 0;              // medians over rounds
   double flips_per_cpu_ns = 0;
+  double vs_baseline = 0;              // median of ratios
 };
 std::vector<SuiteRow> run_speed_suite(const SuiteOptions& options);
 

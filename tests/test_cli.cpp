@@ -192,3 +192,24 @@ TEST_CASE("wide sums (--sum-bits 17, 20): every SIMD path samples what the porta
     }
   }
 }
+
+TEST_CASE("bench --suite: every row in one JSON document; --backend exact refused", "[cli]") {
+  const auto r = pbit("bench --suite --graph pegasus:2 --rounds 1 --seconds 0.02 --json");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["rows"].size() == 11);
+  int measured = 0;
+  for (const auto& row : j["rows"]) {
+    for (const char* k : {"name", "simd", "layout", "chains", "kind", "available", "flips_per_ns", "flips_per_cpu_ns"})
+      CHECK(row.contains(k));
+    if (row["available"].get<bool>()) {
+      CHECK(row["flips_per_ns"].get<double>() > 0);
+      ++measured;
+    }
+    if (row["kind"] != "sweeps" && row["available"].get<bool>()) CHECK(row["vs_baseline_cpu"].get<double>() > 0);
+  }
+  CHECK(measured >= 5);  // the portable rows at least
+  const auto e = pbit("bench --graph chimera:1 --backend exact");
+  CHECK(e.code == 1);
+  CHECK(e.err.find("exact backend does not sample") != std::string::npos);
+}

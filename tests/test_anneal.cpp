@@ -83,7 +83,7 @@ std::string temp_file(const std::string& name, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("beta schedules: linear, geometric, constant, lists; bad ones rejected", "[anneal]") {
+TEST_CASE("beta schedules: linear, geometric, constant, lists, bad ones rejected", "[anneal]") {
   using anneal::BetaSchedule;
   const auto lin = BetaSchedule::parse("linear:0.5,2,4");
   REQUIRE(lin.betas.size() == 4);
@@ -179,7 +179,7 @@ TEST_CASE("anneal reaches the exactly enumerated ground energy of small problems
   }
 }
 
-TEST_CASE("the same seed gives the same anneal; set_beta every step equals loading at that beta", "[anneal]") {
+TEST_CASE("the same seed gives the same anneal, set_beta every step equals loading at that beta", "[anneal]") {
   const Problem p = grid_problem(G("pegasus:2"), 5);
   anneal::Config cfg;
   cfg.schedule = anneal::BetaSchedule::parse("0.3,0.3,1.7");
@@ -201,7 +201,7 @@ TEST_CASE("the same seed gives the same anneal; set_beta every step equals loadi
   CHECK(anneal::run(*a, p, NumericSpec{}, cfg).final_energies != r1.final_energies);
 }
 
-TEST_CASE("rudy / G-set Max-Cut files: J = -w, cut = (W - E) / 2; errors name the line", "[anneal][problem]") {
+TEST_CASE("rudy / G-set Max-Cut files: J = -w, cut = (W - E) / 2, errors name the line", "[anneal][problem]") {
   const auto ok = temp_file("maxcut_ok.rud", "# a square with a chord\n5 5\n1 2 1\n2 3 1\n\n3 4 2\n4 1 1\n1 3 -1\n");
   const MaxCut mc = read_rudy(ok);
   const auto& g = *mc.ising.graph;

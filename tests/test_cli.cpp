@@ -160,7 +160,7 @@ TEST_CASE("sample and bench --json: one document on stdout with the documented k
   CHECK(j["flips_per_ns"].get<double>() > 0);
 }
 
-TEST_CASE("a problem file drives sample; its errors name the line", "[cli]") {
+TEST_CASE("a problem file drives sample, its errors name the line", "[cli]") {
   const auto ok = temp_file("prob_ok.txt", "# two couplings and a field\n0 4 -1.5\n0 5 0.5\n4 4 0.25\n");
   const auto r = pbit("sample --problem " + ok + " --graph chimera:1 --backend exact --json");
   REQUIRE(r.code == 0);
@@ -193,7 +193,7 @@ TEST_CASE("wide sums (--sum-bits 17, 20): every SIMD path samples what the porta
   }
 }
 
-TEST_CASE("bench --suite: every row in one JSON document; --backend exact refused", "[cli]") {
+TEST_CASE("bench --suite: every row in one JSON document, --backend exact refused", "[cli]") {
   const auto r = pbit("bench --suite --graph pegasus:2 --rounds 1 --seconds 0.02 --json");
   REQUIRE(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);

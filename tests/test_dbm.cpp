@@ -663,7 +663,7 @@ TEST_CASE("the conditional phase never starts from the batch's true labels", "[d
   CHECK(sampler.leaks == 0);
 }
 
-TEST_CASE("the readout term trains a classifier; field readout and replicas", "[dbm]") {
+TEST_CASE("the readout term trains a classifier, field readout and replicas", "[dbm]") {
   // Only the readout term (no generative or conditional term, no positive or
   // negative phase): the sampler's mean states and the field readout.
   const auto d = columns_toy();

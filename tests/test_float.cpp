@@ -111,7 +111,7 @@ TEST_CASE("float sampler: same seed, same states, whatever the thread count", "[
   CHECK(s->state(1) == after10);
 }
 
-TEST_CASE("float sampler: clamped p-bits hold their values; conditional matches exact", "[float]") {
+TEST_CASE("float sampler: clamped p-bits hold their values, conditional matches exact", "[float]") {
   auto g = graph("chimera:1");
   const Problem p = pbit::random_problem(g, pbit::WeightDist::parse("gauss:0.5"),
                                          pbit::WeightDist::parse("gauss:0.5"), 23);

@@ -173,7 +173,7 @@ TEST_CASE("same seed gives the same bits, another seed other bits", "[gibbs]") {
   CHECK(run(5) != run(6));
 }
 
-TEST_CASE("clamped p-bits hold their values; others keep sampling", "[gibbs]") {
+TEST_CASE("clamped p-bits hold their values, others keep sampling", "[gibbs]") {
   const auto g = G("chimera:1");
   const Problem prob = random_problem(g, WeightDist::parse("gauss:0.3"), WeightDist::parse("zero"), 2);
   auto s = make_ref_sampler();
@@ -260,7 +260,7 @@ TEST_CASE("ref rejects misuse with clear errors", "[gibbs]") {
   CHECK_THROWS_AS(parse_simd_path("neon"), Error);
 }
 
-TEST_CASE("update_weights keeps chains and streams; the new weights take effect", "[gibbs]") {
+TEST_CASE("update_weights keeps chains and streams, the new weights take effect", "[gibbs]") {
   const auto g = G("pegasus:2");
   const Problem p1 = random_problem(g, WeightDist::parse("gauss:1"), WeightDist::parse("zero"), 4);
   auto a = make_ref_sampler(), b = make_ref_sampler();

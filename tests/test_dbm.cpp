@@ -802,6 +802,13 @@ TEST_CASE("the generation judge: nearest training digits vote", "[dbm]") {
   const auto bad = dbm::judge_generated(noise, train, held_out);
   CHECK(bad.agreement < 0.4);
   CHECK(bad.nn_distance > 20);
+  // Variety: the clean samples of a class are identical, the noise ones differ
+  // in about half of the 64 pixels; real digits of a class by about 2 x 2 flips.
+  CHECK(good.diversity == 0.0);
+  CHECK(bad.diversity == Approx(32).margin(4));
+  CHECK(good.reference_diversity == bad.reference_diversity);
+  CHECK(good.reference_diversity > 2.5);
+  CHECK(good.reference_diversity < 4.5);
   // Clamped class shifted by one: every vote disagrees.
   auto wrong = clean;
   for (auto& c : wrong.sample_class) c = (c + 1) % 10;

@@ -107,6 +107,8 @@ std::string judge_line(const dbm::JudgeResult& j) {
   if (j.reference_images > 0)
     s += fmt::format(" (held-out real digits: {:.1f}%, {:.1f} pixels)", 100 * j.reference_agreement,
                      j.reference_nn_distance);
+  s += fmt::format("; samples of one class differ by {:.1f} pixels on average (real digits of a class: {:.1f})",
+                   j.diversity, j.reference_diversity);
   return s;
 }
 
@@ -118,7 +120,9 @@ nlohmann::json judge_json(const dbm::JudgeResult& j) {
           {"confusion", j.confusion},
           {"reference_images", j.reference_images},
           {"reference_agreement", j.reference_agreement},
-          {"reference_nn_distance", j.reference_nn_distance}};
+          {"reference_nn_distance", j.reference_nn_distance},
+          {"diversity", j.diversity},
+          {"reference_diversity", j.reference_diversity}};
 }
 
 data::Dataset take(const data::Dataset& d, std::size_t k, std::uint64_t seed) {

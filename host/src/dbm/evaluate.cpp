@@ -350,6 +350,27 @@ std::pair<int, int> nearest_vote(const std::uint64_t* img, const PackedImages& t
   return {vote, best.front().first};
 }
 
+// Mean pairwise Hamming distance within each class (classes with >= 2
+// images), averaged over those classes; 0 when there is none.
+double within_class_distance(const PackedImages& img, const std::vector<int>& cls) {
+  double total = 0;
+  int classes = 0;
+  for (int c = 0; c < data::kNumClasses; ++c) {
+    std::vector<std::size_t> members;
+    for (std::size_t i = 0; i < cls.size(); ++i)
+      if (cls[i] == c) members.push_back(i);
+    if (members.size() < 2) continue;
+    double sum = 0;
+    std::size_t pairs = 0;
+    for (std::size_t a = 0; a < members.size(); ++a)
+      for (std::size_t b = a + 1; b < members.size(); ++b, ++pairs)
+        for (std::size_t w = 0; w < img.words; ++w) sum += __builtin_popcountll(img[members[a]][w] ^ img[members[b]][w]);
+    total += sum / static_cast<double>(pairs);
+    ++classes;
+  }
+  return classes ? total / classes : 0.0;
+}
+
 }  // namespace
 
 JudgeResult judge_generated(const GenerateResult& gen, const data::Dataset& train, const data::Dataset& held_out,
@@ -383,6 +404,23 @@ JudgeResult judge_generated(const GenerateResult& gen, const data::Dataset& trai
   if (r.samples > 0) {
     r.agreement = static_cast<double>(agree) / static_cast<double>(r.samples);
     r.nn_distance = dist / static_cast<double>(r.samples);
+  }
+  r.diversity = within_class_distance(gen_bits, gen.sample_class);
+  {
+    // The same for real digits: the first kDiversityReference training images of every class.
+    std::vector<std::uint8_t> picked;
+    std::vector<int> picked_class;
+    std::vector<std::size_t> taken(data::kNumClasses, 0);
+    const auto train01 = data::binarize(train, binarize_threshold);
+    for (std::size_t i = 0; i < train.size(); ++i) {
+      const int c = train.labels[i];
+      if (c >= data::kNumClasses || taken[static_cast<std::size_t>(c)] >= kDiversityReference) continue;
+      ++taken[static_cast<std::size_t>(c)];
+      picked.insert(picked.end(), train01.begin() + static_cast<std::ptrdiff_t>(i * np),
+                    train01.begin() + static_cast<std::ptrdiff_t>((i + 1) * np));
+      picked_class.push_back(c);
+    }
+    r.reference_diversity = within_class_distance(pack(picked.data(), picked_class.size(), np), picked_class);
   }
   if (held_out.size() > 0) {
     held_out.validate();

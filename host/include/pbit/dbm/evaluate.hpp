@@ -132,7 +132,13 @@ struct JudgeResult {
   double nn_distance = 0;                   // mean pixels differing from the nearest training image
   std::size_t reference_images = 0;         // held-out images judged the same way
   double reference_agreement = 0, reference_nn_distance = 0;
+  // Variety within a class: the mean pairwise Hamming distance between the
+  // (cut at 0.5) samples of one class, averaged over the classes; the same
+  // for real digits (the first kDiversityReference training images of every
+  // class). 0 = every sample of a class alike.
+  double diversity = 0, reference_diversity = 0;
 };
+inline constexpr std::size_t kDiversityReference = 100;
 // Needs a labelled model whose image size is the dataset's. `held_out` may be
 // empty (no reference). reference_limit caps the held-out images used.
 JudgeResult judge_generated(const GenerateResult& generated, const data::Dataset& train,

@@ -92,9 +92,10 @@ struct CliResult {
   std::string out, err;
 };
 
-inline CliResult pbit_cli(const std::string& args) {
+// `pbit args`, after `launcher` (e.g. "mpirun -np 2 ") when given.
+inline CliResult pbit_cli_with(const std::string& launcher, const std::string& args) {
   const std::string err_file = std::string(PBIT_BINARY_DIR) + "/tests/dbm_cli_stderr." + std::to_string(::getpid()) + ".txt";
-  const std::string cmd = std::string(PBIT_BINARY_DIR) + "/pbit " + args + " 2>" + err_file;
+  const std::string cmd = launcher + std::string(PBIT_BINARY_DIR) + "/pbit " + args + " 2>" + err_file;
   CliResult r;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
@@ -107,6 +108,8 @@ inline CliResult pbit_cli(const std::string& args) {
   r.err.assign(e.begin(), e.end());
   return r;
 }
+
+inline CliResult pbit_cli(const std::string& args) { return pbit_cli_with("", args); }
 
 // The labelled "columns" toy as an IDX directory (train = test).
 inline std::string columns_idx_dir() {

@@ -1,6 +1,7 @@
 // BackendOptions: one place that turns command-line knobs into a Sampler.
 #include "cli.hpp"
 
+#include <pbit/parallel/distributed_sampler.hpp>
 #include <pbit/samplers/exact.hpp>
 #include <pbit/samplers/ref.hpp>
 #include <pbit/sim/rtl_sampler.hpp>
@@ -74,6 +75,16 @@ std::unique_ptr<Sampler> BackendOptions::make(const std::string& backend) const 
     return board::make_board_sampler(o);
   }
   return make_sampler(backend);
+}
+
+std::unique_ptr<Sampler> BackendOptions::make(const std::string& backend, const parallel::Communicator& comm) const {
+  if (comm.size() == 1) return make(backend);
+  // rtl would build its model in every process at once and board needs one
+  // board per process; exact has no chains to divide.
+  if (backend != "ref" && backend != "float")
+    throw Error("backend '" + backend + "' runs as one process; under MPI use ref or float");
+  // ref runs 32 chains per machine word: shares of whole words.
+  return std::make_unique<parallel::DistributedSampler>(make(backend), comm, backend == "ref" ? 32 : 1);
 }
 
 bool BackendOptions::bit_exact(const std::string& backend) const {

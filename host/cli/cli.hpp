@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the `pbit` subcommands.
 #include <pbit/graphs/graph.hpp>
+#include <pbit/parallel/communicator.hpp>
 #include <pbit/problem.hpp>
 #include <pbit/problem_rudy.hpp>
 #include <pbit/sampler.hpp>
@@ -17,9 +18,12 @@ namespace pbit::cli {
 
 // Each subcommand registers itself on the app and returns itself with the
 // function that runs it after parsing (which throws pbit::Error for user errors).
+// Commands that run under MPI (every process runs them; rank 0 prints and
+// writes) give run_parallel instead; the others run as one process only.
 struct Command {
   CLI::App* sub;
   std::function<int()> run;
+  std::function<int(const parallel::Communicator&)> run_parallel = {};
 };
 Command add_graph_command(CLI::App& app);
 Command add_sample_command(CLI::App& app);
@@ -98,6 +102,9 @@ struct BackendOptions {
   int link_retries = 3;      // board
   void add_to(CLI::App& app);
   std::unique_ptr<Sampler> make(const std::string& backend) const;
+  // The same, its chains divided among the processes of `comm` when there is
+  // more than one (parallel::DistributedSampler; backends ref and float).
+  std::unique_ptr<Sampler> make(const std::string& backend, const parallel::Communicator& comm) const;
   // Whether `backend` reproduces the hardware bit for bit (ref, board, rtl with the
   // system clock and enables).
   bool bit_exact(const std::string& backend) const;

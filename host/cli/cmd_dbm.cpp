@@ -305,7 +305,10 @@ void apply_recipe(TrainArgs& a) {
   }
 }
 
-int run_train(TrainArgs& a) {
+// Under MPI every process trains (data parallel, bit-identical to one
+// process); rank 0 alone talks and writes the run's files.
+int run_train(TrainArgs& a, const parallel::Communicator& comm) {
+  const bool lead = comm.rank() == 0;
   const auto t_run = Clock::now();
   dbm::Checkpoint resumed;
   const bool resuming = !a.resume.empty();
@@ -349,7 +352,7 @@ int run_train(TrainArgs& a) {
   const data::Dataset monitor = take(split.test, a.monitor_images, 11);
 
   std::error_code ec;
-  fs::create_directories(out, ec);
+  if (lead) fs::create_directories(out, ec);
   if (ec) throw Error(out + ": cannot create the output directory: " + ec.message());
   const std::string ck_file = (fs::path(out) / "checkpoint.pbit").string();
   const std::string metrics_file = (fs::path(out) / "metrics.jsonl").string();
@@ -357,7 +360,7 @@ int run_train(TrainArgs& a) {
   const std::string samples_file = (fs::path(out) / "samples.png").string();
   const std::string chains_file = (fs::path(out) / "chains.png").string();
 
-  auto sampler = a.backends.make(a.backend);
+  auto sampler = a.backends.make(a.backend, comm);
   std::unique_ptr<dbm::Trainer> trainer;
   if (resuming) {
     trainer = std::make_unique<dbm::Trainer>(resumed, *sampler, train);
@@ -385,7 +388,7 @@ int run_train(TrainArgs& a) {
   const auto& model = trainer->model();
   const auto& cfg = trainer->config();
   const auto& g = model.graph();
-  const bool talk = !a.quiet;
+  const bool talk = !a.quiet && lead;
   const std::string method = dbm::training_method(cfg);
   if (talk) {
     std::fprintf(stderr, "%s %s: %zu training images, %s\n", resuming ? "resuming" : "training", a.dataset.c_str(),
@@ -408,6 +411,9 @@ int run_train(TrainArgs& a) {
                                            : "mean-field or back-propagated terms besides the sampler's statistics",
                  trainer->data_description().c_str());
     std::fprintf(stderr, "output: %s\n", out.c_str());
+    if (comm.size() > 1)
+      std::fprintf(stderr, "processes: %d (MPI; chains and host-side image groups divided, results as one process)\n",
+                   comm.size());
   }
 
   SignalGuard signals;
@@ -422,7 +428,10 @@ int run_train(TrainArgs& a) {
   const auto t_loop = Clock::now();
   const int start_epoch = trainer->epoch(), start_batch = trainer->batch();
   double running_acc = -1, running_gap = 0;
-  while (!trainer->done() && g_signal == 0) {
+  // A signal stops every process after the same batch (batch systems signal
+  // all of them, perhaps not at the same moment).
+  auto signalled = [&] { return comm.size() > 1 ? comm.max(static_cast<int>(g_signal)) : static_cast<int>(g_signal); };
+  while (!trainer->done() && signalled() == 0) {
     const dbm::BatchReport rep = trainer->step();
     running_acc = rep.train_accuracy < 0 ? -1
                   : running_acc < 0      ? rep.train_accuracy
@@ -453,10 +462,12 @@ int run_train(TrainArgs& a) {
     }
     if (a.exact_ll) rec.log_likelihood = dbm::exact_log_likelihood(model, train, Arithmetic::Quantized, cfg.binarize_threshold);
     trainer->add_record(rec);
-    dbm::save_checkpoint(ck_file, trainer->checkpoint());
-    write_metrics(metrics_file, *trainer);
-    write_curves(curves_file, trainer->history());
-    write_chains_png(chains_file, *trainer);
+    if (lead) {
+      dbm::save_checkpoint(ck_file, trainer->checkpoint());
+      write_metrics(metrics_file, *trainer);
+      write_curves(curves_file, trainer->history());
+      write_chains_png(chains_file, *trainer);
+    }
     progress.clear();
     if (talk)
       std::fprintf(stderr, "epoch %d/%d%s  %.1f s  %.3g flips%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)%s\n", rec.epoch,
@@ -468,7 +479,8 @@ int run_train(TrainArgs& a) {
                    rec.frozen_hidden >= 0 ? fmt::format("  frozen {:.0f}%", 100 * rec.frozen_hidden).c_str() : "");
   }
   progress.clear();
-  const int sig = g_signal;
+  const int sig = signalled();
+  if (sig != 0 && !lead) return 128 + sig;
   if (sig != 0) {
     dbm::save_checkpoint(ck_file, trainer->checkpoint());
     write_metrics(metrics_file, *trainer);
@@ -487,11 +499,13 @@ int run_train(TrainArgs& a) {
     gc.seed = cfg.seed;
     gc.threads = cfg.threads;
     const auto gen = dbm::generate(model, *sampler, gc);
+    if (!lead) return 0;
     write_png(samples_file, samples_image(gen, false, gc.per_class));
     samples_written = samples_file;
     if (model.arch().classes > 0 && split.train.rows == model.arch().rows && split.train.cols == model.arch().cols)
       judge = dbm::judge_generated(gen, split.train, split.test, cfg.binarize_threshold);
   }
+  if (!lead) return 0;
   const double wall = std::chrono::duration<double>(Clock::now() - t_run).count();
   const auto& t = trainer->times();
   const double last_mon = trainer->history().empty() ? -1 : trainer->history().back().monitor_accuracy;
@@ -517,6 +531,7 @@ int run_train(TrainArgs& a) {
                         {"train_images", train.size()},
                         {"graph", g.spec()},
                         {"backend", sampler->name()},
+                        {"processes", comm.size()},
                         {"spec", a.spec.to_json(model.spec())},
                         {"beta", model.beta()},
                         {"config", nlohmann::json::parse(dbm::config_json(cfg))},
@@ -556,7 +571,8 @@ struct EvalArgs {
   CLI::App* sub = nullptr;
 };
 
-int run_eval(EvalArgs& a) {
+// Under MPI every process classifies its share of the images; rank 0 prints.
+int run_eval(EvalArgs& a, const parallel::Communicator& comm) {
   const std::string path = checkpoint_path(a.model);
   const dbm::Checkpoint ck = dbm::load_checkpoint(path);
   dbm::Checkpoint ck2 = ck;
@@ -587,13 +603,14 @@ int run_eval(EvalArgs& a) {
   a.cfg.readout = dbm::parse_readout(a.readout);
   if (!a.anneal.empty()) a.cfg.anneal = dbm::parse_beta_schedule(a.anneal);
   if (!a.sub->get_option("--binarize-threshold")->count()) a.cfg.binarize_threshold = ck.config.binarize_threshold;
-  auto sampler = a.backends.make(a.backend);
-  Progress progress(!a.quiet);
+  auto sampler = a.backends.make(a.backend, comm);
+  Progress progress(!a.quiet && comm.rank() == 0);
   const auto res = dbm::classify(model, *sampler, test, a.cfg, [&](std::size_t done, std::size_t total) {
     progress.update(fmt::format("classifying: {}/{} images", done, total));
     return true;
   });
   progress.clear();
+  if (comm.rank() != 0) return 0;
   const int K = model.arch().classes;
   std::vector<int> sweeps;
   for (int r = 1; r <= a.cfg.reads; ++r) sweeps.push_back(a.cfg.burn_in + r * a.cfg.read_every);
@@ -633,6 +650,7 @@ int run_eval(EvalArgs& a) {
                 {"replicas", a.cfg.replicas},
                 {"readout", a.readout},
                 {"backend", sampler->name()},
+                {"processes", comm.size()},
                 {"spec", a.spec.to_json(model.spec())},
                 {"beta", model.beta()},
                 {"accuracy_by_sweeps", by},
@@ -851,7 +869,7 @@ Command add_train_command(CLI::App& app) {
   sub->add_flag("--json", a->json, "print one JSON summary on stdout");
   a->spec.add_to(*sub);
   a->backends.add_to(*sub);
-  return {sub, [a] { return run_train(*a); }};
+  return {sub, {}, [a](const parallel::Communicator& comm) { return run_train(*a, comm); }};
 }
 
 Command add_eval_command(CLI::App& app) {
@@ -891,7 +909,7 @@ Command add_eval_command(CLI::App& app) {
   sub->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*sub);
   a->backends.add_to(*sub);
-  return {sub, [a] { return run_eval(*a); }};
+  return {sub, {}, [a](const parallel::Communicator& comm) { return run_eval(*a, comm); }};
 }
 
 Command add_generate_command(CLI::App& app) {

@@ -30,11 +30,13 @@ struct SampleArgs {
   bool json = false;
 };
 
-int run_sample(const SampleArgs& a) {
+// Under MPI the chains are divided among the processes and their statistics
+// added up exactly: the output is the one-process output (rank 0 prints it).
+int run_sample(const SampleArgs& a, const parallel::Communicator& comm) {
   if (!std::isfinite(a.beta) || a.beta < 0) throw Error("--beta must be finite and >= 0");
   const NumericSpec spec = a.spec.spec();
   const Problem problem = a.problem.make();
-  auto sampler = a.backends.make(a.backend);
+  auto sampler = a.backends.make(a.backend, comm);
   sampler->load(problem, spec, a.beta);
   sampler->configure({a.chains, a.seed, a.threads});
   const auto t0 = std::chrono::steady_clock::now();
@@ -45,6 +47,7 @@ int run_sample(const SampleArgs& a) {
   const auto& g = *problem.graph;
   const double updates = static_cast<double>(a.sweeps + a.burn_in) * a.chains * g.num_nodes();
   const double flips_per_ns = a.backend == "exact" || secs <= 0 ? 0.0 : updates / secs * 1e-9;
+  if (comm.rank() != 0) return 0;
 
   double mean_abs = 0, cmin = 1, cmax = -1, csum = 0;
   for (double m : st.mean) mean_abs += std::abs(m);
@@ -72,6 +75,7 @@ int run_sample(const SampleArgs& a) {
                 {"seed", a.seed},
                 {"samples", st.samples},
                 {"spec", a.spec.to_json(spec)},
+                {"processes", comm.size()},
                 {"seconds", secs},
                 {"flips_per_ns", flips_per_ns},
                 {"energy_mean", st.energy_mean},
@@ -87,6 +91,7 @@ int run_sample(const SampleArgs& a) {
   fmt::print("means        mean |<m>| {:.4f}\n", mean_abs);
   fmt::print("correlations mean {:.4f}  min {:.4f}  max {:.4f}\n", cmean, cmin, cmax);
   fmt::print("time         {:.3f} s", secs);
+  if (comm.size() > 1) fmt::print(" on {} processes", comm.size());
   if (flips_per_ns > 0) fmt::print("  ({:.3f} flips/ns)", flips_per_ns);
   fmt::print("\n");
   const int show = std::min<int>(a.show, static_cast<int>(g.num_nodes()));
@@ -115,7 +120,7 @@ Command add_sample_command(CLI::App& app) {
   sub->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*sub);
   a->backends.add_to(*sub);
-  return {sub, [a] { return run_sample(*a); }};
+  return {sub, {}, [a](const parallel::Communicator& comm) { return run_sample(*a, comm); }};
 }
 
 }  // namespace pbit::cli

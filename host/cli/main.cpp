@@ -5,11 +5,14 @@
 
 #include <pbit/error.hpp>
 #include <pbit/graphs/generators.hpp>
+#include <pbit/parallel/session.hpp>
 #include <pbit/sim/rtl_sampler.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 namespace pbit::cli {
 
@@ -113,7 +116,25 @@ std::string checkpoint_path(const std::string& p) {
 
 }  // namespace pbit::cli
 
+namespace {
+
+// An error under MPI: one process failing leaves the others waiting in their
+// next exchange, so it ends the whole run. When every process fails alike
+// (bad input), rank 0's abort usually ends the others before they print: they
+// wait a moment first, so the message appears once.
+[[noreturn]] void fail_run(const pbit::parallel::Communicator& world, const char* kind, const char* what) {
+  if (world.rank() > 0) std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::fprintf(stderr, "pbit: %s: %s%s\n", kind, what,
+               world.rank() > 0 ? (" (process " + std::to_string(world.rank()) + " of " + std::to_string(world.size()) + ")").c_str() : "");
+  std::fflush(stderr);
+  world.abort(1);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  pbit::parallel::Session session(argc, argv);
+  const auto& world = session.world();
   pbit::sim::register_rtl_backend();
   CLI::App app{"pbit: a p-bit sparse Ising machine (graphs, samplers, RTL, training)", "pbit"};
   app.require_subcommand(1);
@@ -132,25 +153,37 @@ int main(int argc, char** argv) {
       pbit::cli::add_model_command(app),
       pbit::cli::add_anneal_command(app),
   };
+  // Every process parses the same command line; only rank 0 talks about it.
+  const bool talk = world.rank() == 0;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return talk ? app.exit(e) : 0;
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return talk ? app.exit(e) : 0;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "pbit: error: %s (see --help)\n", e.what());
+    if (talk) std::fprintf(stderr, "pbit: error: %s (see --help)\n", e.what());
     return 2;
   }
+  const pbit::cli::Command* chosen = nullptr;
+  for (const auto& c : commands)
+    if (c.sub->parsed()) chosen = &c;
+  if (!chosen) return 0;
+  if (!chosen->run_parallel && world.size() > 1) {
+    if (talk)
+      std::fprintf(stderr, "pbit: error: '%s' runs as one process (under MPI: train, sample, anneal, eval)\n",
+                   chosen->sub->get_name().c_str());
+    return 1;
+  }
   try {
-    for (const auto& c : commands)
-      if (c.sub->parsed()) return c.run();
+    return chosen->run_parallel ? chosen->run_parallel(world) : chosen->run();
   } catch (const pbit::Error& e) {
+    if (world.size() > 1) fail_run(world, "error", e.what());
     std::fprintf(stderr, "pbit: error: %s\n", e.what());
     return 1;
   } catch (const std::exception& e) {
+    if (world.size() > 1) fail_run(world, "internal error", e.what());
     std::fprintf(stderr, "pbit: internal error: %s\n", e.what());
     return 1;
   }
-  return 0;
 }

@@ -62,6 +62,7 @@ void RegisterSampler::load(const Problem& problem, const NumericSpec& spec, doub
 
 void RegisterSampler::configure(const SamplerConfig& config) {
   if (config.chains < 1) throw Error("chains must be >= 1");
+  if (config.first_chain < 0) throw Error("the first chain's index must be >= 0");
   config_ = config;
   if (!loaded_) return;
   ctx_.assign(static_cast<std::size_t>(config.chains), Context{});
@@ -71,9 +72,10 @@ void RegisterSampler::configure(const SamplerConfig& config) {
     x.clamp_val.assign(prog_.n, -1);
     x.rng.resize(prog_.n);
     x.timer.resize(prog_.n);
+    const auto chain = static_cast<std::uint64_t>(config.first_chain) + static_cast<std::uint64_t>(c);
     for (std::uint32_t i = 0; i < prog_.n; ++i) {
-      x.rng[i] = pbit_seed(config.seed, RngStream::Sample, static_cast<std::uint64_t>(c), i);
-      x.timer[i] = pbit_seed(config.seed, RngStream::Timer, static_cast<std::uint64_t>(c), i);
+      x.rng[i] = pbit_seed(config.seed, RngStream::Sample, chain, i);
+      x.timer[i] = pbit_seed(config.seed, RngStream::Timer, chain, i);
     }
   }
   current_ = -1;

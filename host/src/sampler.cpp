@@ -82,16 +82,27 @@ double energy_from_moments(const Problem& p, const std::vector<double>& mean,
 Stats stats_from_counts(const Problem& p, std::uint64_t samples,
                         const std::vector<std::int64_t>& plus,
                         const std::vector<std::int64_t>& agree) {
+  const auto S = static_cast<std::int64_t>(samples);
+  std::vector<std::int64_t> sum_m(plus.size()), sum_c(agree.size());
+  for (std::size_t i = 0; i < plus.size(); ++i) sum_m[i] = 2 * plus[i] - S;
+  for (std::size_t e = 0; e < agree.size(); ++e) sum_c[e] = 2 * agree[e] - S;
+  return stats_from_sums(p, samples, std::move(sum_m), std::move(sum_c));
+}
+
+Stats stats_from_sums(const Problem& p, std::uint64_t samples, std::vector<std::int64_t> sum_m,
+                      std::vector<std::int64_t> sum_c) {
   Stats s;
   s.samples = samples;
-  s.mean.assign(plus.size(), 0.0);
-  s.corr.assign(agree.size(), 0.0);
+  s.mean.assign(sum_m.size(), 0.0);
+  s.corr.assign(sum_c.size(), 0.0);
   if (samples > 0) {
     const double S = static_cast<double>(samples);
-    for (std::size_t i = 0; i < plus.size(); ++i) s.mean[i] = (2.0 * plus[i] - S) / S;
-    for (std::size_t e = 0; e < agree.size(); ++e) s.corr[e] = (2.0 * agree[e] - S) / S;
+    for (std::size_t i = 0; i < sum_m.size(); ++i) s.mean[i] = static_cast<double>(sum_m[i]) / S;
+    for (std::size_t e = 0; e < sum_c.size(); ++e) s.corr[e] = static_cast<double>(sum_c[e]) / S;
     s.energy_mean = energy_from_moments(p, s.mean, s.corr);
   }
+  s.sum_m = std::move(sum_m);
+  s.sum_c = std::move(sum_c);
   return s;
 }
 

@@ -20,12 +20,21 @@ struct Stats {
   std::vector<double> mean;        // <m_i> per node
   std::vector<double> corr;        // <m_i m_j> per edge (graph->edges() order)
   double energy_mean = 0;          // <E> with the problem's float weights (from the moments)
+  // The integer sums behind mean and corr (sum of m_i, of m_i m_j over the
+  // samples; mean = sum / samples) from backends that count (ref, float, rtl,
+  // board), empty from the others (exact). Integers add up exactly in any
+  // order: statistics of chains divided among processes are summed this way.
+  std::vector<std::int64_t> sum_m, sum_c;
 };
 
 struct SamplerConfig {
   int chains = 1;           // independent chains
   std::uint64_t seed = 1;   // master seed (see pbit_seed)
   int threads = 0;          // 0 = all hardware threads
+  // Global index of chain 0: chain c is seeded as chain first_chain + c of
+  // the master seed, so a share of a larger set of chains (one process's
+  // under MPI) runs exactly the bits those chains run in the whole set.
+  int first_chain = 0;
 };
 
 class Sampler {
@@ -85,6 +94,9 @@ double energy_from_moments(const Problem& p, const std::vector<double>& mean,
 Stats stats_from_counts(const Problem& p, std::uint64_t samples,
                         const std::vector<std::int64_t>& plus,
                         const std::vector<std::int64_t>& agree);
+// Stats from integer sums (Stats::sum_m, sum_c): mean = sum / samples.
+Stats stats_from_sums(const Problem& p, std::uint64_t samples, std::vector<std::int64_t> sum_m,
+                      std::vector<std::int64_t> sum_c);
 // For update_weights: throws pbit::Error unless `next` has the same graph as
 // `current` and consistent weight vectors, then takes next's J and h.
 void replace_weights(Problem& current, const Problem& next);

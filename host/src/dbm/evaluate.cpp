@@ -1,6 +1,7 @@
 #include <pbit/dbm/evaluate.hpp>
 #include <pbit/dbm/trainer.hpp>
 #include <pbit/error.hpp>
+#include <pbit/parallel/distributed_sampler.hpp>
 #include <pbit/program.hpp>
 
 #include <omp.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 
 namespace pbit::dbm {
@@ -116,7 +118,17 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
   res.predictions.assign(N, -1);
   std::vector<std::size_t> correct_by_reads(static_cast<std::size_t>(cfg.reads), 0);
 
-  sampler.load(model.weights(), model.spec(), model.beta());
+  // Under MPI every process classifies its share of each chunk's images with
+  // its own backend (the chains of an image seeded by their index in the
+  // chunk, as in one process) and the predictions are gathered: the result is
+  // the one-process result. Shares are whole images and, where possible,
+  // whole words of the backend's chains (ref: 32).
+  const auto part = parallel::local_part(sampler);
+  Sampler& local = part.sampler;
+  const parallel::Communicator& comm = part.comm;
+  const int R = cfg.replicas;
+  const int image_unit = std::lcm(R, part.unit) / R;
+  local.load(model.weights(), model.spec(), model.beta());
   Program prog;
   if (cfg.readout != Readout::Bits) prog = compile(model.weights(), model.spec(), model.beta());
   const auto mask = model.clamp_mask(true, false);
@@ -128,32 +140,36 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
   std::vector<std::int8_t> m(n, -1);
   std::vector<std::vector<std::int8_t>> states;
   const int nt = cfg.threads > 0 ? cfg.threads : omp_get_max_threads();
-  const int R = cfg.replicas;
   for (std::size_t start = 0; start < N; start += static_cast<std::size_t>(cfg.chunk)) {
     const int cn = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(cfg.chunk), N - start));
+    // This process's images of the chunk: [mine.first, mine.end()), R chains
+    // each; chain c of the chunk shows image c / R.
+    const parallel::Range mine = comm.share(cn, image_unit);
+    const int lc = mine.count * R;
     auto t0 = Clock::now();
-    // R chains (replicas) per image: chain c shows image start + c / R.
-    sampler.configure({cn * R, derive_seed(cfg.seed, kStreamClassify, start), cfg.threads});
-    sampler.set_clamp_mask(mask);
-    for (int c = 0; c < cn * R; ++c) {
-      model.encode(m, pix.data() + (start + static_cast<std::size_t>(c / R)) * np, -1);
-      sampler.set_clamp_values(c, m);
+    if (lc > 0) {
+      local.configure({lc, derive_seed(cfg.seed, kStreamClassify, start), cfg.threads, mine.first * R});
+      local.set_clamp_mask(mask);
+      for (int c = 0; c < lc; ++c) {
+        model.encode(m, pix.data() + (start + static_cast<std::size_t>(mine.first + c / R)) * np, -1);
+        local.set_clamp_values(c, m);
+      }
+      run_annealed(local, static_cast<std::uint64_t>(cfg.burn_in), cfg.anneal, model.beta());
     }
-    run_annealed(sampler, static_cast<std::uint64_t>(cfg.burn_in), cfg.anneal, model.beta());
     res.sample_seconds += since(t0);
     std::vector<double> score(static_cast<std::size_t>(cn) * static_cast<std::size_t>(K), 0.0);
     for (int r = 0; r < cfg.reads; ++r) {
       t0 = Clock::now();
-      sampler.run(static_cast<std::uint64_t>(cfg.read_every), false);
+      if (lc > 0) local.run(static_cast<std::uint64_t>(cfg.read_every), false);
       res.sample_seconds += since(t0);
       t0 = Clock::now();
-      sampler.states(0, cn * R, states);
-      std::vector<int> pred_of(static_cast<std::size_t>(cn));
+      if (lc > 0) local.states(0, lc, states);
+      std::vector<int> pred_of(static_cast<std::size_t>(cn), -1);
 #pragma omp parallel for schedule(static) num_threads(nt)
-      for (int c = 0; c < cn; ++c) {
+      for (int c = mine.first; c < mine.end(); ++c) {
         double* sc = score.data() + static_cast<std::size_t>(c) * K;
         for (int rr = 0; rr < R; ++rr) {
-          const auto& s = states[static_cast<std::size_t>(c * R + rr)];
+          const auto& s = states[static_cast<std::size_t>((c - mine.first) * R + rr)];
           for (int k = 0; k < K; ++k)
             for (int q = 0; q < copies; ++q) {
               const std::uint32_t i = label_nodes[static_cast<std::size_t>(k * copies + q)];
@@ -171,6 +187,9 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
         }
         pred_of[static_cast<std::size_t>(c)] = static_cast<int>(std::max_element(sc, sc + K) - sc);
       }
+      parallel::gather_owned(comm, pred_of, [&](std::size_t c) {
+        return parallel::owner(static_cast<int>(c), cn, comm.size(), image_unit);
+      });
       for (int c = 0; c < cn; ++c) {
         const int pred = pred_of[static_cast<std::size_t>(c)];
         const int truth = test.labels[start + static_cast<std::size_t>(c)];
@@ -183,7 +202,10 @@ ClassifyResult classify(const Model& model, Sampler& sampler, const data::Datase
       res.read_seconds += since(t0);
     }
     done += static_cast<std::size_t>(cn);
-    if (progress && !progress(done, N)) break;
+    // Every process stops after the same chunk.
+    int stop = progress && !progress(done, N) ? 1 : 0;
+    if (comm.size() > 1) stop = comm.max(stop);
+    if (stop) break;
   }
   res.images = done;
   for (auto c : correct_by_reads)

@@ -1,5 +1,6 @@
 #include <pbit/dbm/trainer.hpp>
 #include <pbit/error.hpp>
+#include <pbit/parallel/distributed_sampler.hpp>
 #include <pbit/random.hpp>
 
 #include <omp.h>
@@ -67,6 +68,23 @@ FieldReadout field_readout(const Model& model, const std::vector<std::uint32_t>&
   r.zmax = *std::max_element(r.z.begin(), r.z.end());
   for (double v : r.z) r.zs += std::exp(v - r.zmax);
   return r;
+}
+
+// Host-side gradients over a batch's images go in kGroups fixed groups (image
+// b in group b % kGroups), each summed into its own buffer, the buffers then
+// in group order: the result does not depend on the thread count. With more
+// than one process, each computes its share of the groups; this gives every
+// process all groups' buffers and per-image results, so the sums that follow
+// are the one-process sums.
+void gather_group_results(const parallel::Communicator& comm, int groups, std::vector<std::vector<double>>& gJ,
+                          std::vector<std::vector<double>>& gh, std::vector<int>& per_image,
+                          std::vector<double>* per_image2) {
+  if (comm.size() == 1) return;
+  parallel::gather_groups(comm, gJ);
+  parallel::gather_groups(comm, gh);
+  auto owner = [&](std::size_t b) { return parallel::owner(static_cast<int>(b % static_cast<std::size_t>(groups)), groups, comm.size()); };
+  parallel::gather_owned(comm, per_image, owner);
+  if (per_image2) parallel::gather_owned(comm, *per_image2, owner);
 }
 
 }  // namespace
@@ -279,7 +297,8 @@ void Trainer::set_data(const data::Dataset& train) {
 }
 
 double readout_gradient(const Model& model, const std::vector<double>& mean, const std::vector<int>& labels,
-                        int depth, std::vector<double>& dJ, std::vector<double>& dh, int threads, double* loss) {
+                        int depth, std::vector<double>& dJ, std::vector<double>& dh, int threads, double* loss,
+                        const parallel::Communicator& comm) {
   const auto& g = model.graph();
   const auto& off = g.adj_offsets();
   const auto& adj = g.adj();
@@ -300,8 +319,10 @@ double readout_gradient(const Model& model, const std::vector<double>& mean, con
   std::vector<int> correct(static_cast<std::size_t>(B), 0);
   std::vector<double> losses(static_cast<std::size_t>(B), 0.0);
   const int nt = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(static, 1) num_threads(std::min(nt, kGroups))
-  for (int grp = 0; grp < kGroups; ++grp) {
+  // This process's groups (all of them alone); the others' arrive below.
+  const parallel::Range own = comm.share(kGroups);
+#pragma omp parallel for schedule(static, 1) num_threads(std::max(1, std::min(nt, own.count)))
+  for (int grp = own.first; grp < own.end(); ++grp) {
     std::vector<double> a(n), lam(n), lam2(n), gm(n);
     auto& GJ = gJ[static_cast<std::size_t>(grp)];
     auto& GH = gh[static_cast<std::size_t>(grp)];
@@ -350,6 +371,7 @@ double readout_gradient(const Model& model, const std::vector<double>& mean, con
       }
     }
   }
+  gather_group_results(comm, kGroups, gJ, gh, correct, &losses);
   dJ.assign(ne, 0.0);
   dh.assign(n, 0.0);
   for (int grp = 0; grp < kGroups; ++grp) {
@@ -568,7 +590,8 @@ BatchReport Trainer::step() {
       t0 = Clock::now();
       std::vector<int> batch_labels(static_cast<std::size_t>(B));
       for (int b = 0; b < B; ++b) batch_labels[static_cast<std::size_t>(b)] = labels_[order_[base + static_cast<std::size_t>(b)]];
-      rep.train_accuracy = readout_gradient(model_, mean, batch_labels, cfg_.disc_depth, dJ, dh, cfg_.threads);
+      rep.train_accuracy = readout_gradient(model_, mean, batch_labels, cfg_.disc_depth, dJ, dh, cfg_.threads, nullptr,
+                                            parallel::communicator_of(sampler_));
       ep_acc_sum_ += rep.train_accuracy;
       ++ep_acc_n_;
       times_.update += since(t0);
@@ -780,8 +803,10 @@ BatchReport Trainer::mean_field_step() {
   std::vector<std::vector<std::uint8_t>> px(static_cast<std::size_t>(B));
   for (int b = 0; b < B; ++b) batch_pixels(b, px[static_cast<std::size_t>(b)]);
   const int nt = cfg_.threads > 0 ? cfg_.threads : omp_get_max_threads();
-#pragma omp parallel for schedule(static, 1) num_threads(std::min(nt, kGroups))
-  for (int grp = 0; grp < kGroups; ++grp) {
+  const parallel::Communicator& comm = parallel::communicator_of(sampler_);
+  const parallel::Range own = comm.share(kGroups);
+#pragma omp parallel for schedule(static, 1) num_threads(std::max(1, std::min(nt, own.count)))
+  for (int grp = own.first; grp < own.end(); ++grp) {
     // x[t]: states after t Jacobi steps (x[0]: pixels +-1, the rest 0).
     std::vector<std::vector<double>> x(static_cast<std::size_t>(T) + 1, std::vector<double>(n, 0.0));
     std::vector<double> da(n), dx(n);
@@ -832,6 +857,7 @@ BatchReport Trainer::mean_field_step() {
       }
     }
   }
+  gather_group_results(comm, kGroups, gJ, gh, correct, nullptr);
   std::vector<double> dJ(ne, 0.0), dh(n, 0.0);
   for (int grp = 0; grp < kGroups; ++grp) {
     for (std::size_t e = 0; e < ne; ++e) dJ[e] -= gJ[static_cast<std::size_t>(grp)][e] / B;

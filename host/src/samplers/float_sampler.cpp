@@ -1,6 +1,6 @@
 // The `float` backend: ideal Gibbs sampling in double precision.
 //
-// Chain c draws from its own xoshiro256** stream, Rng(float_chain_seed(seed, c)),
+// Chain c draws from its own xoshiro256** stream, Rng(float_chain_seed(seed, first_chain + c)),
 // so results do not depend on how chains are spread over threads. Statistics
 // are integer sums of +-1 (exact, hence order-independent) per thread, added
 // up after each run().
@@ -70,6 +70,7 @@ class FloatSampler final : public Sampler {
   void configure(const SamplerConfig& config) override {
     if (config.chains < 1) throw Error("float: chains must be >= 1");
     if (config.threads < 0) throw Error("float: threads must be >= 0");
+    if (config.first_chain < 0) throw Error("float: the first chain's index must be >= 0");
     config_ = config;
     reset_chains();
   }
@@ -190,19 +191,8 @@ class FloatSampler final : public Sampler {
   }
 
   Stats stats() const override {
-    Stats s;
-    s.samples = samples_;
-    s.mean.assign(n_, 0.0);
-    s.corr.assign(sum_c_.size(), 0.0);
-    if (samples_ > 0) {
-      const double inv = 1.0 / static_cast<double>(samples_);
-      for (std::size_t i = 0; i < s.mean.size(); ++i)
-        s.mean[i] = static_cast<double>(sum_m_[i]) * inv;
-      for (std::size_t e = 0; e < s.corr.size(); ++e)
-        s.corr[e] = static_cast<double>(sum_c_[e]) * inv;
-    }
-    if (loaded_) s.energy_mean = energy_from_moments(problem_, s.mean, s.corr);
-    return s;
+    if (!loaded_) return Stats{};
+    return stats_from_sums(problem_, samples_, sum_m_, sum_c_);
   }
 
   int chains() const override {
@@ -246,7 +236,7 @@ class FloatSampler final : public Sampler {
     rngs_.clear();
     rngs_.reserve(config_.chains);
     for (int c = 0; c < config_.chains; ++c)
-      rngs_.emplace_back(float_chain_seed(config_.seed, static_cast<std::uint64_t>(c)));
+      rngs_.emplace_back(float_chain_seed(config_.seed, static_cast<std::uint64_t>(config_.first_chain) + static_cast<std::uint64_t>(c)));
     const std::size_t total = static_cast<std::size_t>(config_.chains) * n_;
     states_.assign(total, -1);
     clamp_values_.resize(total, -1);

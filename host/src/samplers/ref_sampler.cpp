@@ -87,12 +87,14 @@ class RefSampler final : public Sampler {
   void configure(const SamplerConfig& config) override {
     if (config.chains < 1) throw Error("chains must be >= 1");
     if (config.threads < 0) throw Error("threads must be >= 0");
+    if (config.first_chain < 0) throw Error("the first chain's index must be >= 0");
     config_ = config;
     if (!loaded_) return;
     chain_layout_ = layout_req_ == RefLayout::Chains ||
                     (layout_req_ == RefLayout::Auto && config.chains < chains_layout_limit(path_));
     const std::size_t n = prog_.n;
     const bool async = prog_.spec.schedule == Schedule::Async;
+    const auto first = static_cast<std::uint64_t>(config.first_chain);  // global index of chain 0
     blocks_.clear();
     chains_.clear();
     if (chain_layout_) {
@@ -107,8 +109,8 @@ class RefSampler final : public Sampler {
         C.flips.assign(n + 16, 0);  // slack: the AVX-512 kernel stores 16 at a time
         C.rnum.assign(n, 0);
         for (std::size_t i = 0; i < n; ++i) {
-          C.rng[i] = pbit_seed(config.seed, RngStream::Sample, c, perm_[i]);
-          if (async) C.timer[i] = pbit_seed(config.seed, RngStream::Timer, c, perm_[i]);
+          C.rng[i] = pbit_seed(config.seed, RngStream::Sample, first + c, perm_[i]);
+          if (async) C.timer[i] = pbit_seed(config.seed, RngStream::Timer, first + c, perm_[i]);
         }
         refk::Chain ch = view(C);
         refk::chain_fields(L_, ch);
@@ -127,7 +129,7 @@ class RefSampler final : public Sampler {
         B.clamp_val.assign(n, 0);
         for (std::size_t i = 0; i < n; ++i)
           for (int c = 0; c < kLanes; ++c) {
-            const std::uint64_t chain = b * kLanes + static_cast<std::size_t>(c);
+            const std::uint64_t chain = first + b * kLanes + static_cast<std::size_t>(c);
             B.rng[i * kLanes + c] = pbit_seed(config.seed, RngStream::Sample, chain, perm_[i]);
             if (async) B.timer[i * kLanes + c] = pbit_seed(config.seed, RngStream::Timer, chain, perm_[i]);
           }

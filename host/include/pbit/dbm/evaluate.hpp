@@ -71,7 +71,8 @@ struct ClassifyResult {
 
 // Loads the model into `sampler` (replacing whatever it held). progress(done,
 // total) after every chunk; returning false stops early (result covers the
-// images done so far).
+// images done so far). With a parallel::DistributedSampler every process
+// classifies its share of each chunk and gets the whole, one-process result.
 ClassifyResult classify(const Model& model, Sampler& sampler, const data::Dataset& test,
                         const ClassifyConfig& config,
                         const std::function<bool(std::size_t, std::size_t)>& progress = {});

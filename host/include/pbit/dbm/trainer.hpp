@@ -25,8 +25,16 @@
 // epoch with derive_seed(seed, epoch, batch) and the persistent chains are
 // restored, so a run resumed from an end-of-epoch checkpoint equals the
 // uninterrupted run; one resumed mid-epoch continues deterministically.
+//
+// Data parallel (MPI): every process runs the same trainer on the same data
+// with a parallel::DistributedSampler (its share of the chains, statistics
+// added as integers) and computes its share of the host-side image groups
+// (mean-field and readout gradients), which every process then sums in the
+// one-process order; each applies the same update to its copy of the
+// weights, so every process holds the one-process model, bit for bit.
 #include <pbit/data/dataset.hpp>
 #include <pbit/dbm/model.hpp>
+#include <pbit/parallel/communicator.hpp>
 #include <pbit/sampler.hpp>
 
 #include <cstdint>
@@ -260,10 +268,12 @@ void run_annealed(Sampler& sampler, std::uint64_t sweeps, const std::vector<doub
 // d J, d loss / d h (resized), directly through z and through the mean states
 // by the mean-field adjoint lam = g + J diag(beta (1 - m^2)) lam (`depth` terms;
 // clamped pixels do not respond). Returns the fraction of images whose argmax
-// z is the label. Deterministic whatever `threads` (0 = all).
+// z is the label. Deterministic whatever `threads` (0 = all) and however
+// many processes share the work (`comm`: each computes its share of the
+// fixed image groups, every process gets the whole result).
 double readout_gradient(const Model& model, const std::vector<double>& mean, const std::vector<int>& labels,
                         int depth, std::vector<double>& dJ, std::vector<double>& dh, int threads = 0,
-                        double* loss = nullptr);
+                        double* loss = nullptr, const parallel::Communicator& comm = parallel::serial());
 
 class Trainer {
  public:

@@ -6,6 +6,8 @@
 #include "dbm_toys.hpp"
 #include "thread_communicator.hpp"
 
+#include <pbit/anneal/anneal.hpp>
+#include <pbit/anneal/planted.hpp>
 #include <pbit/dbm/evaluate.hpp>
 #include <pbit/graphs/generators.hpp>
 #include <pbit/parallel/distributed_sampler.hpp>
@@ -213,6 +215,45 @@ TEST_CASE("the exact backend is refused when divided", "[parallel]") {
                     Catch::Contains("cannot be divided"));
 }
 
+TEST_CASE("annealing on 1, 2, 3 processes: the one-process energies, trace and best state", "[parallel]") {
+  const std::string backend = GENERATE("ref", "float");
+  const int unit = GENERATE(1, 32);
+  INFO(backend << ", unit " << unit);
+  const auto pl = anneal::planted_problem(std::make_shared<const graphs::Graph>(graphs::make_graph("pegasus:2")), 0.3,
+                                          3, 2);
+  anneal::Config cfg;
+  cfg.schedule = anneal::BetaSchedule::parse("linear:0.1,2,40");
+  cfg.chains = 70;
+  cfg.seed = 3;
+  cfg.trace_points = 7;
+  cfg.target = pl.ground_energy;
+  auto plain = make_backend(backend);
+  const auto want = anneal::run(*plain, pl.problem, NumericSpec{}, cfg);
+  REQUIRE(want.trace.size() == 7);
+  for (int K : {1, 2, 3}) {
+    INFO(K << " processes");
+    ThreadWorld world(K);
+    std::vector<anneal::Result> got(static_cast<std::size_t>(K));
+    world.run([&](const parallel::Communicator& comm) {
+      parallel::DistributedSampler s(make_backend(backend), comm, unit);
+      got[static_cast<std::size_t>(comm.rank())] = anneal::run(s, pl.problem, NumericSpec{}, cfg);
+    });
+    for (const auto& g : got) {
+      CHECK(g.final_energies == want.final_energies);
+      CHECK(g.best_energy == want.best_energy);
+      CHECK(g.best_chain == want.best_chain);
+      CHECK(g.best_sweeps == want.best_sweeps);
+      CHECK(g.best_state == want.best_state);
+      CHECK(g.successes == want.successes);
+      REQUIRE(g.trace.size() == want.trace.size());
+      for (std::size_t t = 0; t < g.trace.size(); ++t) {
+        CHECK(g.trace[t].mean_energy == want.trace[t].mean_energy);
+        CHECK(g.trace[t].min_energy == want.trace[t].min_energy);
+      }
+    }
+  }
+}
+
 TEST_CASE("training and classification on 1, 2, 3 processes: the one-process model, bit for bit",
           "[parallel]") {
   // Two trainings on the labelled columns toy: the fast recipe (mean-field
@@ -332,6 +373,25 @@ TEST_CASE("mpirun: pbit sample on 1, 2, 3 processes prints the same moments", "[
     REQUIRE(r.code == 0);
     CHECK(nlohmann::json::parse(r.out)["processes"] == K);
     CHECK(without_times(r.out) == without_times(one.out));
+  }
+}
+
+TEST_CASE("mpirun: pbit anneal on 1, 2, 3 processes prints the same energies and state", "[mpi]") {
+  const std::string args =
+      "anneal --graph pegasus:3 --planted 0.3 --chains 70 --betas linear:0.1,3,100 --trace-points 5 --threads 1 --json";
+  const auto one = pbit_cli(args);
+  REQUIRE(one.code == 0);
+  auto strip = [](const std::string& text) {
+    auto j = without_times(text);
+    for (const char* k : {"load_seconds", "tts99_seconds", "kernel"}) j.erase(k);
+    return j;
+  };
+  CHECK(nlohmann::json::parse(one.out)["final_energies"].size() == 70);
+  for (int K : {1, 2, 3}) {
+    INFO(K << " processes: " << args);
+    const auto r = mpirun(K, args);
+    REQUIRE(r.code == 0);
+    CHECK(strip(r.out) == strip(one.out));
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <pbit/anneal/anneal.hpp>
 #include <pbit/anneal/planted.hpp>
+#include <pbit/parallel/distributed_sampler.hpp>
 #include <pbit/plot.hpp>
 #include <pbit/samplers/ref.hpp>
 
@@ -52,7 +53,9 @@ std::pair<double, int> parse_planted(const std::string& s) {
 
 std::string spin_text(std::int8_t m) { return m > 0 ? "+1" : "-1"; }
 
-int run_anneal(const AnnealArgs& a) {
+// Under MPI the chains (restarts) are divided among the processes; rank 0
+// prints the one-process result (times aside) and writes the plot.
+int run_anneal(const AnnealArgs& a, const parallel::Communicator& comm) {
   if (a.target && a.target_cut) throw Error("give --target or --target-cut, not both");
   if (!std::isfinite(a.target.value_or(0)) || !std::isfinite(a.target_cut.value_or(0)))
     throw Error("the target must be a finite number");
@@ -82,10 +85,11 @@ int run_anneal(const AnnealArgs& a) {
   cfg.target = a.target ? a.target : a.target_cut ? std::optional<double>(lp.maxcut->energy_of_cut(*a.target_cut)) : planted_energy;
   const Problem& problem = lp.problem;
   const auto& g = *problem.graph;
-  auto sampler = a.backends.make(a.backend);
   if (a.backend == "exact") throw Error("anneal: the exact backend does not sample chains; use ref, float, rtl or board");
+  auto sampler = a.backends.make(a.backend, comm);
   const anneal::Result r = anneal::run(*sampler, problem, spec, cfg);
-  const auto info = ref_kernel_info(*sampler);
+  if (comm.rank() != 0) return 0;
+  const auto info = ref_kernel_info(parallel::local_part(*sampler).sampler);
   const std::string kernel = sampler->name() == "ref"
                                  ? fmt::format("{}, {} layout", to_string(info.path), to_string(info.layout))
                                  : "";
@@ -126,6 +130,7 @@ int run_anneal(const AnnealArgs& a) {
                                         {"sweeps_per_beta", cfg.sweeps_per_beta}}},
                           {"chains", r.chains},
                           {"threads", a.threads},
+                          {"processes", comm.size()},
                           {"seed", a.seed},
                           {"sweeps", r.sweeps},
                           {"seconds", r.seconds},
@@ -157,8 +162,9 @@ int run_anneal(const AnnealArgs& a) {
   fmt::print("problem     {} ({} p-bits, {} couplers){}\n", g.spec(), g.num_nodes(), g.num_edges(),
              lp.maxcut ? fmt::format(", Max-Cut, total weight {}", lp.maxcut->total_weight) : "");
   if (!origin.empty()) fmt::print("            {}\n", origin);
-  fmt::print("backend     {}{}, {} chains, {} threads, seed {}\n", sampler->name(),
-             kernel.empty() ? "" : " (" + kernel + ")", a.chains, a.threads, a.seed);
+  fmt::print("backend     {}{}, {} chains, {} threads{}, seed {}\n", sampler->name(),
+             kernel.empty() ? "" : " (" + kernel + ")", a.chains, a.threads,
+             comm.size() > 1 ? fmt::format(" in each of {} processes", comm.size()) : "", a.seed);
   fmt::print("schedule    {} x {} sweeps = {} sweeps per chain\n", cfg.schedule.describe(), cfg.sweeps_per_beta, r.sweeps);
   fmt::print("time        {:.6f} s annealing (set_beta and sweeps), {:.3f} flips/ns; {:.3f} s loading\n", r.seconds,
              r.flips_per_ns, r.load_seconds);
@@ -220,7 +226,7 @@ Command add_anneal_command(CLI::App& app) {
   sub->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*sub);
   a->backends.add_to(*sub);
-  return {sub, [a] { return run_anneal(*a); }};
+  return {sub, {}, [a](const parallel::Communicator& comm) { return run_anneal(*a, comm); }};
 }
 
 }  // namespace pbit::cli

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -128,6 +129,7 @@ namespace {
                world.rank() > 0 ? (" (process " + std::to_string(world.rank()) + " of " + std::to_string(world.size()) + ")").c_str() : "");
   std::fflush(stderr);
   world.abort(1);
+  std::exit(1);  // (abort does not return)
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Annealing on any Sampler (anneal.hpp).
 #include <pbit/anneal/anneal.hpp>
 #include <pbit/error.hpp>
+#include <pbit/parallel/distributed_sampler.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -107,33 +108,55 @@ Result run(Sampler& sampler, const Problem& problem, const NumericSpec& spec, co
   using clock = std::chrono::steady_clock;
   Result r;
   r.chains = cfg.chains;
+  // Under MPI every process anneals its share of the chains (seeded by their
+  // global index), computes their energies and gathers everyone's: the
+  // energies, the trace and the best state are the one-process results.
+  const auto part = parallel::local_part(sampler);
+  Sampler& local = part.sampler;
+  const parallel::Communicator& comm = part.comm;
+  const parallel::Range mine = comm.share(cfg.chains, part.unit);
   const auto l0 = clock::now();
-  sampler.load(problem, spec, betas.front());
-  sampler.configure({cfg.chains, cfg.seed, cfg.threads});
+  local.load(problem, spec, betas.front());
+  if (mine.count > 0) local.configure({mine.count, cfg.seed, cfg.threads, mine.first});
   r.load_seconds = std::chrono::duration<double>(clock::now() - l0).count();
 
-  // Read every chain, its energies; keep the lowest state seen.
+  // Read every chain, its energies; keep the lowest state seen (the first
+  // chain of the lowest energy at the first read that reached it).
   std::vector<std::vector<std::int8_t>> states;
   r.best_energy = std::numeric_limits<double>::infinity();
   auto read = [&](std::uint64_t sweeps, double beta) {
-    sampler.states(0, cfg.chains, states);
+    if (mine.count > 0) local.states(0, mine.count, states);
     TracePoint tp;
     tp.sweeps = sweeps;
     tp.beta = beta;
     tp.min_energy = std::numeric_limits<double>::infinity();
     double sum = 0;
     std::vector<double> e(static_cast<std::size_t>(cfg.chains));
+    for (int c = mine.first; c < mine.end(); ++c)
+      e[static_cast<std::size_t>(c)] = problem.energy(states[static_cast<std::size_t>(c - mine.first)]);
+    parallel::gather_owned(comm, e, [&](std::size_t c) {
+      return parallel::owner(static_cast<int>(c), cfg.chains, comm.size(), part.unit);
+    });
+    int lowest = -1;
     for (int c = 0; c < cfg.chains; ++c) {
-      const double x = problem.energy(states[static_cast<std::size_t>(c)]);
-      e[static_cast<std::size_t>(c)] = x;
+      const double x = e[static_cast<std::size_t>(c)];
       sum += x;
       tp.min_energy = std::min(tp.min_energy, x);
-      if (x < r.best_energy) {
-        r.best_energy = x;
-        r.best_state = states[static_cast<std::size_t>(c)];
-        r.best_chain = c;
-        r.best_sweeps = sweeps;
+      if (x < r.best_energy && (lowest < 0 || x < e[static_cast<std::size_t>(lowest)])) lowest = c;
+    }
+    if (lowest >= 0) {
+      r.best_energy = e[static_cast<std::size_t>(lowest)];
+      r.best_chain = lowest;
+      r.best_sweeps = sweeps;
+      // the state from the process that holds the chain
+      const int holder = parallel::owner(lowest, cfg.chains, comm.size(), part.unit);
+      std::vector<std::uint8_t> bytes;
+      if (holder == comm.rank()) {
+        const auto& st = states[static_cast<std::size_t>(lowest - mine.first)];
+        parallel::append_bytes(bytes, st.data(), st.size());
       }
+      comm.broadcast(bytes, holder);
+      r.best_state.assign(bytes.begin(), bytes.end());
     }
     tp.mean_energy = sum / cfg.chains;
     r.trace.push_back(tp);
@@ -149,8 +172,8 @@ Result run(Sampler& sampler, const Problem& problem, const NumericSpec& spec, co
   std::size_t next_point = 1;
   auto t0 = clock::now();
   for (std::size_t k = 0; k < steps; ++k) {
-    if (k > 0) sampler.set_beta(betas[k]);
-    sampler.run(cfg.sweeps_per_beta, false);
+    if (k > 0) local.set_beta(betas[k]);
+    if (mine.count > 0) local.run(cfg.sweeps_per_beta, false);
     sweeps += cfg.sweeps_per_beta;
     const bool last = k + 1 == steps;
     if (!last && points > 0 && (k + 1) * points >= next_point * steps) {

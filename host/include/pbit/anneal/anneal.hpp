@@ -77,6 +77,8 @@ std::optional<double> tts99(double t_run, double p);
 // Loads `problem` into the sampler at the schedule's first beta, configures
 // the chains (all start at -1, as every backend does), and anneals. The time
 // of one restart for TTS99 is `seconds / chains` (restarts run side by side).
+// With a parallel::DistributedSampler every process anneals its share of the
+// chains and gets the one-process result (all but the times).
 Result run(Sampler& sampler, const Problem& problem, const NumericSpec& spec, const Config& config);
 
 }  // namespace pbit::anneal

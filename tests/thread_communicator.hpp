@@ -66,21 +66,8 @@ class ThreadCommunicator final : public parallel::Communicator {
   ThreadCommunicator(ThreadWorld& w, int rank) : w_(w), rank_(rank) {}
   int rank() const override { return rank_; }
   int size() const override { return w_.size(); }
-  void sum(std::vector<std::int64_t>& v) const override {
-    std::vector<std::uint8_t> mine;
-    parallel::append_bytes(mine, v.data(), v.size());
-    const auto all = w_.exchange(rank_, mine);
-    std::fill(v.begin(), v.end(), 0);
-    for (const auto& part : all) {
-      if (part.size() != v.size() * sizeof(std::int64_t))
-        throw std::runtime_error("sum: sizes differ");
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        std::int64_t x;
-        std::memcpy(&x, part.data() + i * sizeof x, sizeof x);
-        v[i] += x;
-      }
-    }
-  }
+  void sum(std::vector<std::int64_t>& v) const override { add_up(v); }
+  void sum(std::vector<std::int32_t>& v) const override { add_up(v); }
   int max(int v) const override {
     std::vector<std::uint8_t> mine;
     parallel::append_bytes(mine, &v, 1);
@@ -107,6 +94,22 @@ class ThreadCommunicator final : public parallel::Communicator {
   }
 
  private:
+  template <class T>
+  void add_up(std::vector<T>& v) const {
+    std::vector<std::uint8_t> mine;
+    parallel::append_bytes(mine, v.data(), v.size());
+    const auto all = w_.exchange(rank_, mine);
+    std::fill(v.begin(), v.end(), T{0});
+    for (const auto& part : all) {
+      if (part.size() != v.size() * sizeof(T)) throw std::runtime_error("sum: sizes differ");
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        T x;
+        std::memcpy(&x, part.data() + i * sizeof x, sizeof x);
+        v[i] += x;
+      }
+    }
+  }
+
   ThreadWorld& w_;
   int rank_;
 };

@@ -80,8 +80,7 @@ void gather_group_results(const parallel::Communicator& comm, int groups, std::v
                           std::vector<std::vector<double>>& gh, std::vector<int>& per_image,
                           std::vector<double>* per_image2) {
   if (comm.size() == 1) return;
-  parallel::gather_groups(comm, gJ);
-  parallel::gather_groups(comm, gh);
+  parallel::gather_groups(comm, {&gJ, &gh});
   auto owner = [&](std::size_t b) { return parallel::owner(static_cast<int>(b % static_cast<std::size_t>(groups)), groups, comm.size()); };
   parallel::gather_owned(comm, per_image, owner);
   if (per_image2) parallel::gather_owned(comm, *per_image2, owner);
@@ -505,9 +504,11 @@ BatchReport Trainer::step() {
     sampler_.set_clamp_mask(mask_none_);
     std::vector<std::int8_t> m(n, -1);
     std::vector<std::uint8_t> px;
-    for (int c = 0; c < C; ++c) {
+    // (the chains this process holds: all of them alone)
+    const parallel::Range held = parallel::local_part(sampler_).chains;
+    for (int c = held.first; c < held.end(); ++c) {
       const std::size_t img = order_[base + static_cast<std::size_t>(c / per)];
-      if (c % per == 0) batch_pixels(c / per, px);
+      if (c % per == 0 || c == held.first) batch_pixels(c / per, px);
       model_.encode(m, px.data(), labelled ? labels_[img] : -1);
       sampler_.set_clamp_values(c, m);
     }
@@ -566,19 +567,25 @@ BatchReport Trainer::step() {
     if (!disc_on) {
       run_sampler(static_cast<std::uint64_t>(cfg_.cond_sweeps), true);
     } else {
-      // Every sweep is read: each image's mean states over its chains and sweeps.
+      // Every sweep is read: each image's mean states over its chains and
+      // sweeps. Each process reads the chains it holds (all of them alone);
+      // the integer sums are added over the processes once.
+      const parallel::LocalPart part = parallel::local_part(sampler_);
       std::vector<std::int32_t> sum(static_cast<std::size_t>(B) * n, 0);
       for (int s = 0; s < cfg_.cond_sweeps; ++s) {
         run_sampler(1, cond_on);
         const auto tr = Clock::now();
-        sampler_.states(0, C, reads_);
-        for (int c = 0; c < C; ++c) {
+        part.sampler.states(0, part.chains.count, reads_);
+        for (int c = part.chains.first; c < part.chains.end(); ++c) {
           std::int32_t* sb = sum.data() + static_cast<std::size_t>(c / per) * n;
-          const std::int8_t* st = reads_[static_cast<std::size_t>(c)].data();
+          const std::int8_t* st = reads_[static_cast<std::size_t>(c - part.chains.first)].data();
           for (std::size_t i = 0; i < n; ++i) sb[i] += st[i];
         }
         read_seconds += since(tr);
       }
+      const auto tr = Clock::now();
+      part.comm.sum(sum);
+      read_seconds += since(tr);
       const double norm = 1.0 / (static_cast<double>(per) * cfg_.cond_sweeps);
       mean.resize(sum.size());
       for (std::size_t k = 0; k < sum.size(); ++k) mean[k] = sum[k] * norm;
@@ -601,19 +608,22 @@ BatchReport Trainer::step() {
     // image's chains summed, argmax (ties to the lower class).
     t0 = Clock::now();
     const int K = model_.arch().classes, copies = model_.arch().label_copies;
-    // (the first chain of every image: reading all would cost as much as sampling)
-    std::vector<int> votes(static_cast<std::size_t>(B * K), 0);
+    // (the first chain of every image: reading all would cost as much as
+    // sampling; each process reads the ones it holds)
+    const parallel::LocalPart part = parallel::local_part(sampler_);
+    std::vector<int> pred(static_cast<std::size_t>(B), 0);
+    std::vector<int> votes(static_cast<std::size_t>(K));
     for (int b = 0; b < B; ++b) {
-      const auto s = sampler_.state(b * per);
+      if (!part.chains.contains(b * per)) continue;
+      const auto s = part.sampler.state(b * per - part.chains.first);
+      std::fill(votes.begin(), votes.end(), 0);
       for (int k = 0; k < K; ++k)
-        for (int q = 0; q < copies; ++q) votes[static_cast<std::size_t>(b * K + k)] += s[model_.label_node(k, q)];
+        for (int q = 0; q < copies; ++q) votes[static_cast<std::size_t>(k)] += s[model_.label_node(k, q)];
+      pred[static_cast<std::size_t>(b)] = static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
     }
+    parallel::gather_owned(part.comm, pred, [&](std::size_t b) { return part.owner_of_chain(static_cast<int>(b) * per, C); });
     int correct = 0;
-    for (int b = 0; b < B; ++b) {
-      const auto* v = votes.data() + b * K;
-      const int pred = static_cast<int>(std::max_element(v, v + K) - v);
-      correct += pred == labels_[order_[base + static_cast<std::size_t>(b)]];
-    }
+    for (int b = 0; b < B; ++b) correct += pred[static_cast<std::size_t>(b)] == labels_[order_[base + static_cast<std::size_t>(b)]];
     rep.train_accuracy = static_cast<double>(correct) / B;
     ep_acc_sum_ += rep.train_accuracy;
     ++ep_acc_n_;

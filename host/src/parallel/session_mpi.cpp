@@ -20,14 +20,8 @@ class MpiCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
 
-  void sum(std::vector<std::int64_t>& v) const override {
-    // In pieces: MPI counts are ints.
-    constexpr std::size_t kPiece = std::size_t{1} << 28;
-    for (std::size_t at = 0; at < v.size(); at += kPiece) {
-      const int count = static_cast<int>(std::min(kPiece, v.size() - at));
-      MPI_Allreduce(MPI_IN_PLACE, v.data() + at, count, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
-    }
-  }
+  void sum(std::vector<std::int64_t>& v) const override { sum_in_pieces(v.data(), v.size(), MPI_INT64_T); }
+  void sum(std::vector<std::int32_t>& v) const override { sum_in_pieces(v.data(), v.size(), MPI_INT32_T); }
 
   int max(int v) const override {
     int out = v;
@@ -71,6 +65,18 @@ class MpiCommunicator final : public Communicator {
   }
 
  private:
+  // In pieces: MPI counts are ints.
+  static void sum_in_pieces(void* data, std::size_t count, MPI_Datatype type) {
+    int bytes = 0;
+    MPI_Type_size(type, &bytes);
+    constexpr std::size_t kPiece = std::size_t{1} << 28;
+    for (std::size_t at = 0; at < count; at += kPiece) {
+      const int n = static_cast<int>(std::min(kPiece, count - at));
+      MPI_Allreduce(MPI_IN_PLACE, static_cast<char*>(data) + at * static_cast<std::size_t>(bytes), n, type, MPI_SUM,
+                    MPI_COMM_WORLD);
+    }
+  }
+
   int rank_ = 0, size_ = 1;
 };
 

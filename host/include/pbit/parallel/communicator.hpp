@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <type_traits>
 #include <vector>
 
@@ -41,6 +42,7 @@ class Communicator {
   // Collective: element-wise sum over the processes, on every process. v has
   // the same length everywhere. Integers: exact, so the order does not matter.
   virtual void sum(std::vector<std::int64_t>& v) const = 0;
+  virtual void sum(std::vector<std::int32_t>& v) const = 0;
   // Collective: the largest of every process's v, on every process.
   virtual int max(int v) const = 0;
   // Collective: every process's bytes (any length, 0 allowed), concatenated
@@ -63,6 +65,7 @@ class SerialCommunicator final : public Communicator {
   int rank() const override { return 0; }
   int size() const override { return 1; }
   void sum(std::vector<std::int64_t>&) const override {}
+  void sum(std::vector<std::int32_t>&) const override {}
   int max(int v) const override { return v; }
   std::vector<std::uint8_t> all_gather(const std::vector<std::uint8_t>& mine) const override {
     return mine;
@@ -107,26 +110,36 @@ void gather_owned(const Communicator& comm, std::vector<T>& v, Owner&& owner_of)
   }
 }
 
-// groups[g] (g in [0, groups.size())) was computed by the process whose share
-// (share(groups.size())) holds g: afterwards every process holds every group,
-// bit for bit. Group sizes are the same on every process.
+// For every set of groups: groups[g] (g in [0, groups.size())) was computed
+// by the process whose share (share(groups.size())) holds g; afterwards every
+// process holds every group of every set, bit for bit (one exchange). Group
+// sizes are the same on every process.
 template <class T>
-void gather_groups(const Communicator& comm, std::vector<std::vector<T>>& groups) {
+void gather_groups(const Communicator& comm, std::initializer_list<std::vector<std::vector<T>>*> sets) {
   if (comm.size() == 1) return;
-  const int G = static_cast<int>(groups.size());
-  const Range mine_r = comm.share(G);
   std::vector<std::uint8_t> mine;
-  for (int g = mine_r.first; g < mine_r.end(); ++g)
-    append_bytes(mine, groups[static_cast<std::size_t>(g)].data(),
-                 groups[static_cast<std::size_t>(g)].size());
-  const auto all = comm.all_gather(mine);
-  std::size_t at = 0;
-  for (auto& grp : groups) {
-    const std::size_t bytes = grp.size() * sizeof(T);
-    if (at + bytes > all.size()) throw Error("gather_groups: processes disagree on the sizes");
-    if (bytes) std::memcpy(grp.data(), all.data() + at, bytes);
-    at += bytes;
+  for (auto* groups : sets) {
+    const Range own = comm.share(static_cast<int>(groups->size()));
+    for (int g = own.first; g < own.end(); ++g) {
+      const auto& grp = (*groups)[static_cast<std::size_t>(g)];
+      append_bytes(mine, grp.data(), grp.size());
+    }
   }
+  const auto all = comm.all_gather(mine);
+  // rank by rank, set by set, the rank's groups in order
+  std::size_t at = 0;
+  for (int r = 0; r < comm.size(); ++r)
+    for (auto* groups : sets) {
+      const Range own = parallel::share(static_cast<int>(groups->size()), r, comm.size());
+      for (int g = own.first; g < own.end(); ++g) {
+        auto& grp = (*groups)[static_cast<std::size_t>(g)];
+        const std::size_t bytes = grp.size() * sizeof(T);
+        if (at + bytes > all.size()) throw Error("gather_groups: processes disagree on the sizes");
+        if (bytes) std::memcpy(grp.data(), all.data() + at, bytes);
+        at += bytes;
+      }
+    }
+  if (at != all.size()) throw Error("gather_groups: processes disagree on the sizes");
 }
 
 }  // namespace pbit::parallel

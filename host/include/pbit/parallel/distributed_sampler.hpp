@@ -70,11 +70,14 @@ class DistributedSampler final : public Sampler {
 // The sampler this process drives and the processes sharing the work: for a
 // DistributedSampler its local backend and communicator, for any other
 // sampler itself, alone (serial()). Algorithms that divide work themselves
-// (classification divides images) use this.
+// (classification divides images) or read only their own chains use this.
 struct LocalPart {
   Sampler& sampler;
   const Communicator& comm;
-  int unit;  // chains per share unit the backend prefers
+  int unit;      // chains per share unit the backend prefers
+  Range chains;  // the chains of the current configuration `sampler` holds (global indices)
+  // The process holding chain c of the current configuration.
+  int owner_of_chain(int c, int chains_total) const { return owner(c, chains_total, comm.size(), unit); }
 };
 LocalPart local_part(Sampler& sampler);
 // The communicator of local_part(sampler).

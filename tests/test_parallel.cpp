@@ -215,12 +215,13 @@ TEST_CASE("the exact backend is refused when divided", "[parallel]") {
                     Catch::Contains("cannot be divided"));
 }
 
-TEST_CASE("annealing on 1, 2, 3 processes: the one-process energies, trace and best state", "[parallel]") {
+TEST_CASE("annealing on 1, 2, 3 processes: the one-process energies, trace and best state",
+          "[parallel]") {
   const std::string backend = GENERATE("ref", "float");
   const int unit = GENERATE(1, 32);
   INFO(backend << ", unit " << unit);
-  const auto pl = anneal::planted_problem(std::make_shared<const graphs::Graph>(graphs::make_graph("pegasus:2")), 0.3,
-                                          3, 2);
+  const auto pl = anneal::planted_problem(
+      std::make_shared<const graphs::Graph>(graphs::make_graph("pegasus:2")), 0.3, 3, 2);
   anneal::Config cfg;
   cfg.schedule = anneal::BetaSchedule::parse("linear:0.1,2,40");
   cfg.chains = 70;
@@ -378,7 +379,8 @@ TEST_CASE("mpirun: pbit sample on 1, 2, 3 processes prints the same moments", "[
 
 TEST_CASE("mpirun: pbit anneal on 1, 2, 3 processes prints the same energies and state", "[mpi]") {
   const std::string args =
-      "anneal --graph pegasus:3 --planted 0.3 --chains 70 --betas linear:0.1,3,100 --trace-points 5 --threads 1 --json";
+      "anneal --graph pegasus:3 --planted 0.3 --chains 70 --betas linear:0.1,3,100 --trace-points "
+      "5 --threads 1 --json";
   const auto one = pbit_cli(args);
   REQUIRE(one.code == 0);
   auto strip = [](const std::string& text) {

@@ -173,7 +173,8 @@ Stats DistributedSampler::stats() const {
 }
 
 LocalPart local_part(Sampler& sampler) {
-  if (auto* d = dynamic_cast<DistributedSampler*>(&sampler)) return {d->local(), d->comm(), d->unit(), d->local_chains()};
+  if (auto* d = dynamic_cast<DistributedSampler*>(&sampler))
+    return {d->local(), d->comm(), d->unit(), d->local_chains()};
   return {sampler, serial(), 1, {0, sampler.chains()}};
 }
 

@@ -20,8 +20,12 @@ class MpiCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
 
-  void sum(std::vector<std::int64_t>& v) const override { sum_in_pieces(v.data(), v.size(), MPI_INT64_T); }
-  void sum(std::vector<std::int32_t>& v) const override { sum_in_pieces(v.data(), v.size(), MPI_INT32_T); }
+  void sum(std::vector<std::int64_t>& v) const override {
+    sum_in_pieces(v.data(), v.size(), MPI_INT64_T);
+  }
+  void sum(std::vector<std::int32_t>& v) const override {
+    sum_in_pieces(v.data(), v.size(), MPI_INT32_T);
+  }
 
   int max(int v) const override {
     int out = v;
@@ -72,8 +76,8 @@ class MpiCommunicator final : public Communicator {
     constexpr std::size_t kPiece = std::size_t{1} << 28;
     for (std::size_t at = 0; at < count; at += kPiece) {
       const int n = static_cast<int>(std::min(kPiece, count - at));
-      MPI_Allreduce(MPI_IN_PLACE, static_cast<char*>(data) + at * static_cast<std::size_t>(bytes), n, type, MPI_SUM,
-                    MPI_COMM_WORLD);
+      MPI_Allreduce(MPI_IN_PLACE, static_cast<char*>(data) + at * static_cast<std::size_t>(bytes),
+                    n, type, MPI_SUM, MPI_COMM_WORLD);
     }
   }
 

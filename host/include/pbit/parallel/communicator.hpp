@@ -115,7 +115,8 @@ void gather_owned(const Communicator& comm, std::vector<T>& v, Owner&& owner_of)
 // process holds every group of every set, bit for bit (one exchange). Group
 // sizes are the same on every process.
 template <class T>
-void gather_groups(const Communicator& comm, std::initializer_list<std::vector<std::vector<T>>*> sets) {
+void gather_groups(const Communicator& comm,
+                   std::initializer_list<std::vector<std::vector<T>>*> sets) {
   if (comm.size() == 1) return;
   std::vector<std::uint8_t> mine;
   for (auto* groups : sets) {

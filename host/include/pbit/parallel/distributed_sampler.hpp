@@ -77,7 +77,9 @@ struct LocalPart {
   int unit;      // chains per share unit the backend prefers
   Range chains;  // the chains of the current configuration `sampler` holds (global indices)
   // The process holding chain c of the current configuration.
-  int owner_of_chain(int c, int chains_total) const { return owner(c, chains_total, comm.size(), unit); }
+  int owner_of_chain(int c, int chains_total) const {
+    return owner(c, chains_total, comm.size(), unit);
+  }
 };
 LocalPart local_part(Sampler& sampler);
 // The communicator of local_part(sampler).

@@ -182,6 +182,12 @@ Graph chimera(int m, int n, int t) {
 //   odd       (u,w,2h,z) - (u,w,2h+1,z)
 //   internal  (0,w,k,z) - (1, z + [kk < S0[k]], kk, w - [k < S1[kk]])
 //             for every horizontal track kk whose node lies inside the lattice.
+const std::array<int, 12>& pegasus_offsets(int orientation) {
+  if (orientation != 0 && orientation != 1)
+    throw Error("pegasus_offsets: orientation must be 0 or 1 (got " + std::to_string(orientation) + ")");
+  return orientation == 0 ? kPegasusOffsets0 : kPegasusOffsets1;
+}
+
 Graph pegasus(int m) {
   require_at_least("pegasus", "m", m, 2);
   const std::uint64_t um = static_cast<std::uint64_t>(m);

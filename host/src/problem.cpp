@@ -73,12 +73,7 @@ std::int64_t edge_index(const graphs::Graph& g, std::uint32_t u, std::uint32_t v
   return it - edges.begin();
 }
 
-// One term of a problem file, before it is resolved against the graph.
-struct Term {
-  Label a = 0, b = 0;
-  double value = 0;
-  std::string where;  // "path:line" or "path: couplings[3]" for messages
-};
+using Term = ProblemTerm;  // where: "path:line" or "path: couplings[3]"
 
 // Places terms into a Problem on a known graph, detecting unknown nodes,
 // non-edges and duplicates (first occurrence named in the message).
@@ -205,6 +200,12 @@ Problem Problem::zeros(std::shared_ptr<const graphs::Graph> g) {
   p.h.assign(g->num_nodes(), 0.0);
   p.graph = std::move(g);
   return p;
+}
+
+Problem problem_from_terms(std::shared_ptr<const graphs::Graph> g, const std::vector<ProblemTerm>& terms) {
+  for (const auto& t : terms)
+    if (!std::isfinite(t.value)) throw Error(t.where + ": value is not finite (NaN/inf)");
+  return assemble(terms, std::move(g));
 }
 
 // ---------------------------------------------------------------- text

@@ -26,6 +26,19 @@ struct Problem {
   static Problem zeros(std::shared_ptr<const graphs::Graph> g);
 };
 
+// One term given by node labels: a != b the coupling J_ab, a == b the field h_a.
+// `where` names it in error messages (e.g. "problem.txt:7").
+struct ProblemTerm {
+  graphs::Label a = 0, b = 0;
+  double value = 0;
+  std::string where;
+};
+// The problem of these terms on g (terms not given are 0), resolved as the file
+// readers below do. Errors (pbit::Error starting with the term's `where`):
+// unknown node, coupling on a non-edge, duplicate term (either orientation),
+// NaN/inf.
+Problem problem_from_terms(std::shared_ptr<const graphs::Graph> g, const std::vector<ProblemTerm>& terms);
+
 // Text format, one term per line (labels are the graph's node labels):
 //   i j value   coupling J_ij (i != j; must be an edge of the graph)
 //   i i value   field h_i

@@ -3,6 +3,7 @@
 // (default linear labels, same node and edge sets).
 #include <pbit/graphs/graph.hpp>
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -17,6 +18,9 @@ inline constexpr std::uint64_t kMaxEdges = std::uint64_t{1} << 26;
 Graph chimera(int m, int n = 0, int t = 4);
 // dwave_networkx.pegasus_graph(m) (fabric_only=True, nice_coordinates=False). m >= 2.
 Graph pegasus(int m);
+// The offset lists pegasus() uses, dwave_networkx's default (offsets_index 0):
+// orientation 0 = vertical qubits ("vertical_offsets"), 1 = horizontal.
+const std::array<int, 12>& pegasus_offsets(int orientation);
 // dwave_networkx.zephyr_graph(m, t). m >= 1.
 Graph zephyr(int m, int t = 4);
 // L x W square lattice (4-neighbour) / king's graph (8-neighbour), node r*W + c.

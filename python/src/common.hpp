@@ -65,6 +65,17 @@ py::array_t<T, py::array::c_style | py::array::forcecast> as_array(const py::han
   return a;
 }
 
+// A keyword argument as T; TypeError naming it when it has another type.
+template <class T>
+T cast_arg(const py::handle& v, const std::string& name) {
+  try {
+    return v.cast<T>();
+  } catch (const py::cast_error&) {
+    throw py::type_error("argument '" + name + "': wrong type " +
+                         std::string(py::str(py::type::handle_of(v).attr("__name__"))));
+  }
+}
+
 // Integer arrays: values must be whole numbers (a float array of integers is
 // accepted, 0.5 is not).
 std::vector<std::int64_t> as_int64_vector(const py::handle& obj, const std::string& what);

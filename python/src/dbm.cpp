@@ -92,7 +92,7 @@ struct PyModel {
     dbm::Checkpoint c = ck;
     if (!spec.is_none()) c.spec = spec_or_default(spec);
     if (!beta.is_none()) {
-      c.beta = beta.cast<double>();
+      c.beta = cast_arg<double>(beta, "beta");
       if (!(c.beta > 0) || !std::isfinite(c.beta)) throw Error("beta must be finite and > 0");
     }
     py::gil_scoped_release release;
@@ -122,7 +122,7 @@ void set_if(py::kwargs& kw, const char* name, T& field) {
   if (!kw.contains(name)) return;
   const py::object v = kw[name];
   PyDict_DelItemString(kw.ptr(), name);
-  if (!v.is_none()) field = v.cast<T>();
+  if (!v.is_none()) field = cast_arg<T>(v, name);
 }
 
 // Pops the classification options from kw into cfg (eval's defaults for the rest).
@@ -144,7 +144,7 @@ dbm::ClassifyConfig classify_config(py::kwargs& kw, const dbm::Checkpoint& ck) {
     const py::object a = kw["anneal"];
     PyDict_DelItemString(kw.ptr(), "anneal");
     if (py::isinstance<py::str>(a))
-      cfg.anneal = dbm::parse_beta_schedule(a.cast<std::string>());
+      cfg.anneal = dbm::parse_beta_schedule(cast_arg<std::string>(a, "anneal"));
     else if (!a.is_none())
       cfg.anneal = as_finite_vector(a, "anneal");
   }
@@ -166,7 +166,7 @@ ClassifyOut classify(const PyModel& pm, const data::Dataset& d, bool labelled, p
     throw Error(pm.path + ": the model has no label units: nothing to classify");
   const dbm::ClassifyConfig cfg = classify_config(kw, pm.ck);
   const py::object backend = pop(kw, "backend");
-  auto sampler = make_backend_for(backend.is_none() ? "ref" : backend.cast<std::string>(), kw);
+  auto sampler = make_backend_for(backend.is_none() ? "ref" : cast_arg<std::string>(backend, "backend"), kw);
   bool interrupted = false;
   dbm::ClassifyResult res;
   {
@@ -217,17 +217,17 @@ GenerateOut generate(const PyModel& pm, py::kwargs kw) {
     cfg.classes.assign(v.begin(), v.end());
   }
   if (const py::object s = pop(kw, "schedule"); !s.is_none())
-    cfg.betas = py::isinstance<py::str>(s) ? dbm::parse_beta_schedule(s.cast<std::string>())
+    cfg.betas = py::isinstance<py::str>(s) ? dbm::parse_beta_schedule(cast_arg<std::string>(s, "schedule"))
                                            : as_finite_vector(s, "schedule");
   if (const py::object mf = pop(kw, "mean_from"); !mf.is_none()) {
-    const auto v = mf.cast<std::string>();
+    const auto v = cast_arg<std::string>(mf, "mean_from");
     if (v != "conditional" && v != "states")
       throw Error("mean_from must be 'conditional' or 'states'");
     cfg.conditional_mean = v == "conditional";
   }
   cfg.validate();
   const py::object backend = pop(kw, "backend");
-  auto sampler = make_backend_for(backend.is_none() ? "ref" : backend.cast<std::string>(), kw);
+  auto sampler = make_backend_for(backend.is_none() ? "ref" : cast_arg<std::string>(backend, "backend"), kw);
   GenerateOut out;
   {
     py::gil_scoped_release release;
@@ -359,7 +359,7 @@ spec, beta, seed, threads, ...)")
           "eval",
           [](const PyModel& p, const py::object& dataset, const std::string& split,
              const py::kwargs& kw) {
-            const std::string ds = dataset.is_none() ? p.ck.dataset : dataset.cast<std::string>();
+            const std::string ds = dataset.is_none() ? p.ck.dataset : cast_arg<std::string>(dataset, "dataset");
             if (ds.empty()) throw Error("give dataset= (the checkpoint does not name one)");
             if (split != "test" && split != "train") throw Error("split must be 'test' or 'train'");
             data::Split s;
@@ -380,7 +380,7 @@ spec, beta, seed, threads, ...)")
       .def(
           "judge",
           [](const PyModel& p, const GenerateOut& g, const py::object& dataset) {
-            const std::string ds = dataset.is_none() ? p.ck.dataset : dataset.cast<std::string>();
+            const std::string ds = dataset.is_none() ? p.ck.dataset : cast_arg<std::string>(dataset, "dataset");
             if (ds.empty()) throw Error("give dataset= (the checkpoint does not name one)");
             py::gil_scoped_release release;
             const auto s = load_split(ds);

@@ -22,9 +22,9 @@ namespace {
 template <class T>
 T option(py::kwargs& kw, const char* name, T fallback) {
   if (!kw.contains(name)) return fallback;
-  const T v = kw[name].cast<T>();
+  const py::object v = kw[name];
   PyDict_DelItemString(kw.ptr(), name);
-  return v;
+  return cast_arg<T>(v, name);
 }
 
 void reject_leftovers(const std::string& backend, const py::kwargs& kw) {

@@ -157,6 +157,8 @@ def test_errors_are_the_librarys(cli):
         pbit.sample(p, spec="default")
     with pytest.raises(TypeError, match="backend 'ref' has no option 'port'"):
         pbit.Sampler("ref", port="/dev/null")
+    with pytest.raises(TypeError, match="argument 'simd': wrong type int"):
+        pbit.Sampler("ref", simd=3)
     with pytest.raises(pbit.Error, match="give port="):
         pbit.Sampler("board")
     with pytest.raises(pbit.Error, match="no problem loaded"):

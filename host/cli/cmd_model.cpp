@@ -18,20 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Imported models without a spec of their own: wide enough for weights
-// trained in double precision (the published 100-epoch couplings: median
-// |J| 0.26, max 4.5): step 1/128, range +-16, sums to +-64, 1/16 LUT steps.
-NumericSpec import_default_spec() {
-  NumericSpec s;
-  s.weight_bits = 12;
-  s.frac_bits = 7;
-  s.sum_bits = 14;
-  s.lut_depth = 1024;
-  s.lut_shift = NumericSpec::covering_shift(s.sum_bits, s.lut_depth);
-  s.validate();
-  return s;
-}
-
 std::string format_of(const std::string& path, const std::string& given) {
   if (!given.empty()) {
     if (given != "json" && given != "mat" && given != "problem")
@@ -163,8 +149,8 @@ int run_import(ImportArgs& a) {
   if (given("--dataset")) m.dataset = a.dataset;
   if (given("--method")) m.method = a.method;
   if (given("--data")) m.data = a.data;
-  m.spec = a.spec.override_given(m.spec ? *m.spec : import_default_spec(), *a.sub);
-  dbm::Checkpoint ck = dbm::checkpoint_from(m, import_default_spec());
+  m.spec = a.spec.override_given(m.spec ? *m.spec : dbm::import_default_spec(), *a.sub);
+  dbm::Checkpoint ck = dbm::checkpoint_from(m, dbm::import_default_spec());
   ck.source = fs::absolute(source).lexically_normal().string();
 
   std::error_code ec;

@@ -3,6 +3,7 @@
 
 #include <pbit/data/mnist.hpp>
 #include <pbit/dbm/evaluate.hpp>
+#include <pbit/dbm/model_file.hpp>
 #include <pbit/dbm/trainer.hpp>
 
 #include <filesystem>
@@ -12,6 +13,21 @@ namespace pbit::python {
 namespace {
 
 namespace fs = std::filesystem;
+
+template <class T>
+void set_if(py::kwargs& kw, const char* name, T& field) {
+  if (!kw.contains(name)) return;
+  const py::object v = kw[name];
+  PyDict_DelItemString(kw.ptr(), name);
+  if (!v.is_none()) field = cast_arg<T>(v, name);
+}
+
+py::object pop(py::kwargs& kw, const char* name) {
+  if (!kw.contains(name)) return py::none();
+  py::object v = kw[name];
+  PyDict_DelItemString(kw.ptr(), name);
+  return v;
+}
 
 // ---------------------------------------------------------------- datasets
 
@@ -100,13 +116,113 @@ struct PyModel {
   }
 };
 
-PyModel load_model(const std::string& path) {
+std::string extension(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+// MATLAB variable names from keyword arguments (those of `pbit model
+// import|export`), defaults from MatNames; label copies default to
+// index_sticker1..`copies`.
+dbm::MatNames mat_names(const std::string& file, py::kwargs& kw, int copies) {
+  dbm::MatNames n;
+  n.file = file;
+  set_if(kw, "J", n.J);
+  set_if(kw, "h", n.h);
+  set_if(kw, "pixels", n.pixels);
+  set_if(kw, "colors", n.colors);
+  set_if(kw, "beta_var", n.beta);
+  set_if(kw, "row_major_pixels", n.row_major_pixels);
+  set_if(kw, "rows", n.rows);
+  set_if(kw, "cols", n.cols);
+  set_if(kw, "graph", n.graph);
+  if (const py::object l = pop(kw, "labels"); !l.is_none()) {
+    n.labels = py::isinstance<py::str>(l) ? std::vector<std::string>{cast_arg<std::string>(l, "labels")}
+                                          : cast_arg<std::vector<std::string>>(l, "labels");
+  } else {
+    n.labels = dbm::default_label_names(copies);
+  }
+  return n;
+}
+
+void reject_leftovers(const char* what, const py::kwargs& kw) {
+  for (const auto& item : kw)
+    throw py::type_error(std::string(what) + ": no option '" + item.first.cast<std::string>() + "'");
+}
+
+std::string format_of(const std::string& path, const py::object& format, const char* fallback) {
+  if (!format.is_none()) return cast_arg<std::string>(format, "format");
+  const std::string ext = extension(path);
+  return ext == ".json" ? "json" : ext == ".mat" ? "mat" : fallback;
+}
+
+// A checkpoint (file or run directory) as is; a model file (.json, .mat) as
+// `pbit model import` reads it, with its options as keywords.
+PyModel load_model(const std::string& path, const py::object& format, py::kwargs kw) {
+  kw = py::kwargs(py::dict(kw));
+  const std::string fmt = format_of(path, format, "checkpoint");
   PyModel m;
-  m.path = fs::is_directory(path) ? (fs::path(path) / "checkpoint.pbit").string() : path;
+  if (fmt == "checkpoint") {
+    reject_leftovers("load_model (a checkpoint)", kw);
+    std::error_code ec;
+    m.path = fs::is_directory(path, ec) ? (fs::path(path) / "checkpoint.pbit").string() : path;
+    py::gil_scoped_release release;
+    m.ck = dbm::load_checkpoint(m.path);
+  } else if (fmt == "json" || fmt == "mat") {
+    const py::object spec = pop(kw, "spec"), beta = pop(kw, "beta");
+    const py::object dataset = pop(kw, "dataset"), method = pop(kw, "method"), data = pop(kw, "data");
+    dbm::ModelFile mf;
+    if (fmt == "json") {
+      reject_leftovers("load_model (a JSON model)", kw);
+      py::gil_scoped_release release;
+      mf = dbm::read_model_json(path);
+    } else {
+      // As `pbit model import`: five label copies unless named.
+      const dbm::MatNames names = mat_names(path, kw, 5);
+      reject_leftovers("load_model (a .mat model)", kw);
+      py::gil_scoped_release release;
+      mf = dbm::read_model_mat(names);
+    }
+    if (!beta.is_none()) {
+      mf.beta = cast_arg<double>(beta, "beta");
+      if (!std::isfinite(mf.beta) || mf.beta <= 0) throw Error("beta must be finite and > 0");
+    }
+    if (!dataset.is_none()) mf.dataset = cast_arg<std::string>(dataset, "dataset");
+    if (!method.is_none()) mf.method = cast_arg<std::string>(method, "method");
+    if (!data.is_none()) mf.data = cast_arg<std::string>(data, "data");
+    if (!spec.is_none()) mf.spec = spec_or_default(spec);
+    if (!mf.spec) mf.spec = dbm::import_default_spec();
+    m.path = path;
+    py::gil_scoped_release release;
+    m.ck = dbm::checkpoint_from(mf, dbm::import_default_spec());
+    m.ck.source = fs::absolute(path).lexically_normal().string();
+  } else {
+    throw Error("format must be 'checkpoint', 'json' or 'mat' (got '" + fmt + "')");
+  }
   py::gil_scoped_release release;
-  m.ck = dbm::load_checkpoint(m.path);
   m.model = std::make_shared<const dbm::Model>(dbm::model_from_checkpoint(m.ck));
   return m;
+}
+
+// `pbit model export`: JSON or MATLAB .mat (variable names as keywords).
+void export_model(const PyModel& pm, const std::string& path, const py::object& format, py::kwargs kw) {
+  kw = py::kwargs(py::dict(kw));
+  const std::string fmt = format_of(path, format, "");
+  const dbm::ModelFile mf = dbm::model_file_from(pm.ck);
+  if (fmt == "json") {
+    reject_leftovers("export (JSON)", kw);
+    py::gil_scoped_release release;
+    dbm::write_model_json(path, mf);
+  } else if (fmt == "mat") {
+    const dbm::MatNames names = mat_names(path, kw, mf.label_copies);
+    reject_leftovers("export (.mat)", kw);
+    py::gil_scoped_release release;
+    dbm::write_model_mat(mf, names);
+  } else {
+    throw Error(path + ": give format='json' or 'mat' (the file name ends in neither .json nor .mat; "
+                "model.problem.write() gives the Ising problem)");
+  }
 }
 
 struct ClassifyOut {
@@ -117,17 +233,14 @@ struct ClassifyOut {
   double seconds = 0;
 };
 
-template <class T>
-void set_if(py::kwargs& kw, const char* name, T& field) {
-  if (!kw.contains(name)) return;
-  const py::object v = kw[name];
-  PyDict_DelItemString(kw.ptr(), name);
-  if (!v.is_none()) field = cast_arg<T>(v, name);
-}
-
 // Pops the classification options from kw into cfg (eval's defaults for the rest).
 dbm::ClassifyConfig classify_config(py::kwargs& kw, const dbm::Checkpoint& ck) {
-  dbm::ClassifyConfig cfg = dbm::eval_defaults();
+  // protocol="published": the published readout fills what is not given (pbit eval --protocol).
+  std::string protocol = "default";
+  set_if(kw, "protocol", protocol);
+  if (protocol != "default" && protocol != "published")
+    throw Error("protocol must be 'default' or 'published' (got '" + protocol + "')");
+  dbm::ClassifyConfig cfg = protocol == "published" ? dbm::published_readout() : dbm::eval_defaults();
   cfg.binarize_threshold = ck.config.binarize_threshold;
   set_if(kw, "replicas", cfg.replicas);
   set_if(kw, "burn_in", cfg.burn_in);
@@ -150,13 +263,6 @@ dbm::ClassifyConfig classify_config(py::kwargs& kw, const dbm::Checkpoint& ck) {
   }
   cfg.validate();
   return cfg;
-}
-
-py::object pop(py::kwargs& kw, const char* name) {
-  if (!kw.contains(name)) return py::none();
-  py::object v = kw[name];
-  PyDict_DelItemString(kw.ptr(), name);
-  return v;
 }
 
 ClassifyOut classify(const PyModel& pm, const data::Dataset& d, bool labelled, py::kwargs kw) {
@@ -372,6 +478,23 @@ spec, beta, seed, threads, ...)")
           py::arg("dataset") = py::none(), py::arg("split") = "test",
           "classify a whole dataset split (default: the checkpoint's dataset), as `pbit eval "
           "--images 0`")
+      .def_property_readonly("method", [](const PyModel& p) { return dbm::checkpoint_method(p.ck); },
+                             "how the weights were trained: boltzmann | hybrid (or what an imported file says)")
+      .def_property_readonly("data", [](const PyModel& p) { return p.ck.data; }, "the training data in words")
+      .def_property_readonly("source", [](const PyModel& p) { return p.ck.source; },
+                             "an imported model's file ('' = trained here)")
+      .def("export", &export_model, py::arg("path"), py::arg("format") = py::none(),
+           "write the model as `pbit model export` does: .json, or .mat (variable names as keywords)")
+      .def(
+          "save",
+          [](const PyModel& p, const std::string& dir) {
+            py::gil_scoped_release release;
+            std::error_code ec;
+            fs::create_directories(dir, ec);
+            if (ec) throw Error(dir + ": cannot create the model directory: " + ec.message());
+            dbm::save_checkpoint((fs::path(dir) / "checkpoint.pbit").string(), p.ck);
+          },
+          py::arg("dir"), "write DIR/checkpoint.pbit (what `pbit eval --model DIR` reads)")
       .def("generate", &generate,
            "clamp classes, anneal beta and return the images (as `pbit generate`): per_class, "
            "classes, schedule "
@@ -392,8 +515,12 @@ spec, beta, seed, threads, ...)")
         return "pbit.Model('" + p.path + "', graph='" + p.model->graph().spec() +
                "', epoch=" + std::to_string(p.ck.epoch) + ")";
       });
-  m.def("load_model", &load_model, py::arg("path"),
-        "a DBM checkpoint: a file or a `pbit train` run directory");
+  m.def("load_model", &load_model, py::arg("path"), py::arg("format") = py::none(),
+        R"(A DBM: a checkpoint (file or `pbit train` run directory) or a model file as
+`pbit model import` reads it: .json (pbit-model), or MATLAB .mat with the
+variable names as keywords (J, h, pixels, labels, colors, beta_var,
+row_major_pixels, rows, cols, graph). For model files: spec (default: the
+file's, else the import default), beta, dataset, method, data.)");
   m.def("bars_and_stripes", &dbm::bars_and_stripes, py::arg("size"),
         "every size x size bars-and-stripes image");
 }

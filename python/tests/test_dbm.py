@@ -95,3 +95,45 @@ def test_dbm_errors(run_dir, cli, tmp_path):
         pbit.load_dataset("bas:99")
     with pytest.raises(TypeError, match="no option"):
         m.eval(nosuch=1)
+
+
+def test_model_files_as_pbit_model_import_reads_them(run_dir, cli, tmp_path):
+    m = pbit.load_model(run_dir)
+    assert m.method in ("boltzmann", "hybrid") and m.source == ""
+    # JSON written by the CLI, read here; and written here, imported by the CLI
+    cli.run("model", "export", "--model", run_dir, "--out", tmp_path / "cli.json")
+    j = pbit.load_model(str(tmp_path / "cli.json"))
+    assert j.problem == m.problem and j.spec == m.spec and j.beta == m.beta
+    assert np.array_equal(j.pixel_nodes, m.pixel_nodes) and np.array_equal(j.label_nodes, m.label_nodes)
+    assert j.source.endswith("cli.json")
+    m.export(str(tmp_path / "py.json"))
+    cli.run("model", "import", tmp_path / "py.json", "--out", tmp_path / "imported")
+    doc = cli.json("eval", "--model", tmp_path / "imported", "--replicas", "2", "--reads", "3")
+    r = pbit.load_model(str(tmp_path / "py.json")).eval(replicas=2, reads=3)
+    assert r.accuracy == doc["accuracy"] and r.confusion.tolist() == doc["confusion"]
+    # MATLAB .mat, both ways, with the two label copies named
+    names = dict(labels=["index_sticker1", "index_sticker2"], rows=3, cols=3, graph="chimera:2")
+    m.export(str(tmp_path / "py.mat"))
+    mat = pbit.load_model(str(tmp_path / "py.mat"), spec=m.spec, beta=m.beta, dataset="bas:3", **names)
+    assert mat.problem == m.problem and mat.graph == m.graph
+    cli.run("model", "import", tmp_path / "py.mat", "--out", tmp_path / "mat", "--labels",
+            "index_sticker1,index_sticker2", "--rows", "3", "--cols", "3", "--graph", "chimera:2",
+            "--beta", repr(m.beta), "--dataset", "bas:3")
+    imported = pbit.load_model(str(tmp_path / "mat"))
+    assert imported.spec == pbit.load_model(str(tmp_path / "py.mat"), **names).spec  # the import default
+    assert imported.problem == mat.problem
+    # save() writes what pbit eval reads
+    mat.save(str(tmp_path / "saved"))
+    doc = cli.json("eval", "--model", tmp_path / "saved", "--reads", "2")
+    assert mat.eval(reads=2).accuracy == doc["accuracy"]
+
+
+def test_model_file_errors(cli, tmp_path, run_dir):
+    missing = str(tmp_path / "none.json")
+    with pytest.raises(pbit.Error) as e:
+        pbit.load_model(missing)
+    assert str(e.value) == cli.error("model", "import", missing, "--out", tmp_path / "x")
+    with pytest.raises(TypeError, match="no option 'labels'"):
+        pbit.load_model(missing, labels=["a"])
+    with pytest.raises(pbit.Error, match="format"):
+        pbit.load_model(run_dir).export(str(tmp_path / "model.txt"))

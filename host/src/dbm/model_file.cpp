@@ -59,6 +59,20 @@ std::vector<graphs::Label> get_labels(const nlohmann::json& j, const std::string
 
 }  // namespace
 
+NumericSpec import_default_spec() {
+  // Wide enough for weights trained in double precision (the published
+  // 100-epoch couplings: median |J| 0.26, max 4.5): step 1/128, range +-16,
+  // sums to +-64, 1/16 LUT steps.
+  NumericSpec s;
+  s.weight_bits = 12;
+  s.frac_bits = 7;
+  s.sum_bits = 14;
+  s.lut_depth = 1024;
+  s.lut_shift = NumericSpec::covering_shift(s.sum_bits, s.lut_depth);
+  s.validate();
+  return s;
+}
+
 ModelFile model_file_from(const Checkpoint& ck) {
   const Model model = model_from_checkpoint(ck);
   const auto& g = model.graph();

@@ -39,6 +39,11 @@ struct ModelFile {
   int epochs = 0;                    // epochs trained (0 = unknown)
 };
 
+// The spec of an imported model whose file gives none (`pbit model import`,
+// the Python module): wider than the hardware default, since weights trained
+// in double precision need more than 6 bits.
+NumericSpec import_default_spec();
+
 // The model of a checkpoint, and back. checkpoint_from validates everything
 // (graph and node sets, each coupling on an edge and given once, finite
 // values, placement indices distinct and in range, colouring proper) and

@@ -8,28 +8,35 @@ sampler backends, trained DBMs) with NumPy arrays and networkx graphs:
     p = pbit.Problem.random(g, couplings="pm1", seed=1)
     r = pbit.sample(p, "ref", beta=1.0, sweeps=1000, chains=32, seed=1)
     r.states          # int8 [chains, nodes], columns in g.labels order
+    a = pbit.anneal(p, schedule="linear:0.1,3,1000", chains=32)
 
 Errors in the input raise pbit.Error (a ValueError) with the library's message.
 """
 from . import _pbit
 from ._pbit import (
+    AnnealResult,
     ClassifyResult,
     Dataset,
     Error,
     GenerateResult,
     Graph,
     JudgeResult,
+    MaxCut,
     Model,
     NumericSpec,
+    Planted,
     Problem,
     SampleResult,
     Sampler,
     Stats,
+    anneal,
     backends,
     bars_and_stripes,
     load_dataset,
     load_model,
     pegasus_offsets,
+    planted_problem,
+    read_maxcut,
     sample,
     simd_paths,
 )
@@ -39,10 +46,11 @@ from ._networkx import from_networkx, to_networkx
 __version__ = _pbit.__version__
 
 __all__ = [
-    "ClassifyResult", "Dataset", "Error", "GenerateResult", "Graph", "JudgeResult", "Model",
-    "NumericSpec", "Problem", "SampleResult", "SampleSet", "Sampler", "Stats", "backends",
-    "bars_and_stripes", "from_networkx", "graph", "load_dataset", "load_model", "pegasus_offsets",
-    "sample", "sample_ising", "simd_paths", "to_networkx",
+    "AnnealResult", "ClassifyResult", "Dataset", "Error", "GenerateResult", "Graph", "JudgeResult",
+    "MaxCut", "Model", "NumericSpec", "Planted", "Problem", "SampleResult", "SampleSet", "Sampler",
+    "Stats", "anneal", "backends", "bars_and_stripes", "from_networkx", "graph", "load_dataset",
+    "load_model", "pegasus_offsets", "planted_problem", "read_maxcut", "sample", "sample_ising",
+    "simd_paths", "to_networkx",
 ]
 
 

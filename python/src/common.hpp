@@ -96,5 +96,6 @@ void bind_graphs(py::module_& m);
 void bind_problem(py::module_& m);
 void bind_samplers(py::module_& m);
 void bind_dbm(py::module_& m);
+void bind_anneal(py::module_& m);
 
 }  // namespace pbit::python

@@ -138,8 +138,9 @@ dbm::MatNames mat_names(const std::string& file, py::kwargs& kw, int copies) {
   set_if(kw, "cols", n.cols);
   set_if(kw, "graph", n.graph);
   if (const py::object l = pop(kw, "labels"); !l.is_none()) {
-    n.labels = py::isinstance<py::str>(l) ? std::vector<std::string>{cast_arg<std::string>(l, "labels")}
-                                          : cast_arg<std::vector<std::string>>(l, "labels");
+    n.labels = py::isinstance<py::str>(l)
+                   ? std::vector<std::string>{cast_arg<std::string>(l, "labels")}
+                   : cast_arg<std::vector<std::string>>(l, "labels");
   } else {
     n.labels = dbm::default_label_names(copies);
   }
@@ -148,7 +149,8 @@ dbm::MatNames mat_names(const std::string& file, py::kwargs& kw, int copies) {
 
 void reject_leftovers(const char* what, const py::kwargs& kw) {
   for (const auto& item : kw)
-    throw py::type_error(std::string(what) + ": no option '" + item.first.cast<std::string>() + "'");
+    throw py::type_error(std::string(what) + ": no option '" + item.first.cast<std::string>() +
+                         "'");
 }
 
 std::string format_of(const std::string& path, const py::object& format, const char* fallback) {
@@ -171,7 +173,8 @@ PyModel load_model(const std::string& path, const py::object& format, py::kwargs
     m.ck = dbm::load_checkpoint(m.path);
   } else if (fmt == "json" || fmt == "mat") {
     const py::object spec = pop(kw, "spec"), beta = pop(kw, "beta");
-    const py::object dataset = pop(kw, "dataset"), method = pop(kw, "method"), data = pop(kw, "data");
+    const py::object dataset = pop(kw, "dataset"), method = pop(kw, "method"),
+                     data = pop(kw, "data");
     dbm::ModelFile mf;
     if (fmt == "json") {
       reject_leftovers("load_model (a JSON model)", kw);
@@ -206,7 +209,8 @@ PyModel load_model(const std::string& path, const py::object& format, py::kwargs
 }
 
 // `pbit model export`: JSON or MATLAB .mat (variable names as keywords).
-void export_model(const PyModel& pm, const std::string& path, const py::object& format, py::kwargs kw) {
+void export_model(const PyModel& pm, const std::string& path, const py::object& format,
+                  py::kwargs kw) {
   kw = py::kwargs(py::dict(kw));
   const std::string fmt = format_of(path, format, "");
   const dbm::ModelFile mf = dbm::model_file_from(pm.ck);
@@ -220,7 +224,8 @@ void export_model(const PyModel& pm, const std::string& path, const py::object& 
     py::gil_scoped_release release;
     dbm::write_model_mat(mf, names);
   } else {
-    throw Error(path + ": give format='json' or 'mat' (the file name ends in neither .json nor .mat; "
+    throw Error(path +
+                ": give format='json' or 'mat' (the file name ends in neither .json nor .mat; "
                 "model.problem.write() gives the Ising problem)");
   }
 }
@@ -240,7 +245,8 @@ dbm::ClassifyConfig classify_config(py::kwargs& kw, const dbm::Checkpoint& ck) {
   set_if(kw, "protocol", protocol);
   if (protocol != "default" && protocol != "published")
     throw Error("protocol must be 'default' or 'published' (got '" + protocol + "')");
-  dbm::ClassifyConfig cfg = protocol == "published" ? dbm::published_readout() : dbm::eval_defaults();
+  dbm::ClassifyConfig cfg =
+      protocol == "published" ? dbm::published_readout() : dbm::eval_defaults();
   cfg.binarize_threshold = ck.config.binarize_threshold;
   set_if(kw, "replicas", cfg.replicas);
   set_if(kw, "burn_in", cfg.burn_in);
@@ -272,7 +278,8 @@ ClassifyOut classify(const PyModel& pm, const data::Dataset& d, bool labelled, p
     throw Error(pm.path + ": the model has no label units: nothing to classify");
   const dbm::ClassifyConfig cfg = classify_config(kw, pm.ck);
   const py::object backend = pop(kw, "backend");
-  auto sampler = make_backend_for(backend.is_none() ? "ref" : cast_arg<std::string>(backend, "backend"), kw);
+  auto sampler =
+      make_backend_for(backend.is_none() ? "ref" : cast_arg<std::string>(backend, "backend"), kw);
   bool interrupted = false;
   dbm::ClassifyResult res;
   {
@@ -323,8 +330,9 @@ GenerateOut generate(const PyModel& pm, py::kwargs kw) {
     cfg.classes.assign(v.begin(), v.end());
   }
   if (const py::object s = pop(kw, "schedule"); !s.is_none())
-    cfg.betas = py::isinstance<py::str>(s) ? dbm::parse_beta_schedule(cast_arg<std::string>(s, "schedule"))
-                                           : as_finite_vector(s, "schedule");
+    cfg.betas = py::isinstance<py::str>(s)
+                    ? dbm::parse_beta_schedule(cast_arg<std::string>(s, "schedule"))
+                    : as_finite_vector(s, "schedule");
   if (const py::object mf = pop(kw, "mean_from"); !mf.is_none()) {
     const auto v = cast_arg<std::string>(mf, "mean_from");
     if (v != "conditional" && v != "states")
@@ -333,7 +341,8 @@ GenerateOut generate(const PyModel& pm, py::kwargs kw) {
   }
   cfg.validate();
   const py::object backend = pop(kw, "backend");
-  auto sampler = make_backend_for(backend.is_none() ? "ref" : cast_arg<std::string>(backend, "backend"), kw);
+  auto sampler =
+      make_backend_for(backend.is_none() ? "ref" : cast_arg<std::string>(backend, "backend"), kw);
   GenerateOut out;
   {
     py::gil_scoped_release release;
@@ -465,7 +474,8 @@ spec, beta, seed, threads, ...)")
           "eval",
           [](const PyModel& p, const py::object& dataset, const std::string& split,
              const py::kwargs& kw) {
-            const std::string ds = dataset.is_none() ? p.ck.dataset : cast_arg<std::string>(dataset, "dataset");
+            const std::string ds =
+                dataset.is_none() ? p.ck.dataset : cast_arg<std::string>(dataset, "dataset");
             if (ds.empty()) throw Error("give dataset= (the checkpoint does not name one)");
             if (split != "test" && split != "train") throw Error("split must be 'test' or 'train'");
             data::Split s;
@@ -478,13 +488,17 @@ spec, beta, seed, threads, ...)")
           py::arg("dataset") = py::none(), py::arg("split") = "test",
           "classify a whole dataset split (default: the checkpoint's dataset), as `pbit eval "
           "--images 0`")
-      .def_property_readonly("method", [](const PyModel& p) { return dbm::checkpoint_method(p.ck); },
-                             "how the weights were trained: boltzmann | hybrid (or what an imported file says)")
-      .def_property_readonly("data", [](const PyModel& p) { return p.ck.data; }, "the training data in words")
-      .def_property_readonly("source", [](const PyModel& p) { return p.ck.source; },
-                             "an imported model's file ('' = trained here)")
+      .def_property_readonly(
+          "method", [](const PyModel& p) { return dbm::checkpoint_method(p.ck); },
+          "how the weights were trained: boltzmann | hybrid (or what an imported file says)")
+      .def_property_readonly(
+          "data", [](const PyModel& p) { return p.ck.data; }, "the training data in words")
+      .def_property_readonly(
+          "source", [](const PyModel& p) { return p.ck.source; },
+          "an imported model's file ('' = trained here)")
       .def("export", &export_model, py::arg("path"), py::arg("format") = py::none(),
-           "write the model as `pbit model export` does: .json, or .mat (variable names as keywords)")
+           "write the model as `pbit model export` does: .json, or .mat (variable names as "
+           "keywords)")
       .def(
           "save",
           [](const PyModel& p, const std::string& dir) {
@@ -503,7 +517,8 @@ spec, beta, seed, threads, ...)")
       .def(
           "judge",
           [](const PyModel& p, const GenerateOut& g, const py::object& dataset) {
-            const std::string ds = dataset.is_none() ? p.ck.dataset : cast_arg<std::string>(dataset, "dataset");
+            const std::string ds =
+                dataset.is_none() ? p.ck.dataset : cast_arg<std::string>(dataset, "dataset");
             if (ds.empty()) throw Error("give dataset= (the checkpoint does not name one)");
             py::gil_scoped_release release;
             const auto s = load_split(ds);

@@ -13,6 +13,7 @@ PYBIND11_MODULE(_pbit, m) {
   pp::bind_problem(m);
   pp::bind_samplers(m);
   pp::bind_dbm(m);
+  pp::bind_anneal(m);
 #ifdef PBIT_VERSION
   m.attr("__version__") = PBIT_VERSION;
 #endif

@@ -2,6 +2,7 @@
 #include "common.hpp"
 
 #include <pbit/graphs/generators.hpp>
+#include <pbit/problem_rudy.hpp>
 #include <pbit/program.hpp>
 
 #include <fstream>
@@ -378,14 +379,17 @@ non-edges, duplicates (either orientation) and NaN/inf raise pbit.Error.)");
           "pm1 | uniform:A | gauss:S | const:C | zero")
       .def_static(
           "read",
-          [](const std::string& path, const py::object& graph) {
+          [](const std::string& path, const py::object& graph, const std::string& format) {
             std::shared_ptr<const graphs::Graph> g;
             if (!graph.is_none()) g = to_graph(graph);
+            const ProblemFormat f = parse_problem_format(format);
             py::gil_scoped_release release;
-            return read_problem(path, g);
+            return read_problem_file(path, g, f).problem;
           },
-          py::arg("path"), py::arg("graph") = py::none(),
-          "a problem file (text 'i j J' / 'i i h' lines, or .json), as `pbit sample --problem`")
+          py::arg("path"), py::arg("graph") = py::none(), py::arg("format") = "auto",
+          "a problem file as `pbit sample --problem` reads it: format auto | text ('i j J' / 'i i "
+          "h' lines) | "
+          "json | rudy (Max-Cut; see pbit.read_maxcut)")
       .def(
           "write",
           [](const Problem& p, const std::string& path) {

@@ -40,8 +40,9 @@ std::unique_ptr<Sampler> make_backend(const std::string& name, py::kwargs kw) {
   std::unique_ptr<Sampler> s;
   if (name == "ref") {
     const auto simd = option<std::string>(kw, "simd", "auto");
+    const auto layout = option<std::string>(kw, "ref_layout", "auto");
     reject_leftovers(name, kw);
-    return make_ref_sampler(parse_simd_path(simd));
+    return make_ref_sampler(parse_simd_path(simd), parse_ref_layout(layout));
   }
   if (name == "exact") {
     // The CLI's default: the hardware's (quantized) weights.
@@ -329,7 +330,7 @@ void bind_samplers(py::module_& m) {
   py::class_<PySampler>(m, "Sampler", R"(One sampler backend (the library's Sampler interface).
 
 Sampler(backend="ref", **options): options by backend: ref: simd ('auto',
-'scalar', 'avx2', 'avx512'); exact: arithmetic ('quantized', the default, or
+'scalar', 'avx2', 'avx512'), ref_layout ('auto', 'planes', 'chains'); exact: arithmetic ('quantized', the default, or
 'float'); rtl: clocking ('enables' | 'phase' | 'cells'), clock_ns,
 ratio_spread, jitter, clock_seed, trace (VCD path), verilator_threads,
 bus_state_readout; board: port (required), baud, link_timeout_ms,

@@ -156,7 +156,7 @@ def test_dequantized_weights_are_on_the_grid():
     assert np.all(np.abs(d.J - p.J) <= 0.25)
 
 
-def test_problem_errors(tmp_path):
+def test_problem_errors(tmp_path, cli):
     g = pbit.graph("chimera:1")
     u, v = g.edges[0].tolist()
     bad = [
@@ -178,8 +178,10 @@ def test_problem_errors(tmp_path):
     for kwargs, msg in bad:
         with pytest.raises(pbit.Error, match=msg):
             pbit.Problem(g, **kwargs)
-    with pytest.raises(pbit.Error, match="cannot open problem file"):
-        pbit.Problem.read(str(tmp_path / "missing.txt"))
+    missing = str(tmp_path / "missing.txt")
+    with pytest.raises(pbit.Error) as e:
+        pbit.Problem.read(missing)
+    assert str(e.value) == cli.error("sample", "--problem", missing)
     p = pbit.Problem(g)
     with pytest.raises(pbit.Error, match="8 nodes"):
         p.h = np.ones(3)

@@ -397,7 +397,7 @@ TEST_CASE("mpirun: pbit anneal on 1, 2, 3 processes prints the same energies and
   }
 }
 
-TEST_CASE("mpirun: pbit train and eval on 1, 2, 3 processes; resume on another count", "[mpi]") {
+TEST_CASE("mpirun: pbit train and eval on 1, 2, 3 processes, resumed on another count", "[mpi]") {
   // The fast recipe on the labelled columns toy: 2 mean-field epochs, then
   // the readout and generative terms; the held-out monitor and samples.png.
   const std::string data = columns_idx_dir();

@@ -40,7 +40,9 @@ module pbit_lut #(
 
   assign rdata_o = mem_q[raddr_i];
 
-  for (genvar k = 0; k < Depth; k++) begin : g_table
-    assign table_o[k*Bits +: Bits] = mem_q[k];
+  // A procedural loop, not a generate loop: simulators unroll generate loops
+  // (Verilator gives up above 1024 iterations; LutDepth goes to 4096).
+  always_comb begin
+    for (int k = 0; k < Depth; k++) table_o[k*Bits +: Bits] = mem_q[k];
   end
 endmodule

@@ -1,12 +1,21 @@
 // The board link and the FPGA flow's host side: frame protocol (CRC, frames,
 // parser), the link's timeouts/retries/errors against a scripted fake board,
 // the generated RTL package, the iCE40 PLL settings, the fpga/README.md
-// protocol tables, and `pbit fpga` / `--backend board` command-line errors.
+// protocol tables, `pbit fpga` / `--backend board` command-line errors, and the
+// FPGA flow library's parsers (yosys stat and log, nextpnr report, board
+// files) and cost model.
 #include <pbit/board/board_emit.hpp>
 #include <pbit/board/board_sampler.hpp>
 #include <pbit/board/link.hpp>
 #include <pbit/board/protocol.hpp>
 #include <pbit/error.hpp>
+#include <pbit/fpga/board_file.hpp>
+#include <pbit/fpga/cost_model.hpp>
+#include <pbit/fpga/nextpnr.hpp>
+#include <pbit/fpga/program.hpp>
+#include <pbit/fpga/xilinx.hpp>
+#include <pbit/fpga/yosys_stat.hpp>
+#include <pbit/graphs/generators.hpp>
 #include <pbit/regmap.hpp>
 
 #include <catch2/catch.hpp>
@@ -326,4 +335,279 @@ TEST_CASE("Board backend: a silent device is reported, not waited for", "[board]
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("no valid answer to INFO from " + pty) && Catch::Contains("2 attempts") &&
                         Catch::Contains("no response"));
+}
+
+// ---- The FPGA flow's parsers and cost model (fpga/, the pbit_fpga library).
+
+namespace {
+
+// yosys 0.23 `stat` of a hierarchical synth_xilinx run (chimera:1, trimmed).
+const char* kHierStat = R"(
+12. Printing statistics.
+
+=== $paramod$296e\pbit_ctrl ===
+
+   Number of wires:               1371
+   Number of cells:               2217
+     CARRY4                         77
+     FDRE                          446
+     FDSE                            2
+     INV                           306
+     LUT5                          136
+     LUT6                          440
+     MUXF7                         484
+
+=== $paramod$65db\pbit_rng ===
+
+   Number of cells:                  1
+     $paramod\pbit_xorshift32\ResetValue=32'01      1
+
+=== $paramod$b2f8\pbit_cell ===
+
+   Number of cells:                899
+     FDRE                           40
+     LUT6                           80
+     RAM32M                          2
+     $paramod$65db\pbit_rng      1
+
+=== $paramod\pbit_array\Stats=1'0 ===
+
+   Number of cells:                119
+     $paramod$b2f8\pbit_cell      8
+     LUT6                           33
+
+=== $paramod\pbit_xorshift32\ResetValue=32'01 ===
+
+   Number of cells:                227
+     FDSE                           32
+     LUT6                           31
+
+=== pbit_top ===
+
+   Number of cells:                114
+     $paramod$296e\pbit_ctrl      1
+     $paramod\pbit_array\Stats=1'0      1
+     BUFG                            1
+
+=== design hierarchy ===
+
+   pbit_top                          1
+     $paramod$296e\pbit_ctrl      1
+     $paramod\pbit_array\Stats=1'0      1
+       $paramod$b2f8\pbit_cell      8
+         $paramod$65db\pbit_rng      1
+           $paramod\pbit_xorshift32\ResetValue=32'01      1
+
+   Number of wires:               8438
+   Number of cells:              11452
+     BUFG                            1
+     CARRY4                        173
+     FDRE                          806
+     FDSE                          162
+     INV                           842
+     LUT2                          838
+     LUT6                         1361
+     MUXF7                        2524
+     RAMB36E2                        3
+     RAMB18E2                        1
+     DSP48E2                         2
+     RAM32M                         16
+)";
+
+}  // namespace
+
+TEST_CASE("yosys stat: modules, instances and totals of a hierarchical design", "[fpga][parser]") {
+  const fpga::YosysStat st = fpga::parse_yosys_stat(kHierStat);
+  REQUIRE(st.own.size() == 6);
+  const auto& cell = st.own.at("$paramod$b2f8\\pbit_cell");
+  CHECK(cell.lut == 80);
+  CHECK(cell.ff == 40);
+  CHECK(cell.lutram == 2);
+  const auto& ctrl = st.own.at("$paramod$296e\\pbit_ctrl");
+  CHECK(ctrl.lut == 576);
+  CHECK(ctrl.ff == 448);
+  CHECK(ctrl.inv == 306);
+  CHECK(ctrl.carry == 77);
+  CHECK(ctrl.muxf == 484);
+  // Instances at their first appearance in the hierarchy.
+  CHECK(st.instances.at("$paramod$b2f8\\pbit_cell") == 8);
+  CHECK(st.instances.at("$paramod\\pbit_array\\Stats=1'0") == 1);
+  CHECK(st.instances.at("pbit_top") == 1);
+  // Totals: the hierarchy section's cells; RAMB36 = 2 RAMB18 units.
+  CHECK(st.total.lut == 2199);
+  CHECK(st.total.ff == 968);
+  CHECK(st.total.bram == 7);
+  CHECK(st.total.dsp == 2);
+  CHECK(st.total.lutram == 16);
+  CHECK(st.total.inv == 842);
+}
+
+TEST_CASE("yosys stat: a flat design, iCE40 cells, malformed input", "[fpga][parser]") {
+  const std::string flat = R"(
+=== $paramod$597a\pbit_cell_probe ===
+
+   Number of wires:                869
+   Number of memories:               0
+   Number of cells:               1795
+     CARRY4                         12
+     FDRE                          111
+     FDSE                           20
+     LUT2                           83
+     LUT6                          455
+     MUXF8                          71
+)";
+  const auto st = fpga::parse_yosys_stat(flat);
+  CHECK(st.total.lut == 538);
+  CHECK(st.total.ff == 131);
+  CHECK(st.total.carry == 12);
+  CHECK(st.instances.at("$paramod$597a\\pbit_cell_probe") == 1);
+  const std::string ice = "=== pbit_board_top ===\n   Number of cells: 9\n     SB_CARRY 3\n     SB_DFFE 4\n"
+                          "     SB_DFFESR 2\n     SB_LUT4 7\n     SB_RAM40_4K 2\n     SB_MAC16 1\n";
+  const auto i = fpga::parse_yosys_stat(ice);
+  CHECK(i.total.lut == 7);
+  CHECK(i.total.ff == 6);
+  CHECK(i.total.carry == 3);
+  CHECK(i.total.bram == 2);
+  CHECK(i.total.dsp == 1);
+  CHECK(fpga::last_cell_count(ice, "SB_LUT4") == 7);
+  CHECK(fpga::last_cell_count(kHierStat, "LUT6") == 1361);  // the design total, listed last
+  CHECK(fpga::last_cell_count(kHierStat, "SB_LUT4") == 0);
+  CHECK_THROWS_AS(fpga::parse_yosys_stat(""), Error);
+  CHECK_THROWS_AS(fpga::parse_yosys_stat("ERROR: Module `foo' not found!\n"), Error);
+  CHECK_THROWS_AS(fpga::parse_yosys_stat("=== a ===\n LUT6 1\n=== b ===\n LUT6 2\n"), Error);  // no hierarchy
+  CHECK_THROWS_AS(fpga::parse_yosys_stat("=== a ===\n     LUT6 99999999999999999999999\n"), Error);
+}
+
+TEST_CASE("yosys log: a parameter of each derived module", "[fpga][parser]") {
+  const std::string log = "Parameter \\Degree = 4\n"
+                          "Generating RTLIL representation for module `$paramod$9896\\pbit_cell'.\n"
+                          "Parameter \\Degree = 15\nParameter \\Stats = 0\n"
+                          "Parameter \\Degree = 13\n"
+                          "Generating RTLIL representation for module `$paramod$1234\\pbit_cell'.\n"
+                          "Generating RTLIL representation for module `$paramod$5678\\pbit_cell'.\n"
+                          "Parameter \\Degree = 7\n"
+                          "Generating RTLIL representation for module `$paramod$abcd\\pbit_ctrl'.\n";
+  const auto d = fpga::derived_parameter(log, "pbit_cell", "Degree");
+  REQUIRE(d.size() == 2);  // the third cell names no Degree; the ctrl is no cell
+  CHECK(d.at("$paramod$9896\\pbit_cell") == 4);
+  CHECK(d.at("$paramod$1234\\pbit_cell") == 13);
+}
+
+TEST_CASE("nextpnr report: slowest clock, used resources, malformed reports", "[fpga][parser]") {
+  const std::string ok = R"({
+    "utilization": {"ICESTORM_LC": {"available": 5280, "used": 5229}, "ICESTORM_RAM": {"available": 30, "used": 2},
+                    "ICESTORM_DSP": {"available": 8, "used": 0}},
+    "fmax": {"clk$SB_IO_IN_$glb_clk": {"achieved": 13.17, "constraint": 12.0}, "other": {"achieved": 40.5, "constraint": 12.0}},
+    "critical_paths": []})";
+  const auto r = fpga::parse_nextpnr_report(ok);
+  CHECK(r.fmax_mhz == Approx(13.17));
+  REQUIRE(r.utilization.size() == 2);
+  CHECK(r.utilization.at("ICESTORM_LC").used == 5229);
+  CHECK(r.utilization.at("ICESTORM_LC").available == 5280);
+  CHECK(r.utilization.at("ICESTORM_RAM").used == 2);
+  CHECK(fpga::parse_nextpnr_report(R"({"utilization": {}})").fmax_mhz == 0);  // no clock
+  for (const char* bad : {"", "not json", "[1,2]", R"({"fmax": {}})",
+                          R"({"utilization": {"LC": {"used": "many", "available": 1}}})",
+                          R"({"utilization": {"LC": {"used": 1}}})",
+                          R"({"utilization": {}, "fmax": {"clk": {"constraint": 12}}})",
+                          R"({"utilization": {"LC": {"used": -1, "available": 1}}})"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(fpga::parse_nextpnr_report(bad), Error);
+  }
+}
+
+TEST_CASE("Board files: the shipped boards, and clear errors for bad ones", "[fpga][parser]") {
+  const fpga::Board ib = fpga::load_board("icebreaker");
+  CHECK(ib.device == "up5k");
+  CHECK(ib.package == "sg48");
+  CHECK(ib.pll == "pad");
+  CHECK(ib.osc_mhz == 12);
+  CHECK(ib.led_active_low);
+  CHECK(ib.logic_cells == 5280);
+  CHECK_THAT(ib.pcf, Catch::EndsWith("fpga/boards/icebreaker.pcf"));
+  const fpga::Board hx = fpga::load_board("hx8k");
+  CHECK(hx.device == "hx8k");
+  CHECK(hx.pll == "core");
+  CHECK(hx.freq_mhz == 30);
+  CHECK(fpga::board_names() == std::vector<std::string>{"hx8k", "icebreaker"});
+  CHECK_THROWS_WITH(fpga::load_board("../boards/icebreaker"), Catch::Contains("unknown board"));
+  CHECK_THROWS_WITH(fpga::load_board("nosuch"), Catch::Contains("unknown board 'nosuch'") && Catch::Contains("hx8k"));
+
+  const std::string good = "# a board\ndevice = up5k\npackage = sg48\nosc_mhz = 12\npll = pad  # comment\n"
+                           "freq_mhz = 24\nled_active_low = 0\nlogic_cells = 5280\n";
+  const auto b = fpga::parse_board(good, "x", "x.board");
+  CHECK(b.freq_mhz == 24);
+  CHECK(b.pll == "pad");
+  CHECK(b.ofl_board.empty());
+  auto with = [&](const std::string& key, const std::string& value) {
+    std::string t;
+    std::istringstream in(good);
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind(key + " ", 0) != 0) t += line + "\n";
+    return value.empty() ? t : t + key + " = " + value + "\n";
+  };
+  CHECK_THROWS_WITH(fpga::parse_board(with("package", ""), "x", "x.board"), "x.board: missing 'package'");
+  CHECK_THROWS_WITH(fpga::parse_board(with("pll", "maybe"), "x", "x.board"),
+                    Catch::Contains("pll must be pad, core or none"));
+  CHECK_THROWS_WITH(fpga::parse_board(with("osc_mhz", "12MHz"), "x", "x.board"),
+                    Catch::Contains("osc_mhz must be a number"));
+  CHECK_THROWS_WITH(fpga::parse_board(with("freq_mhz", "nan"), "x", "x.board"),
+                    Catch::Contains("freq_mhz must be a number"));
+  CHECK_THROWS_WITH(fpga::parse_board(with("logic_cells", "-5"), "x", "x.board"),
+                    Catch::Contains("logic_cells must be a number"));
+  CHECK_THROWS_WITH(fpga::parse_board(with("led_active_low", "yes"), "x", "x.board"),
+                    Catch::Contains("led_active_low must be 0 or 1"));
+  CHECK_THROWS_WITH(fpga::parse_board(good + "device = hx8k\n", "x", "x.board"),
+                    Catch::Contains("x.board:9: 'device' given twice"));
+  CHECK_THROWS_WITH(fpga::parse_board(good + "just words\n", "x", "x.board"),
+                    Catch::Contains("x.board:9: expected 'key = value'"));
+}
+
+TEST_CASE("Cost model: fit per degree, prediction, the largest graph that fits", "[fpga]") {
+  // Exactly linear points are recovered; the weights do not matter then.
+  const auto f = fpga::fit_per_degree({{6, 32, 70 + 6 * 40.0}, {10, 100, 70 + 10 * 40.0}, {15, 4000, 70 + 15 * 40.0}});
+  CHECK(f.a == Approx(70));
+  CHECK(f.b == Approx(40));
+  // Weighted: two degrees, the fit passes through both (two points, two unknowns).
+  const auto g = fpga::fit_per_degree({{4, 1, 10}, {8, 3, 30}});
+  CHECK(g.at(4) == Approx(10));
+  CHECK(g.at(8) == Approx(30));
+  // One degree: a constant.
+  const auto c = fpga::fit_per_degree({{5, 7, 123}});
+  CHECK(c.a == Approx(123));
+  CHECK(c.b == 0);
+  CHECK_THROWS_AS(fpga::fit_per_degree({}), Error);
+
+  fpga::CostModel m;
+  m.lut = {10, 2};
+  m.ff = {5, 1};
+  m.fixed_lut = 100;
+  m.fixed_ff = 50;
+  const auto p2 = graphs::make_graph("pegasus:2");  // 40 nodes, 164 edges
+  const auto pr = fpga::predict(m, p2);
+  CHECK(pr.lut == Approx(100 + 40 * 10 + 2 * 2 * 164));
+  CHECK(pr.ff == Approx(50 + 40 * 5 + 2 * 164));
+  // The cap between pegasus:3 and pegasus:4 selects pegasus:3.
+  const double lut3 = fpga::predict(m, graphs::make_graph("pegasus:3")).lut;
+  const double lut4 = fpga::predict(m, graphs::make_graph("pegasus:4")).lut;
+  REQUIRE(lut3 < lut4);
+  const auto l = fpga::largest_fitting(m, "pegasus", 2, "", (lut3 + lut4) / 2, 1e12);
+  CHECK(l.m == 3);
+  CHECK(l.pbits == graphs::make_graph("pegasus:3").num_nodes());
+  CHECK(fpga::largest_fitting(m, "pegasus", 2, "", 1, 1e12).m == 0);
+  CHECK(fpga::largest_fitting(m, "pegasus", 2, "", 1e12, pr.ff - 1).m == 0);  // FFs bind too
+}
+
+TEST_CASE("Xilinx parts and the programming command", "[fpga]") {
+  CHECK(fpga::find_xilinx_part("xcvu9p").luts == 1182240);
+  CHECK(fpga::find_xilinx_part("xcvu9p").family == "xcup");
+  CHECK_THROWS_WITH(fpga::find_xilinx_part("xc9"), Catch::Contains("unknown part 'xc9'") && Catch::Contains("xc7a35t"));
+  const auto b = fpga::load_board("icebreaker");
+  const std::string bin = std::string(PBIT_BINARY_DIR) + "/test_fpga_program.bin";
+  { std::ofstream(bin) << "x"; }
+  CHECK(fpga::program_command(b, bin, false) ==
+        std::vector<std::string>{"openFPGALoader", "-b", "ice40_generic", "-f", bin});
+  CHECK(fpga::program_command(b, bin, true)[3] == "-m");
+  std::remove(bin.c_str());
+  CHECK_THROWS_WITH(fpga::program_command(b, bin, false), Catch::Contains("no bitstream"));
 }

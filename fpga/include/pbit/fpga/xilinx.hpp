@@ -1,0 +1,47 @@
+#pragma once
+// The Xilinx resource estimate of a p-bit array: yosys synth_xilinx of the
+// array (hierarchical: each distinct cell once), flattened probes of one cell
+// per degree, a per-degree cost model, the largest Pegasus/Zephyr that fits a
+// part and the projected flips/s (fpga/README.md).
+#include <pbit/fpga/design.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace pbit::fpga {
+
+// A part's capacity from the vendor's product table.
+struct XilinxPart {
+  std::string name;
+  std::string family;  // synth_xilinx -family
+  long luts = 0, ffs = 0, bram36 = 0, dsp = 0;
+};
+const std::vector<XilinxPart>& xilinx_parts();
+// pbit::Error listing the known parts for an unknown name.
+const XilinxPart& find_xilinx_part(const std::string& name);
+
+struct EstimateOptions {
+  std::string part = "xcvu9p";
+  std::string graph = "pegasus:14";
+  std::string out;  // output directory (empty: fpga-estimate/PART-GRAPH)
+  NumericSpec spec;
+  nlohmann::json spec_json;  // the spec as the command line shows it (for the report)
+  double beta = 1.0;
+  Features features;
+  double clock_mhz = 100;  // for the flips/s projection (an assumption)
+  double max_util = 0.8;   // usable fraction of LUTs and FFs for "largest that fits"
+  bool progress = true;
+};
+
+struct EstimateResult {
+  nlohmann::json report;  // also OUT/estimate.json
+  std::string markdown;   // also OUT/estimate.md
+  std::string out;
+};
+
+// Throws pbit::Error for bad options, a missing tool or a failed yosys run.
+EstimateResult estimate_xilinx(const EstimateOptions& options);
+
+}  // namespace pbit::fpga

@@ -1,0 +1,271 @@
+// The Xilinx resource estimate (xilinx.hpp).
+#include <pbit/error.hpp>
+#include <pbit/fpga/cost_model.hpp>
+#include <pbit/fpga/report.hpp>
+#include <pbit/fpga/tools.hpp>
+#include <pbit/fpga/xilinx.hpp>
+#include <pbit/fpga/yosys_stat.hpp>
+#include <pbit/graphs/generators.hpp>
+#include <pbit/problem.hpp>
+#include <pbit/rtl_emit.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+namespace pbit::fpga {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+const std::vector<XilinxPart>& xilinx_parts() {
+  // CLB LUTs, CLB flip-flops, 36 Kb block RAMs, DSP slices.
+  static const std::vector<XilinxPart> parts = {
+      {"xcvu9p", "xcup", 1182240, 2364480, 2160, 6840},
+      {"xcvu13p", "xcup", 1728000, 3456000, 2688, 12288},
+      {"xcu250", "xcup", 1728000, 3456000, 2688, 12288},
+      {"xc7a100t", "xc7", 63400, 126800, 135, 240},
+      {"xc7a35t", "xc7", 20800, 41600, 50, 90},
+  };
+  return parts;
+}
+
+const XilinxPart& find_xilinx_part(const std::string& name) {
+  std::string names;
+  for (const auto& p : xilinx_parts()) {
+    if (p.name == name) return p;
+    names += (names.empty() ? "" : ", ") + p.name;
+  }
+  throw Error("unknown part '" + name + "' (known: " + names + ")");
+}
+
+EstimateResult estimate_xilinx(const EstimateOptions& a) {
+  const auto t_all = Clock::now();
+  const XilinxPart& part = find_xilinx_part(a.part);
+  if (!(a.clock_mhz > 0) || !std::isfinite(a.clock_mhz)) throw Error("--clock-mhz must be > 0");
+  if (!(a.max_util > 0 && a.max_util <= 1)) throw Error("--max-util must be in (0, 1]");
+  const std::string yosys = find_tool("yosys", "yosys");
+  const Design d = make_design(a.graph, a.spec, a.beta);
+  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-estimate") /
+                                                        (a.part + "-" + sanitize(d.graph->spec()))
+                                                  : fs::path(a.out));
+  fs::create_directories(out);
+  const auto em = rtl::emit_rtl(d.prog, *d.graph, (out / "design").string());
+  // Hierarchical synthesis (no -flatten): each distinct cell (by degree) is
+  // synthesized once; per-p-bit numbers keep every statistics counter (an
+  // upper bound: flattening drops the counters of slots that are not kept).
+  const fs::path ylog = out / "yosys.log";
+  write_text((out / "estimate.ys").string(),
+             fmt::format("# pbit fpga estimate --part {} --graph {} (yosys -s estimate.ys)\n"
+                         "read_verilog -sv{}\n"
+                         "chparam {} pbit_top\n"
+                         "synth_xilinx -family {} -top pbit_top\n"
+                         "tee -o {} stat\n",
+                         a.part, d.graph->spec(), join_files(em.files), a.features.chparam(),
+                         part.family, (out / "stat.txt").string()));
+  if (a.progress)
+    fmt::print(
+        stderr,
+        "yosys synth_xilinx -family {} of {} ({} p-bits); pegasus:14 takes ~25 minutes ...\n",
+        part.family, d.graph->spec(), d.prog.n);
+  const auto r = run_tool({yosys, "-l", ylog.string(), "-s", (out / "estimate.ys").string()},
+                          (out / "yosys.out").string());
+  if (r.status != 0)
+    throw Error("yosys failed: " + log_error(ylog.string()) + " (log: " + ylog.string() + ")");
+
+  // Per-module counts, and each derived pbit_cell's Degree from the log.
+  const YosysStat st = parse_yosys_stat(read_text((out / "stat.txt").string()));
+  const auto degree_of = derived_parameter(read_text(ylog.string()), "pbit_cell", "Degree");
+  // The design = control, LUT, array glue (once each) + cells (own cells by
+  // degree) + their RNGs (the rest of the total).
+  const Resources& total = st.total;
+  Resources cells, fixed, glue;
+  std::map<int, std::pair<Resources, long>> by_degree;  // degree -> (per-instance cost, instances)
+  long cell_instances = 0;
+  for (const auto& [name, s] : st.own) {
+    if (name.find("pbit_array") != std::string::npos)
+      glue = s;
+    else if (name == "pbit_top" || name.find("pbit_ctrl") != std::string::npos ||
+             name.find("pbit_lut") != std::string::npos)
+      fixed.add(s);
+    if (name.find("pbit_cell") == std::string::npos) continue;
+    const long k = st.instances.count(name) ? st.instances.at(name) : 0;
+    cells.add(s, k);
+    cell_instances += k;
+    if (!degree_of.count(name))
+      throw Error("estimate: no Degree found for " + name + " in " + ylog.string());
+    auto& e = by_degree[degree_of.at(name)];
+    e.first = s;
+    e.second += k;
+  }
+  if (cell_instances != static_cast<long>(d.prog.n))
+    throw Error(fmt::format("estimate: found {} p-bit cells in yosys' stat, expected {} (see {})",
+                            cell_instances, d.prog.n, (out / "stat.txt").string()));
+  const double n = d.prog.n;
+  Resources rest = fixed;
+  rest.add(glue);
+  const double rng_lut_per = (total.lut - cells.lut - rest.lut) / n;
+  const double rng_ff_per = (total.ff - cells.ff - rest.ff) / n;
+
+  // Flattened cells: each degree once more, as pbit_cell_probe (fpga/xilinx/)
+  // with its LUT and the statistics slots it keeps, flattened (a ROM LUT folds
+  // into the cell, unkept counters vanish): the realistic cost of a p-bit.
+  std::map<int, std::pair<Resources, long>> flat_by_degree;
+  double probe_seconds = 0;
+  {
+    std::map<int, std::pair<double, long>> kept;  // degree -> (kept slots summed, cells)
+    for (std::uint32_t i = 0; i < d.graph->num_nodes(); ++i) {
+      long k = 0;
+      for (std::uint32_t q = d.prog.offsets[i]; q < d.prog.offsets[i + 1]; ++q)
+        k += d.prog.nbr[q] > i;
+      auto& e = kept[static_cast<int>(d.graph->degree(i))];
+      e.first += k, e.second += 1;
+    }
+    const fs::path probe_sv = fs::path(fpga_dir()) / "xilinx" / "pbit_cell_probe.sv";
+    if (!fs::exists(probe_sv)) throw Error("missing " + probe_sv.string());
+    std::vector<std::string> cell_files;  // the package and the cell's modules
+    for (const auto& f : em.files)
+      if (f.find("pbit_array.sv") == std::string::npos &&
+          f.find("pbit_top.sv") == std::string::npos && f.find("pbit_ctrl.sv") == std::string::npos)
+        cell_files.push_back(f);
+    cell_files.push_back(probe_sv.string());
+    for (const auto& [deg, e] : kept) {
+      const int k = static_cast<int>(std::lround(e.first / static_cast<double>(e.second)));
+      const fs::path dir = out / ("probe_degree_" + std::to_string(deg));
+      fs::create_directories(dir);
+      write_text(
+          (dir / "probe.ys").string(),
+          fmt::format(
+              "read_verilog -sv{}\nchparam -set Degree {} -set AgreeMask {} -set LutWritable {} "
+              "-set Stats {} -set Async {} pbit_cell_probe\nsynth_xilinx -flatten -family {} -top "
+              "pbit_cell_probe\ntee -o {} stat\n",
+              join_files(cell_files), deg, (1u << k) - 1u, int(a.features.lut_writable),
+              int(a.features.stats), int(a.features.async), part.family,
+              (dir / "stat.txt").string()));
+      const auto pr = run_tool(
+          {yosys, "-q", "-l", (dir / "yosys.log").string(), "-s", (dir / "probe.ys").string()},
+          (dir / "yosys.out").string());
+      probe_seconds += pr.seconds;
+      if (pr.status != 0)
+        throw Error("yosys failed on the cell probe of degree " + std::to_string(deg) + ": " +
+                    log_error((dir / "yosys.log").string()) +
+                    " (log: " + (dir / "yosys.log").string() + ")");
+      flat_by_degree[deg] = {parse_yosys_stat(read_text((dir / "stat.txt").string())).total,
+                             e.second};
+    }
+  }
+  // Cost model per p-bit: a + b x degree (least squares over the degrees,
+  // weighted by their cells).
+  auto points = [](const std::map<int, std::pair<Resources, long>>& by, bool lut) {
+    std::vector<DegreePoint> v;
+    for (const auto& [deg, e] : by)
+      v.push_back({deg, e.second, static_cast<double>(lut ? e.first.lut : e.first.ff)});
+    return v;
+  };
+  CostModel hier, flat;
+  hier.lut = fit_per_degree(points(by_degree, true));
+  hier.ff = fit_per_degree(points(by_degree, false));
+  hier.lut.a += rng_lut_per + glue.lut / n;
+  hier.ff.a += rng_ff_per + glue.ff / n;
+  flat.lut = fit_per_degree(points(flat_by_degree, true));  // the probes include the RNGs
+  flat.ff = fit_per_degree(points(flat_by_degree, false));
+  flat.lut.a += glue.lut / n;
+  flat.ff.a += glue.ff / n;
+  hier.fixed_lut = flat.fixed_lut = static_cast<double>(fixed.lut);
+  hier.fixed_ff = flat.fixed_ff = static_cast<double>(fixed.ff);
+  const double lut_cap = a.max_util * part.luts, ff_cap = a.max_util * part.ffs;
+  const Largest peg = largest_fitting(flat, "pegasus", 2, "", lut_cap, ff_cap);
+  const Largest zep = largest_fitting(flat, "zephyr", 1, ",4", lut_cap, ff_cap);
+  const Largest hpeg = largest_fitting(hier, "pegasus", 2, "", lut_cap, ff_cap);
+  const Largest hzep = largest_fitting(hier, "zephyr", 1, ",4", lut_cap, ff_cap);
+  const Prediction whole = predict(flat, *d.graph);
+  // The flip rate of the largest Pegasus that fits, at the same clock.
+  double peg_flips = 0;
+  if (peg.m > 0) {
+    const auto g = std::make_shared<const graphs::Graph>(
+        graphs::make_graph("pegasus:" + std::to_string(peg.m)));
+    const Program pp = compile(Problem::zeros(g), d.spec, a.beta);
+    peg_flips =
+        static_cast<double>(pp.n) * a.clock_mhz * 1e6 / d.spec.cycles_per_sweep(pp.num_colors);
+  }
+  const int cps = d.spec.cycles_per_sweep(d.prog.num_colors);
+  const double flips = n * a.clock_mhz * 1e6 / cps;
+  const double secs = std::chrono::duration<double>(Clock::now() - t_all).count();
+
+  nlohmann::json degrees = nlohmann::json::array();
+  for (const auto& [deg, e] : by_degree) {
+    const auto& f = flat_by_degree[deg].first;
+    degrees.push_back({{"degree", deg},
+                       {"cells", e.second},
+                       {"hier_lut", e.first.lut},
+                       {"hier_ff", e.first.ff},
+                       {"flat_lut", f.lut},
+                       {"flat_ff", f.ff},
+                       {"flat_carry", f.carry}});
+  }
+  auto model_json = [&](const CostModel& m) {
+    return nlohmann::json{{"lut_per_pbit", m.lut.a}, {"lut_per_edge_slot", m.lut.b},
+                          {"ff_per_pbit", m.ff.a},   {"ff_per_edge_slot", m.ff.b},
+                          {"fixed_lut", fixed.lut},  {"fixed_ff", fixed.ff}};
+  };
+  EstimateResult res;
+  res.out = out.string();
+  res.report = {
+      {"part", part.name},
+      {"family", part.family},
+      {"graph", d.graph->spec()},
+      {"pbits", d.prog.n},
+      {"colors", d.prog.num_colors},
+      {"spec", a.spec_json},
+      {"features", a.features.to_json()},
+      {"total",
+       {{"lut", total.lut},
+        {"ff", total.ff},
+        {"bram18", total.bram},
+        {"dsp", total.dsp},
+        {"carry", total.carry},
+        {"lutram_srl", total.lutram},
+        {"muxf", total.muxf},
+        {"inv", total.inv}}},
+      {"per_pbit",
+       {{"lut", total.lut / n},
+        {"ff", total.ff / n},
+        {"bram18", total.bram / n},
+        {"dsp", total.dsp / n}}},
+      {"utilization",
+       {{"lut", static_cast<double>(total.lut) / part.luts},
+        {"ff", static_cast<double>(total.ff) / part.ffs},
+        {"bram36", total.bram / 2.0 / part.bram36},
+        {"dsp", static_cast<double>(total.dsp) / part.dsp}}},
+      {"flattened",
+       {{"lut", whole.lut},
+        {"ff", whole.ff},
+        {"lut_per_pbit", whole.lut / n},
+        {"ff_per_pbit", whole.ff / n},
+        {"lut_utilization", whole.lut / part.luts},
+        {"ff_utilization", whole.ff / part.ffs}}},
+      {"part_capacity",
+       {{"lut", part.luts}, {"ff", part.ffs}, {"bram36", part.bram36}, {"dsp", part.dsp}}},
+      {"cells_by_degree", degrees},
+      {"model", model_json(flat)},
+      {"model_hierarchical", model_json(hier)},
+      {"max_util", a.max_util},
+      {"largest_pegasus", {{"m", peg.m}, {"pbits", peg.pbits}, {"flips_per_s", peg_flips}}},
+      {"largest_zephyr_t4", {{"m", zep.m}, {"pbits", zep.pbits}}},
+      {"largest_pegasus_hierarchical", {{"m", hpeg.m}, {"pbits", hpeg.pbits}}},
+      {"largest_zephyr_t4_hierarchical", {{"m", hzep.m}, {"pbits", hzep.pbits}}},
+      {"clock_mhz", a.clock_mhz},
+      {"cycles_per_sweep", cps},
+      {"flips_per_s", flips},
+      {"published_flips_per_s", {50e9, 64e9}},
+      {"yosys_seconds", r.seconds},
+      {"probe_seconds", probe_seconds},
+      {"seconds", secs}};
+  res.markdown = estimate_markdown(res.report);
+  write_text((out / "estimate.json").string(), res.report.dump(2) + "\n");
+  write_text((out / "estimate.md").string(), res.markdown);
+  return res;
+}
+
+}  // namespace pbit::fpga

@@ -79,26 +79,6 @@ class Progress {
   Clock::time_point last_{};
 };
 
-// The datasets of pbit::data, plus "bas:N": the N x N Bars-and-Stripes toy
-// (every pattern, as both the training and the test set).
-data::Split load_split(const std::string& spec) {
-  if (spec.rfind("bas:", 0) == 0) {
-    int size = 0;
-    try {
-      std::size_t used = 0;
-      size = std::stoi(spec.substr(4), &used);
-      if (used != spec.size() - 4) size = 0;
-    } catch (const std::exception&) {
-      size = 0;
-    }
-    if (size < 2 || size > 8) throw Error("dataset '" + spec + "': use bas:N with N in 2..8");
-    data::Split s;
-    s.train = s.test = dbm::bars_and_stripes(size);
-    return s;
-  }
-  return data::load_dataset(spec);
-}
-
 // The judge's one-line summary and its JSON (pbit train and pbit generate).
 std::string judge_line(const dbm::JudgeResult& j) {
   std::string s = fmt::format("judged against the training digits ({}-NN, Hamming): {:.1f}% of the samples are "
@@ -347,7 +327,7 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
   }
 
   // Data first: a missing dataset is the most likely user error.
-  const data::Split split = load_split(a.dataset);
+  const data::Split split = dbm::load_split(a.dataset);
   const data::Dataset train = take(split.train, a.train_images, 7);
   const data::Dataset monitor = take(split.test, a.monitor_images, 11);
 
@@ -586,7 +566,7 @@ int run_eval(EvalArgs& a, const parallel::Communicator& comm) {
   const std::string ds = a.dataset.empty() ? ck.dataset : a.dataset;
   if (ds.empty()) throw Error("give --dataset (the checkpoint does not name one)");
   if (a.split != "test" && a.split != "train") throw Error("--split must be test or train");
-  const data::Split split = load_split(ds);
+  const data::Split split = dbm::load_split(ds);
   const data::Dataset test = take(a.split == "test" ? split.test : split.train, a.images, 11);
   if (a.protocol == "published") {
     // The preset fills what the command line does not give.
@@ -733,7 +713,7 @@ int run_generate(GenArgs& a) {
   if (a.judge && model.arch().classes > 0) {
     const std::string ds = a.judge_dataset.empty() ? ck.dataset : a.judge_dataset;
     if (ds.empty()) throw Error("give --judge-dataset or --no-judge (the checkpoint does not name a dataset)");
-    judge_data = load_split(ds);
+    judge_data = dbm::load_split(ds);
   }
   auto sampler = a.backends.make(a.backend);
   const auto res = dbm::generate(model, *sampler, a.cfg);

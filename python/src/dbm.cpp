@@ -35,26 +35,6 @@ py::array_t<std::uint8_t> images_array(const data::Dataset& d) {
   return to_array(d.pixels, {static_cast<py::ssize_t>(d.size()), d.rows, d.cols});
 }
 
-// "bas:N" (Bars and stripes, every pattern as train and test set, as the CLI)
-// or any spec of data::load_dataset.
-data::Split load_split(const std::string& spec) {
-  if (spec.rfind("bas:", 0) == 0) {
-    int size = 0;
-    try {
-      std::size_t used = 0;
-      size = std::stoi(spec.substr(4), &used);
-      if (used != spec.size() - 4) size = 0;
-    } catch (const std::exception&) {
-      size = 0;
-    }
-    if (size < 2 || size > 8) throw Error("dataset '" + spec + "': use bas:N with N in 2..8");
-    data::Split s;
-    s.train = s.test = dbm::bars_and_stripes(size);
-    return s;
-  }
-  return data::load_dataset(spec);
-}
-
 // Images [N, rows, cols] or [N, rows * cols] of 0..255 (0/1 and booleans
 // work with the default threshold 0), labels [N] or None.
 data::Dataset make_dataset(const py::object& images, const py::object& labels, int rows, int cols,
@@ -386,7 +366,7 @@ void bind_dbm(py::module_& m) {
         data::Split s;
         {
           py::gil_scoped_release release;
-          s = load_split(spec);
+          s = dbm::load_split(spec);
         }
         return py::make_tuple(s.train, s.test);
       },
@@ -481,7 +461,7 @@ spec, beta, seed, threads, ...)")
             data::Split s;
             {
               py::gil_scoped_release release;
-              s = load_split(ds);
+              s = dbm::load_split(ds);
             }
             return classify(p, split == "test" ? s.test : s.train, true, kw);
           },
@@ -521,7 +501,7 @@ spec, beta, seed, threads, ...)")
                 dataset.is_none() ? p.ck.dataset : cast_arg<std::string>(dataset, "dataset");
             if (ds.empty()) throw Error("give dataset= (the checkpoint does not name one)");
             py::gil_scoped_release release;
-            const auto s = load_split(ds);
+            const auto s = dbm::load_split(ds);
             return dbm::judge_generated(g.res, s.train, s.test, p.ck.config.binarize_threshold);
           },
           py::arg("generated"), py::arg("dataset") = py::none(),

@@ -1,4 +1,5 @@
 #include <pbit/dbm/evaluate.hpp>
+#include <pbit/data/mnist.hpp>
 #include <pbit/dbm/trainer.hpp>
 #include <pbit/error.hpp>
 #include <pbit/parallel/distributed_sampler.hpp>
@@ -513,6 +514,24 @@ data::Dataset bars_and_stripes(int size) {
   for (unsigned code = 1; code < full; ++code) add(true, code);             // stripes, without the two shared
   (void)ns;
   return d;
+}
+
+data::Split load_split(const std::string& spec) {
+  if (spec.rfind("bas:", 0) == 0) {
+    int size = 0;
+    try {
+      std::size_t used = 0;
+      size = std::stoi(spec.substr(4), &used);
+      if (used != spec.size() - 4) size = 0;
+    } catch (const std::exception&) {
+      size = 0;
+    }
+    if (size < 2 || size > 8) throw Error("dataset '" + spec + "': use bas:N with N in 2..8");
+    data::Split s;
+    s.train = s.test = bars_and_stripes(size);
+    return s;
+  }
+  return data::load_dataset(spec);
 }
 
 }  // namespace pbit::dbm

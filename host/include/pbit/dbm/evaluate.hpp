@@ -163,4 +163,9 @@ std::vector<double> exact_log_probs(const Model& model, const data::Dataset& ima
 // once), pixels 0/255, label 0 = bars (columns), 1 = stripes, all-on/off 0.
 data::Dataset bars_and_stripes(int size);
 
+// A dataset by name, as `pbit train|eval|generate --dataset` and Python take
+// it: "bas:N" (Bars and stripes, N in 2..8, every pattern as both the training
+// and the test set) or any spec of data::load_dataset.
+data::Split load_split(const std::string& spec);
+
 }  // namespace pbit::dbm

@@ -4,7 +4,6 @@
 #include <pbit/graphs/coordinates.hpp>
 
 #include <algorithm>
-#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -130,40 +129,65 @@ std::optional<Coloring> structural_coloring(const Graph& g) {
 // DSATUR (Brelaz 1979): repeatedly colour the uncoloured node with the most
 // distinct neighbour colours, ties broken by most uncoloured neighbours, then by
 // lowest index; it takes the smallest colour missing from its neighbourhood.
+// The queue is a binary heap with lazy deletion (a node's entry is pushed again
+// whenever its key changes; outdated entries are skipped when they surface),
+// and each node's distinct neighbour colours sit, sorted, in its own slice of
+// one flat array (at most degree entries): no allocation per node, so graphs
+// of millions of nodes colour in about a second.
 Coloring dsatur_coloring(const Graph& g) {
   const std::size_t n = g.num_nodes();
   const auto& off = g.adj_offsets();
   const auto& adj = g.adj();
   std::vector<int> color(n, -1);
-  std::vector<std::vector<int>> seen(n);  // sorted distinct neighbour colours
-  std::vector<int> free_deg(n);
-  using Key = std::tuple<int, int, std::int64_t>;  // (saturation, uncoloured degree, -index)
-  std::set<Key> queue;
-  auto key = [&](std::uint32_t v) {
-    return Key{static_cast<int>(seen[v].size()), free_deg[v], -static_cast<std::int64_t>(v)};
+  std::vector<int> seen(adj.size());      // node v's colours: seen[off[v] .. off[v] + sat[v])
+  std::vector<std::uint32_t> sat(n, 0);   // distinct neighbour colours
+  std::vector<std::uint32_t> free_deg(n);
+  struct Entry {
+    std::uint32_t sat, free_deg, v;
   };
+  // std::less on (saturation, uncoloured degree, -index): the largest first.
+  auto less = [](const Entry& a, const Entry& b) {
+    if (a.sat != b.sat) return a.sat < b.sat;
+    if (a.free_deg != b.free_deg) return a.free_deg < b.free_deg;
+    return a.v > b.v;
+  };
+  std::vector<Entry> heap;
+  heap.reserve(n);
   for (std::uint32_t v = 0; v < n; ++v) {
-    free_deg[v] = static_cast<int>(g.degree(v));
-    queue.insert(key(v));
+    free_deg[v] = g.degree(v);
+    // An isolated node takes colour 0 whenever it comes, and touches no other node.
+    if (free_deg[v] == 0)
+      color[v] = 0;
+    else
+      heap.push_back({0, free_deg[v], v});
   }
-  while (!queue.empty()) {
-    const auto v = static_cast<std::uint32_t>(-std::get<2>(*queue.rbegin()));
-    queue.erase(std::prev(queue.end()));
+  std::make_heap(heap.begin(), heap.end(), less);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), less);
+    const Entry top = heap.back();
+    heap.pop_back();
+    const std::uint32_t v = top.v;
+    if (color[v] >= 0 || top.sat != sat[v] || top.free_deg != free_deg[v]) continue;  // outdated
     int c = 0;
-    for (int s : seen[v]) {
-      if (s != c) break;
+    for (std::uint32_t k = 0; k < sat[v]; ++k) {
+      if (seen[off[v] + k] != c) break;
       ++c;
     }
     color[v] = c;
     for (std::uint32_t e = off[v]; e < off[v + 1]; ++e) {
       const std::uint32_t u = adj[e];
       if (color[u] >= 0) continue;
-      queue.erase(key(u));
-      auto& s = seen[u];
-      const auto it = std::lower_bound(s.begin(), s.end(), c);
-      if (it == s.end() || *it != c) s.insert(it, c);
+      int* first = seen.data() + off[u];
+      int* last = first + sat[u];
+      int* it = std::lower_bound(first, last, c);
+      if (it == last || *it != c) {
+        std::copy_backward(it, last, last + 1);
+        *it = c;
+        ++sat[u];
+      }
       --free_deg[u];
-      queue.insert(key(u));
+      heap.push_back({sat[u], free_deg[u], u});
+      std::push_heap(heap.begin(), heap.end(), less);
     }
   }
   return finish(std::move(color), "dsatur");
@@ -235,8 +259,9 @@ Coloring best_coloring(const Graph& g) {
     return check(std::move(c));
   }
   if (auto s = structural_coloring(g)) return check(std::move(*s));
-  Coloring d = dsatur_coloring(g);
   Coloring s = smallest_last_coloring(g);
+  if (g.num_nodes() + g.num_edges() > kDsaturMaxSize) return check(std::move(s));
+  Coloring d = dsatur_coloring(g);
   return check(s.num_colors < d.num_colors ? std::move(s) : std::move(d));
 }
 

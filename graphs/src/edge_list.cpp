@@ -3,6 +3,7 @@
 
 #include <pbit/error.hpp>
 #include <pbit/graphs/generators.hpp>
+#include <pbit/text_input.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,8 +19,6 @@
 namespace pbit::graphs {
 
 namespace {
-
-constexpr Label kMaxFileLabel = 2147483647;  // 2^31 - 1
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
@@ -46,6 +45,11 @@ Graph read_edge_list(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) throw Error(where + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(where + ": cannot open (" + std::strerror(errno) + ")");
+  return read_edge_list(in, path);
+}
+
+Graph read_edge_list(std::istream& in, const std::string& path) {
+  const std::string where = "edge list '" + path + "'";
 
   auto fail = [&](std::size_t line_no, const std::string& what) -> Error {
     return Error(where + ", line " + std::to_string(line_no) + ": " + what);
@@ -56,16 +60,16 @@ Graph read_edge_list(const std::string& path) {
     if (negative) digits.remove_prefix(1);
     if (digits.empty() ||
         !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      throw fail(line_no, "'" + std::string(tok) + "' is not a non-negative integer label");
+      throw fail(line_no, "'" + visible(tok) + "' is not a non-negative integer label");
     if (negative)
       throw fail(line_no,
-                 "label " + std::string(tok) + " is out of range (labels are 0..2147483647)");
+                 "label " + visible(tok) + " is out of range (labels are 0..2147483647)");
     Label value = 0;
     for (char c : digits) {
       value = value * 10 + (c - '0');
       if (value > kMaxFileLabel)
         throw fail(line_no,
-                   "label " + std::string(tok) + " is out of range (labels are 0..2147483647)");
+                   "label " + visible(tok) + " is out of range (labels are 0..2147483647)");
     }
     return value;
   };
@@ -75,8 +79,9 @@ Graph read_edge_list(const std::string& path) {
   std::vector<Label> labels;
   std::string line;
   std::size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
+  LineReader reader(in, where);
+  while (reader.next(line)) {
+    line_no = reader.line_no();
     std::string_view text(line);
     if (const auto hash = text.find('#'); hash != std::string_view::npos)
       text = text.substr(0, hash);

@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -301,6 +300,49 @@ Graph king(int rows, int cols, bool periodic) {
 }
 
 // ---- random regular ----------------------------------------------------------
+// Open-addressing set of non-zero edge keys (edge_key(a, b) with a != b is
+// never 0): no allocation per edge, unlike std::unordered_set.
+class EdgeKeySet {
+ public:
+  void reset(std::size_t expected) {
+    std::size_t cap = 16;
+    shift_ = 60;
+    while (cap < 2 * expected + 2) cap *= 2, --shift_;
+    slots_.assign(cap, 0);
+    size_ = 0;
+  }
+  // True if the key was not there (and is now).
+  bool insert(std::uint64_t key) {
+    std::size_t i = slot(key);
+    while (slots_[i] != 0) {
+      if (slots_[i] == key) return false;
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    slots_[i] = key;
+    ++size_;
+    return true;
+  }
+  bool contains(std::uint64_t key) const {
+    for (std::size_t i = slot(key); slots_[i] != 0; i = (i + 1) & (slots_.size() - 1))
+      if (slots_[i] == key) return true;
+    return false;
+  }
+  std::size_t size() const { return size_; }
+  template <class F>
+  void for_each(F f) const {
+    for (std::uint64_t k : slots_)
+      if (k != 0) f(k);
+  }
+
+ private:
+  std::size_t slot(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);  // Fibonacci hashing
+  }
+  std::vector<std::uint64_t> slots_;
+  int shift_ = 60;
+  std::size_t size_ = 0;
+};
+
 // Pairing (configuration) model in the style of Steger & Wormald: shuffle the
 // n*d stubs, pair neighbours, keep the pairs that are neither loops nor
 // repeats, and re-shuffle only the rejected stubs. When the remaining stubs
@@ -342,11 +384,10 @@ Graph random_regular(int n, int d, std::uint64_t seed) {
   constexpr int kMaxRestarts = 200;
   constexpr int kMaxStalls = 64;
   Rng rng(seed);
-  std::unordered_set<std::uint64_t> present;
+  EdgeKeySet present;
   std::vector<std::uint32_t> stubs, rejected;
   for (int attempt = 0; attempt < kMaxRestarts; ++attempt) {
-    present.clear();
-    present.reserve(static_cast<std::size_t>(stubs_count));
+    present.reset(static_cast<std::size_t>(stubs_count / 2));
     stubs.clear();
     for (int v = 0; v < n; ++v)
       for (int r = 0; r < d; ++r) stubs.push_back(static_cast<std::uint32_t>(v));
@@ -357,7 +398,7 @@ Graph random_regular(int n, int d, std::uint64_t seed) {
       rejected.clear();
       for (std::size_t i = 0; i + 1 < stubs.size(); i += 2) {
         const std::uint32_t a = stubs[i], b = stubs[i + 1];
-        if (a == b || !present.insert(edge_key(a, b)).second) {
+        if (a == b || !present.insert(edge_key(a, b))) {
           rejected.push_back(a);
           rejected.push_back(b);
         }
@@ -373,14 +414,15 @@ Graph random_regular(int n, int d, std::uint64_t seed) {
       bool legal = owners.size() > static_cast<std::size_t>(d);
       for (std::size_t x = 0; !legal && x < owners.size(); ++x)
         for (std::size_t y = x + 1; !legal && y < owners.size(); ++y)
-          legal = present.count(edge_key(owners[x], owners[y])) == 0;
+          legal = !present.contains(edge_key(owners[x], owners[y]));
       stuck = !legal || stalls >= kMaxStalls;
     }
     if (!stubs.empty()) continue;
     EdgeList edges;
     edges.reserve(present.size());
-    for (std::uint64_t key : present)
+    present.for_each([&](std::uint64_t key) {
       edges.emplace_back(static_cast<Label>(key >> 32), static_cast<Label>(key & 0xffffffffu));
+    });
     return Graph::from_labeled_edges(
         Family::Regular, {n, d},
         "regular:" + std::to_string(n) + "," + std::to_string(d) + "," + std::to_string(seed),

@@ -30,10 +30,12 @@ Graph Graph::from_labeled_edges(Family family, std::vector<int> params, std::str
   g.params_ = std::move(params);
   g.spec_ = std::move(spec);
 
-  std::sort(labels.begin(), labels.end());
+  if (!std::is_sorted(labels.begin(), labels.end())) std::sort(labels.begin(), labels.end());
   const auto dup = std::adjacent_find(labels.begin(), labels.end());
   if (dup != labels.end()) throw Error(where + ": duplicate node label " + std::to_string(*dup));
   g.labels_ = std::move(labels);
+  g.contiguous_ = !g.labels_.empty() &&
+                  static_cast<std::uint64_t>(g.labels_.back() - g.labels_.front()) == g.labels_.size() - 1;
 
   // Map to compact indices, orient u < v.
   g.edges_.reserve(edges.size());
@@ -49,8 +51,8 @@ Graph Graph::from_labeled_edges(Family family, std::vector<int> params, std::str
                   std::to_string(b));
     g.edges_.push_back(*ia < *ib ? Edge{*ia, *ib} : Edge{*ib, *ia});
   }
-  std::sort(g.edges_.begin(), g.edges_.end(),
-            [](const Edge& x, const Edge& y) { return x.u != y.u ? x.u < y.u : x.v < y.v; });
+  const auto by_uv = [](const Edge& x, const Edge& y) { return x.u != y.u ? x.u < y.u : x.v < y.v; };
+  if (!std::is_sorted(g.edges_.begin(), g.edges_.end(), by_uv)) std::sort(g.edges_.begin(), g.edges_.end(), by_uv);
   const auto dup_edge = std::adjacent_find(g.edges_.begin(), g.edges_.end());
   if (dup_edge != g.edges_.end())
     throw Error(where + ": duplicate edge " +
@@ -76,6 +78,10 @@ Graph Graph::from_labeled_edges(Family family, std::vector<int> params, std::str
 }
 
 std::optional<std::uint32_t> Graph::index_of(Label label) const {
+  if (contiguous_) {
+    if (label < labels_.front() || label > labels_.back()) return std::nullopt;
+    return static_cast<std::uint32_t>(label - labels_.front());
+  }
   const auto it = std::lower_bound(labels_.begin(), labels_.end(), label);
   if (it == labels_.end() || *it != label) return std::nullopt;
   return static_cast<std::uint32_t>(it - labels_.begin());

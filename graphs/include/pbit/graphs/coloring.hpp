@@ -19,8 +19,11 @@ struct Coloring {
 std::optional<Coloring> structural_coloring(const Graph& g);
 Coloring dsatur_coloring(const Graph& g);
 Coloring smallest_last_coloring(const Graph& g);
-// Structural when available, else the better of DSATUR and smallest-last.
+// Structural when available, else the better of DSATUR and smallest-last;
+// above kDsaturMaxSize nodes + edges smallest-last alone (O(n + m); DSATUR's
+// priority queue makes big graphs take many seconds for rarely a colour less).
 // Always validated (throws std::logic_error if improper: that is a bug).
+inline constexpr std::size_t kDsaturMaxSize = std::size_t{1} << 20;
 Coloring best_coloring(const Graph& g);
 bool is_proper(const Graph& g, const std::vector<int>& color);
 

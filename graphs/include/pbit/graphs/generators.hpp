@@ -5,14 +5,19 @@
 
 #include <array>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 namespace pbit::graphs {
 
 // Size limits for every generator (and make_graph): larger requests throw
-// pbit::Error instead of exhausting memory.
-inline constexpr std::uint64_t kMaxNodes = std::uint64_t{1} << 24;
-inline constexpr std::uint64_t kMaxEdges = std::uint64_t{1} << 26;
+// pbit::Error instead of exhausting memory or time. At these sizes the
+// slowest case (a random graph, built and coloured twice by `pbit graph info`)
+// takes a few seconds; a published Pegasus P(16) has 5,640 nodes.
+inline constexpr std::uint64_t kMaxNodes = std::uint64_t{1} << 21;
+inline constexpr std::uint64_t kMaxEdges = std::uint64_t{1} << 23;
+// Node labels in files (edge lists, problem files) lie in [0, kMaxFileLabel].
+inline constexpr Label kMaxFileLabel = 2147483647;  // 2^31 - 1
 
 // dwave_networkx.chimera_graph(m, n, t); n = 0 means n = m.
 Graph chimera(int m, int n = 0, int t = 4);
@@ -42,6 +47,8 @@ Graph erdos_renyi(int n, double p, std::uint64_t seed);
 // or unreadable file, non-numeric token, wrong token count, self-loop,
 // duplicate edge (either orientation), label out of range, no edges at all.
 Graph read_edge_list(const std::string& path);
+// The same from a stream; `path` names it in messages and in the spec "file:<path>".
+Graph read_edge_list(std::istream& in, const std::string& path);
 
 // Parse and build a graph spec:
 //   chimera:M[,N[,T]]  pegasus:M  zephyr:M[,T]  lattice:LxW[,periodic]

@@ -74,6 +74,7 @@ class Graph {
   std::vector<int> params_;
   std::string spec_;
   std::vector<Label> labels_;
+  bool contiguous_ = false;  // labels_ are first, first + 1, ...: index_of is a subtraction
   std::vector<Edge> edges_;
   std::vector<std::uint32_t> adj_offsets_, adj_;
   mutable std::optional<BoostGraph> boost_;

@@ -9,8 +9,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -397,6 +403,116 @@ TEST_CASE("atomic writes leave no temporary files", "[data]") {
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
   CHECK(entries == 2);  // f and sub
+}
+
+TEST_CASE("reads are bounded: gzip by the IDX header, devices by a limit", "[data]") {
+  SECTION("a gzip bomb behind a small header is stopped after the declared bytes") {
+    Bytes raw = data::encode_idx_images(4, 2, 2, Bytes(16, 7));
+    raw.resize(raw.size() + (std::size_t(32) << 20), 0);  // 32 MiB of zeros the header does not declare
+    const Bytes gz = data::gzip(raw, 9);
+    REQUIRE(gz.size() < raw.size() / 500);
+    const std::string path = scratch("bomb-images.gz");
+    put(path, gz);
+    CHECK_THAT(error_of([&] { data::read_idx_images(path); }),
+               Contains(path + ": trailing garbage after 4 images of 2x2 (more data than the header declares)"));
+    Bytes labels = data::encode_idx_labels({1, 2});
+    labels.resize(labels.size() + (std::size_t(8) << 20), 1);
+    put(scratch("bomb-labels.gz"), data::gzip(labels, 9));
+    CHECK_THAT(error_of([&] { data::read_idx_labels(scratch("bomb-labels.gz")); }),
+               Contains("trailing garbage after 2 labels"));
+    // gunzip itself takes a limit.
+    CHECK_THAT(error_of([&] { data::gunzip(gz, "x", 1000); }), Contains("x: gzip data inflates to more than 1000 bytes"));
+    CHECK(data::gunzip(data::gzip(Bytes(1000, 3)), "x", 1000).size() == 1000);
+  }
+  SECTION("a header that declares more than the gzip data can hold is truncated data") {
+    Bytes raw = idx_header(0x803, {1000000, 28, 28});
+    raw.resize(raw.size() + 100, 0);
+    put(scratch("short-images.gz"), data::gzip(raw));
+    CHECK_THAT(error_of([&] { data::read_idx_images(scratch("short-images.gz")); }),
+               Contains("truncated data: header declares 1000000 images of 28x28 (784000016 bytes), more than"));
+    // Found from the sizes alone, nothing inflated (3.4 TB declared by 64 KiB).
+    Bytes huge = idx_header(0x803, {0xffffffffu, 28, 28});
+    huge.resize(huge.size() + (std::size_t(64) << 20), 0);
+    put(scratch("bomb-declared.gz"), data::gzip(huge, 9));
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK_THAT(error_of([&] { data::read_idx_images(scratch("bomb-declared.gz")); }),
+               Contains("truncated data: header declares 4294967295 images of 28x28"));
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 1.0);
+  }
+  SECTION("the memory a header declares is checked before it is allocated") {
+    Bytes raw = idx_header(0x803, {16, 4096, 4096});  // 256 MiB declared, which 1 MiB of gzip could hold
+    std::uint32_t x = 1;
+    for (int i = 0; i < (1 << 20); ++i) raw.push_back(static_cast<std::uint8_t>((x = x * 1664525u + 1013904223u) >> 24));
+    put(scratch("huge-images.gz"), data::gzip(raw, 1));
+    ::setenv("PBIT_MEMORY_LIMIT", "64M", 1);
+    const std::string msg = error_of([&] { data::read_idx_images(scratch("huge-images.gz")); });
+    ::unsetenv("PBIT_MEMORY_LIMIT");
+    CHECK_THAT(msg, Contains("the header declares 16 images of 4096x4096, which need about") &&
+                        Contains("more than the 64.0 MiB of memory available"));
+  }
+  SECTION("devices without an end") {
+    CHECK_THAT(error_of([] { data::read_file("/dev/zero", 1 << 20); }),
+               Contains("/dev/zero: more than the 1.0 MiB this reader accepts (not a regular file"));
+    CHECK_THAT(error_of([] { data::read_idx_images("/dev/zero"); }), Contains("wrong magic 0x00000000"));
+    CHECK_THAT(error_of([] { data::read_file_maybe_gzip("/dev/zero"); }), Contains("more than the 1.0 GiB"));
+  }
+}
+
+TEST_CASE("writes replace only regular files, and stale temporaries are removed", "[data]") {
+  const std::string dir = scratch_dir("writes");
+  SECTION("a symbolic link is followed and stays a link") {
+    put(dir + "/target", {1, 2, 3});
+    fs::create_symlink("target", dir + "/link");
+    put(dir + "/link", {9});
+    CHECK(fs::is_symlink(dir + "/link"));
+    CHECK(data::read_file(dir + "/target") == Bytes{9});
+    // A dangling link: the file it names is created.
+    fs::create_symlink("sub/new", dir + "/dangling");
+    fs::create_directories(dir + "/sub");
+    put(dir + "/dangling", {5});
+    CHECK(fs::is_symlink(dir + "/dangling"));
+    CHECK(data::read_file(dir + "/sub/new") == Bytes{5});
+    // A link to a directory is refused like the directory.
+    fs::create_directory_symlink("sub", dir + "/dirlink");
+    CHECK_THAT(error_of([&] { put(dir + "/dirlink", {1}); }), Contains("cannot write: Is a directory"));
+  }
+  SECTION("a character device is written through, never replaced") {
+    put("/dev/null", {1, 2, 3});
+    CHECK(fs::is_character_file("/dev/null"));
+    fs::create_symlink("/dev/null", dir + "/null");
+    put(dir + "/null", {4});
+    CHECK(fs::is_symlink(dir + "/null"));
+    CHECK(fs::is_character_file("/dev/null"));
+  }
+  SECTION("a socket is refused") {
+    const std::string sock = dir + "/sock";
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (sock.size() < sizeof addr.sun_path) {
+      std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock.c_str());
+      REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+      CHECK_THAT(error_of([&] { put(sock, {1}); }), Contains("not a regular file (a socket); refusing to replace it"));
+      CHECK(fs::is_socket(sock));
+    }
+    ::close(fd);
+  }
+  SECTION("temporaries of a killed writer are removed by the next write") {
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    REQUIRE(child > 0);
+    ::waitpid(child, nullptr, 0);  // its pid is now free (not reused this soon)
+    const std::string stale = dir + "/.f.tmp." + std::to_string(child) + ".0123456789abcdef";
+    const std::string live = dir + "/.f.tmp." + std::to_string(::getpid()) + ".0123456789abcdef";
+    const std::string other = dir + "/.g.tmp." + std::to_string(child) + ".0123456789abcdef";
+    for (const auto& p : {stale, live, other}) std::fclose(std::fopen(p.c_str(), "w"));
+    put(dir + "/f", {1});
+    CHECK_FALSE(fs::exists(stale));
+    CHECK(fs::exists(live));   // a writer that still runs
+    CHECK(fs::exists(other));  // another file's
+    CHECK(data::read_file(dir + "/f") == Bytes{1});
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -16,6 +16,9 @@
 
 #include "dbm_toys.hpp"
 
+#include <cstring>
+#include <functional>
+
 #include <unistd.h>  // getpid: parallel test processes need their own stderr files
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
@@ -231,6 +234,41 @@ TEST_CASE("bad checkpoints are rejected with the path in the message", "[dbm]") 
   fails_with("checksum");
   write({'h', 'e', 'l', 'l', 'o'});
   fails_with("not a pbit DBM checkpoint");
+
+  // A header edited (checksum recomputed, as an attacker would): values of
+  // the wrong type or range are errors naming the key, never narrowed.
+  auto edited = [&](const std::function<void(nlohmann::json&)>& edit) {
+    std::uint64_t hlen = 0;
+    std::memcpy(&hlen, bytes.data() + 12, 8);
+    nlohmann::json hdr = nlohmann::json::parse(bytes.begin() + 20, bytes.begin() + 20 + static_cast<std::ptrdiff_t>(hlen));
+    edit(hdr);
+    const std::string text = hdr.dump();
+    std::vector<std::uint8_t> out(bytes.begin(), bytes.begin() + 12);
+    const std::uint64_t len = text.size();
+    out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(&len), reinterpret_cast<const std::uint8_t*>(&len) + 8);
+    out.insert(out.end(), text.begin(), text.end());
+    out.insert(out.end(), bytes.begin() + 20 + static_cast<std::ptrdiff_t>(hlen), bytes.end() - 8);
+    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a, as documented in trainer.hpp
+    for (std::uint8_t b : out) h = (h ^ b) * 0x100000001b3ull;
+    out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(&h), reinterpret_cast<const std::uint8_t*>(&h) + 8);
+    write(out);
+  };
+  edited([](nlohmann::json&) {});
+  CHECK_NOTHROW(dbm::load_checkpoint(path));
+  edited([](nlohmann::json& h) { h["config"]["chains"] = 10000000000ull; });
+  fails_with("'chains' = 10000000000 is out of range [-2147483648, 2147483647]");
+  edited([](nlohmann::json& h) { h["spec"]["weight_bits"] = 1e300; });
+  fails_with("'weight_bits' is not an integer");
+  edited([](nlohmann::json& h) { h["config"]["lr"] = "fast"; });
+  fails_with("'lr' is not a number");
+  edited([](nlohmann::json& h) { h["nodes"] = std::uint64_t{1} << 60; });
+  fails_with("nodes");
+  edited([](nlohmann::json& h) { h["chains"] = (std::uint64_t{1} << 61) + h["chains"].get<std::uint64_t>(); });
+  fails_with("array sizes do not match the header");
+  edited([](nlohmann::json& h) { h["history"] = 3; });
+  fails_with("'history' is not an array");
+  edited([](nlohmann::json& h) { h.erase("epoch"); });
+  fails_with("missing key 'epoch'");
   std::remove(path.c_str());
   CHECK_THROWS_WITH(dbm::load_checkpoint(path), Catch::Contains(path));
 }

@@ -226,6 +226,35 @@ TEST_CASE("Link: bursts are split to the board's buffer and read limits", "[boar
   CHECK(link.read_burst(100, 30) == words);
 }
 
+TEST_CASE("Link: a board buffer larger than a frame still gives frames within LEN", "[board]") {
+  // LEN is 16 bits: a burst write carries the address and at most 16382 words,
+  // whatever buffer the board reports (found by the board_request fuzzer).
+  auto fake = std::make_unique<FakeBoard>();
+  FakeBoard* board = fake.get();
+  std::size_t written = 0;
+  board->answer = [&](const std::vector<std::uint8_t>& f) {
+    const std::uint8_t cmd = f[1], seq = f[2];
+    const std::size_t len = f[3] | (f[4] << 8);
+    if (cmd == CMD_INFO) {
+      auto ip = info_payload();
+      std::vector<std::uint8_t> big;
+      put_word(big, 1u << 20);  // a 1 Mi-word buffer
+      std::copy(big.begin(), big.end(), ip.begin() + 4 * INFO_BUFFER_WORDS);
+      return response(ST_OK, seq, ip);
+    }
+    if (cmd == CMD_WRITE_BURST) {
+      CHECK(len == f.size() - kHeaderBytes - kTrailerBytes);
+      written += len / 4 - 1;
+      return response(ST_OK, seq, {});
+    }
+    return response(ST_BAD_CMD, seq, {});
+  };
+  BoardLink link(std::move(fake), 1000000, {});
+  link.write_burst(0, std::vector<std::uint32_t>(40000, 5));
+  CHECK(written == 40000);
+  CHECK(board->requests.size() == 1 + 3);  // INFO + ceil(40000 / 16382)
+}
+
 TEST_CASE("Generated RTL package carries protocol.hpp's constants", "[board]") {
   const std::string pkg = emit_board_pkg();
   auto value = [&](const std::string& name) {

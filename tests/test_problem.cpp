@@ -316,3 +316,74 @@ TEST_CASE("random_problem is deterministic per seed, edges then nodes", "[proble
   for (double h : z.h) CHECK(h == 0.25);
   CHECK_THROWS_AS(pbit::random_problem(nullptr, gauss, pm1, 1), pbit::Error);
 }
+
+TEST_CASE("hostile problem files: deep nesting, huge or negative labels, overflow, BOM, hex", "[problem]") {
+  auto g = graph("chimera:1");
+  auto write = [](const std::string& name, const std::string& text) {
+    const std::string path = scratch(name);
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  };
+  SECTION("100,000 levels of nesting: an error, not a stack overflow") {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    for (const char* key : {"couplings", "fields"}) {
+      INFO(key);
+      const std::string path = write(std::string("deep_") + key + ".json", std::string("{\"") + key + "\": " + deep + "}");
+      CHECK_THAT(error_of([&] { pbit::read_problem(path, g); }),
+                 Catch::Contains(path) && Catch::Contains("nested deeper than 16 levels"));
+    }
+    // Within the limit, a deep value is described by its size, not printed.
+    const std::string path = write("deepish.json", "{\"couplings\": [[[[[[[[1]]]]]]]]}");
+    CHECK_THAT(error_of([&] { pbit::read_problem(path, g); }),
+               Catch::Contains("expected [i, j, J], got an array of 1 element"));
+  }
+  SECTION("labels outside 0..2^31-1 are errors in JSON and text alike") {
+    for (const char* label : {"18446744073709551615", "2147483648", "-3"}) {
+      INFO(label);
+      const std::string j = write("label.json", std::string("{\"couplings\": [[") + label + ", 4, 1.0]]}");
+      CHECK_THAT(error_of([&] { pbit::read_problem(j, g); }),
+                 Catch::Contains("couplings[0]: node label " + std::string(label) + " is out of range"));
+      const std::string t = write("label.txt", std::string(label) + " 4 1.0\n");
+      CHECK_THAT(error_of([&] { pbit::read_problem(t, g); }),
+                 Catch::Contains(t + ":1: node label " + label + " is out of range"));
+      // No graph given: the same rule (the graph would come from the labels).
+      CHECK_THAT(error_of([&] { pbit::read_problem(t, nullptr); }), Catch::Contains("out of range"));
+    }
+    const std::string ok = write("label_max.txt", "2147483647 0 1.0\n");
+    CHECK(pbit::read_problem(ok, nullptr).graph->label(1) == 2147483647);
+  }
+  SECTION("a number no double holds names the file") {
+    const std::string path = write("overflow.json", "{\"couplings\": [[0, 4, 1e309]]}");
+    const std::string msg = error_of([&] { pbit::read_problem(path, g); });
+    CHECK_THAT(msg, Catch::StartsWith(path + ": invalid JSON") && Catch::Contains("1e309"));
+    CHECK(msg.find("json.exception") == std::string::npos);
+  }
+  SECTION("a UTF-8 byte-order mark is accepted in text as in JSON") {
+    const Problem t = pbit::read_problem(write("bom.txt", "\xEF\xBB\xBF" "0 4 0.5\n"), g);
+    const Problem j = pbit::read_problem(write("bom.json", "\xEF\xBB\xBF{\"couplings\": [[0, 4, 0.5]]}"), g);
+    CHECK(t.J == j.J);
+    CHECK(coupling(t, 0, 4) == 0.5);
+    // Elsewhere in a line, such bytes are shown escaped in the message.
+    CHECK_THAT(error_of([&] { pbit::read_problem(write("bom2.txt", "0 4 0.5\n\xEF\xBB\xBF" "1 5 1\n"), g); }),
+               Catch::Contains(":2: bad node label '\\xef\\xbb\\xbf1'"));
+  }
+  SECTION("numbers are decimal: hex and other strtod extensions are not") {
+    for (const char* v : {"0x10", "0x1p3", "1e", ".", "+", "1.2.3", "infinit"}) {
+      INFO(v);
+      CHECK_THAT(error_of([&] { pbit::read_problem(write("num.txt", std::string("0 4 ") + v + "\n"), g); }),
+                 Catch::Contains(":1: bad number"));
+    }
+    for (const char* v : {"inf", "-Infinity", "NaN"})
+      CHECK_THAT(error_of([&] { pbit::read_problem(write("num.txt", std::string("0 4 ") + v + "\n"), g); }),
+                 Catch::Contains("not finite"));
+    CHECK(coupling(pbit::read_problem(write("num.txt", "0 4 -.5e1\n"), g), 0, 4) == -5.0);
+    CHECK(coupling(pbit::read_problem(write("num.txt", "0 4 +2.\n"), g), 0, 4) == 2.0);
+    CHECK_THAT(error_of([] { pbit::WeightDist::parse("const:0x10"); }), Catch::Contains("not a finite number"));
+  }
+  SECTION("lines are bounded") {
+    const std::string path = write("long.txt", std::string(70000, '0') + " 4 1\n");
+    CHECK_THAT(error_of([&] { pbit::read_problem(path, g); }),
+               Catch::Contains(path + ", line 1: longer than 65536 bytes"));
+    CHECK_THAT(error_of([&] { pbit::read_problem(scratch(""), g); }), Catch::Contains("is a directory"));
+  }
+}

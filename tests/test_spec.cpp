@@ -73,6 +73,11 @@ TEST_CASE("spec defaults match the published design and validate", "[spec]") {
   CHECK(s.lut_depth == 32);
   CHECK(NumericSpec::covering_shift(6, 32) == 0);
   CHECK(NumericSpec::covering_shift(10, 32) == 4);
+  CHECK(NumericSpec::covering_shift(24, 4096) == 11);
+  // Out-of-range arguments are errors (a depth <= 0 used to loop forever, and
+  // a sum width >= 64 shifted out of range).
+  for (auto [sum, depth] : {std::pair{6, -32}, {6, 0}, {6, 1}, {6, 8192}, {1, 32}, {25, 32}, {70, 32}, {-5, 32}})
+    CHECK_THROWS_AS(NumericSpec::covering_shift(sum, depth), Error);
   using Mutator = void (*)(NumericSpec&);
   const Mutator bads[] = {[](NumericSpec& x) { x.weight_bits = 1; }, [](NumericSpec& x) { x.weight_bits = 17; },
                           [](NumericSpec& x) { x.frac_bits = 6; }, [](NumericSpec& x) { x.sum_bits = 5; },

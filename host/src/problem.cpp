@@ -4,6 +4,7 @@
 #include <pbit/error.hpp>
 #include <pbit/graphs/generators.hpp>
 #include <pbit/random.hpp>
+#include <pbit/text_input.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <ostream>
@@ -28,25 +30,75 @@ using graphs::Label;
 
 // ---- small parsing helpers (strict: the whole token must be consumed) ----
 
-bool parse_label(const std::string& tok, Label& out) {
-  if (tok.empty()) return false;
+// A node label in a file: decimal digits (an optional '+'), 0..kMaxFileLabel,
+// as in edge lists.
+enum class LabelParse { Ok, NotInteger, OutOfRange };
+LabelParse parse_label(const std::string& tok, Label& out) {
   const char* b = tok.data();
   const char* e = b + tok.size();
-  if (*b == '+') ++b;  // from_chars rejects a leading '+'
-  auto [ptr, ec] = std::from_chars(b, e, out);
-  return ec == std::errc() && ptr == e && b != e;
+  if (b != e && *b == '+') ++b;
+  const bool negative = b != e && *b == '-' && tok[0] != '+';
+  if (negative) ++b;
+  if (b == e) return LabelParse::NotInteger;
+  for (const char* p = b; p != e; ++p)
+    if (*p < '0' || *p > '9') return LabelParse::NotInteger;
+  if (negative) return LabelParse::OutOfRange;
+  Label v = 0;
+  for (const char* p = b; p != e; ++p) {
+    v = v * 10 + (*p - '0');
+    if (v > graphs::kMaxFileLabel) return LabelParse::OutOfRange;
+  }
+  out = v;
+  return LabelParse::Ok;
 }
 
-// Parses a double; returns false if unparsable. Non-finite values parse (and
-// are rejected by the caller with a specific message).
+// Throws "<where>: ..." unless `tok` is a label.
+Label label_or_throw(const std::string& tok, const std::string& where) {
+  Label l = 0;
+  switch (parse_label(tok, l)) {
+    case LabelParse::Ok:
+      return l;
+    case LabelParse::OutOfRange:
+      throw Error(where + ": node label " + visible(tok) + " is out of range (labels are 0.." +
+                  std::to_string(graphs::kMaxFileLabel) + ")");
+    case LabelParse::NotInteger:
+      break;
+  }
+  throw Error(where + ": bad node label '" + visible(tok) + "'");
+}
+
+// Parses a decimal number ([+-]digits[.digits][e[+-]digits], or inf/nan so
+// that the caller can say "not finite"); false if unparsable. Hexadecimal and
+// other strtod extensions are not numbers here.
 bool parse_double(const std::string& tok, double& out) {
-  if (tok.empty()) return false;
-  if (std::isspace(static_cast<unsigned char>(tok.front()))) return false;
-  char* end = nullptr;
-  out = std::strtod(tok.c_str(), &end);
-  if (end != tok.c_str() + tok.size()) return false;
-  // strtod sets ERANGE on overflow (returns +-HUGE_VAL = inf, caught as
-  // non-finite) and on underflow (returns a denormal/0, which is fine).
+  std::size_t i = 0;
+  const std::size_t n = tok.size();
+  if (i < n && (tok[i] == '+' || tok[i] == '-')) ++i;
+  std::string word;
+  for (std::size_t k = i; k < n; ++k)
+    word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(tok[k]))));
+  if (word == "inf" || word == "infinity" || word == "nan") {
+    out = word == "nan" ? std::nan("") : (tok[0] == '-' ? -HUGE_VAL : HUGE_VAL);
+    return true;
+  }
+  std::size_t digits = 0;
+  while (i < n && std::isdigit(static_cast<unsigned char>(tok[i]))) ++i, ++digits;
+  if (i < n && tok[i] == '.') {
+    ++i;
+    while (i < n && std::isdigit(static_cast<unsigned char>(tok[i]))) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < n && (tok[i] == 'e' || tok[i] == 'E')) {
+    ++i;
+    if (i < n && (tok[i] == '+' || tok[i] == '-')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < n && std::isdigit(static_cast<unsigned char>(tok[i]))) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  if (i != n) return false;
+  // strtod gives +-HUGE_VAL on overflow (then "not finite") and a denormal or 0
+  // on underflow (fine).
+  out = std::strtod(tok.c_str(), nullptr);
   return true;
 }
 
@@ -148,25 +200,52 @@ std::string json_where(const std::string& path, const char* key, std::size_t k) 
   return path + ": " + key + "[" + std::to_string(k) + "]";
 }
 
+// A short description of a JSON value for messages: scalars as they are,
+// arrays and objects by size (never dump(): it recurses once per nesting level).
+std::string json_brief(const nlohmann::json& v) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::array:
+      return "an array of " + std::to_string(v.size()) + " element" + (v.size() == 1 ? "" : "s");
+    case nlohmann::json::value_t::object:
+      return "an object of " + std::to_string(v.size()) + " key" + (v.size() == 1 ? "" : "s");
+    case nlohmann::json::value_t::string:
+      return "the string \"" + visible(v.get_ref<const std::string&>()) + "\"";
+    default:
+      return visible(v.dump());
+  }
+}
+
 Label json_label(const nlohmann::json& v, const std::string& where) {
-  if (v.is_number_integer()) return v.get<Label>();
-  if (v.is_number_unsigned()) {
+  const std::string range = " is out of range (labels are 0.." + std::to_string(graphs::kMaxFileLabel) + ")";
+  if (v.is_number_unsigned()) {  // before is_number_integer, which is true for unsigned too
     const auto u = v.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(INT64_MAX)) throw Error(where + ": node label out of range");
+    if (u > static_cast<std::uint64_t>(graphs::kMaxFileLabel))
+      throw Error(where + ": node label " + std::to_string(u) + range);
     return static_cast<Label>(u);
   }
-  if (v.is_string()) {
-    Label l;
-    if (parse_label(v.get<std::string>(), l)) return l;
+  if (v.is_number_integer()) {
+    const auto i = v.get<std::int64_t>();
+    if (i < 0 || i > graphs::kMaxFileLabel) throw Error(where + ": node label " + std::to_string(i) + range);
+    return i;
   }
-  throw Error(where + ": node label " + v.dump() + " is not an integer");
+  if (v.is_string()) return label_or_throw(v.get_ref<const std::string&>(), where);
+  throw Error(where + ": node label " + json_brief(v) + " is not an integer");
 }
 
 double json_value(const nlohmann::json& v, const std::string& where) {
-  if (!v.is_number()) throw Error(where + ": value " + v.dump() + " is not a number");
+  if (!v.is_number()) throw Error(where + ": value " + json_brief(v) + " is not a number");
   const double x = v.get<double>();
   if (!std::isfinite(x)) throw Error(where + ": value is not finite (NaN/inf)");
   return x;
+}
+
+std::ifstream open_problem(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error("problem file '" + path + "' is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open problem file '" + path + "'");
+  return in;
 }
 
 bool ends_with_json(const std::string& path) {
@@ -211,8 +290,11 @@ Problem problem_from_terms(std::shared_ptr<const graphs::Graph> g, const std::ve
 // ---------------------------------------------------------------- text
 
 Problem read_problem_text(const std::string& path, std::shared_ptr<const graphs::Graph> graph) {
-  std::ifstream in(path);
-  if (!in) throw Error("cannot open problem file '" + path + "'");
+  std::ifstream in = open_problem(path);
+  return read_problem_text(in, path, std::move(graph));
+}
+
+Problem read_problem_text(std::istream& in, const std::string& path, std::shared_ptr<const graphs::Graph> graph) {
 
   std::vector<Term> terms;  // only kept when the graph is built from the file
   std::optional<Assembler> direct;
@@ -220,8 +302,9 @@ Problem read_problem_text(const std::string& path, std::shared_ptr<const graphs:
 
   std::string line;
   std::size_t lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
+  LineReader reader(in, path);
+  while (reader.next(line)) {
+    lineno = reader.line_no();
     const auto hash = line.find('#');
     if (hash != std::string::npos) line.resize(hash);
     std::istringstream ls(line);
@@ -233,15 +316,19 @@ Problem read_problem_text(const std::string& path, std::shared_ptr<const graphs:
       throw Error(where + ": expected 3 fields 'i j value', got " + std::to_string(tok.size()));
     Term t;
     t.where = where;
-    if (!parse_label(tok[0], t.a)) throw Error(where + ": bad node label '" + tok[0] + "'");
-    if (!parse_label(tok[1], t.b)) throw Error(where + ": bad node label '" + tok[1] + "'");
-    if (!parse_double(tok[2], t.value)) throw Error(where + ": bad number '" + tok[2] + "'");
+    t.a = label_or_throw(tok[0], where);
+    t.b = label_or_throw(tok[1], where);
+    if (!parse_double(tok[2], t.value)) throw Error(where + ": bad number '" + visible(tok[2]) + "'");
     if (!std::isfinite(t.value))
-      throw Error(where + ": value '" + tok[2] + "' is not finite (NaN/inf)");
-    if (direct)
+      throw Error(where + ": value '" + visible(tok[2]) + "' is not finite (NaN/inf)");
+    if (direct) {
       direct->add(t);
-    else
+    } else {
+      if (terms.size() >= graphs::kMaxEdges + graphs::kMaxNodes)
+        throw Error(where + ": too many terms (a graph has at most " + std::to_string(graphs::kMaxEdges) +
+                    " edges and " + std::to_string(graphs::kMaxNodes) + " nodes)");
       terms.push_back(std::move(t));
+    }
   }
   if (in.bad()) throw Error("error reading problem file '" + path + "'");
   if (direct) return direct->take();
@@ -276,18 +363,36 @@ void write_problem_text(std::ostream& out, const Problem& p) {
 // ---------------------------------------------------------------- JSON
 
 Problem read_problem_json(const std::string& path, std::shared_ptr<const graphs::Graph> graph) {
-  std::ifstream in(path);
-  if (!in) throw Error("cannot open problem file '" + path + "'");
+  std::ifstream in = open_problem(path);
+  return read_problem_json(in, path, std::move(graph));
+}
+
+Problem read_problem_json(std::istream& in, const std::string& path, std::shared_ptr<const graphs::Graph> graph) {
   nlohmann::json doc;
+  // A problem nests three levels deep; anything much deeper is refused while
+  // parsing, before a deep value could reach recursive code.
+  constexpr int kMaxDepth = 16;
+  const nlohmann::json::parser_callback_t depth_limit = [&](int depth, nlohmann::json::parse_event_t,
+                                                            nlohmann::json&) {
+    if (depth > kMaxDepth)
+      throw Error(path + ": JSON nested deeper than " + std::to_string(kMaxDepth) +
+                  " levels (a problem is {\"couplings\": [[i, j, J], ...], \"fields\": [[i, h], ...]})");
+    return true;
+  };
   try {
-    doc = nlohmann::json::parse(in);
+    doc = nlohmann::json::parse(in, depth_limit);
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(path + ": invalid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. out_of_range 406: a number such as 1e309 that no double holds
+    std::string what = e.what();
+    if (const auto bracket = what.find("] "); bracket != std::string::npos) what.erase(0, bracket + 2);
+    throw Error(path + ": invalid JSON (" + what + ")");
   }
   if (!doc.is_object()) throw Error(path + ": expected a JSON object");
   for (auto it = doc.begin(); it != doc.end(); ++it)
     if (it.key() != "graph" && it.key() != "couplings" && it.key() != "fields")
-      throw Error(path + ": unknown key '" + it.key() + "' (expected graph, couplings, fields)");
+      throw Error(path + ": unknown key '" + visible(it.key()) + "' (expected graph, couplings, fields)");
 
   std::vector<Term> terms;
   if (doc.contains("couplings")) {
@@ -296,7 +401,7 @@ Problem read_problem_json(const std::string& path, std::shared_ptr<const graphs:
     for (std::size_t k = 0; k < c.size(); ++k) {
       const std::string where = json_where(path, "couplings", k);
       if (!c[k].is_array() || c[k].size() != 3)
-        throw Error(where + ": expected [i, j, J], got " + c[k].dump());
+        throw Error(where + ": expected [i, j, J], got " + json_brief(c[k]));
       Term t;
       t.where = where;
       t.a = json_label(c[k][0], where);
@@ -313,7 +418,7 @@ Problem read_problem_json(const std::string& path, std::shared_ptr<const graphs:
       for (std::size_t k = 0; k < f.size(); ++k) {
         const std::string where = json_where(path, "fields", k);
         if (!f[k].is_array() || f[k].size() != 2)
-          throw Error(where + ": expected [i, h], got " + f[k].dump());
+          throw Error(where + ": expected [i, h], got " + json_brief(f[k]));
         Term t;
         t.where = where;
         t.a = t.b = json_label(f[k][0], where);
@@ -322,10 +427,10 @@ Problem read_problem_json(const std::string& path, std::shared_ptr<const graphs:
       }
     } else if (f.is_object()) {
       for (auto it = f.begin(); it != f.end(); ++it) {
-        const std::string where = path + ": fields[\"" + it.key() + "\"]";
+        const std::string where = path + ": fields[\"" + visible(it.key()) + "\"]";
         Term t;
         t.where = where;
-        if (!parse_label(it.key(), t.a)) throw Error(where + ": bad node label '" + it.key() + "'");
+        t.a = label_or_throw(it.key(), where);
         t.b = t.a;
         t.value = json_value(it.value(), where);
         terms.push_back(std::move(t));

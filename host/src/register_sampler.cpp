@@ -65,6 +65,8 @@ void RegisterSampler::configure(const SamplerConfig& config) {
   if (config.first_chain < 0) throw Error("the first chain's index must be >= 0");
   config_ = config;
   if (!loaded_) return;
+  // Per chain: state and clamp values (a byte per p-bit), two RNG words per p-bit.
+  check_chain_memory(name(), problem_, config.chains, std::uint64_t{prog_.n} * 10 + 128);
   ctx_.assign(static_cast<std::size_t>(config.chains), Context{});
   for (int c = 0; c < config.chains; ++c) {
     auto& x = ctx_[static_cast<std::size_t>(c)];

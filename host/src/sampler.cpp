@@ -2,6 +2,7 @@
 #include <pbit/samplers/exact.hpp>
 #include <pbit/samplers/float_gibbs.hpp>
 #include <pbit/samplers/ref.hpp>
+#include <pbit/resources.hpp>
 
 #include <mutex>
 
@@ -104,6 +105,17 @@ Stats stats_from_sums(const Problem& p, std::uint64_t samples, std::vector<std::
   s.sum_m = std::move(sum_m);
   s.sum_c = std::move(sum_c);
   return s;
+}
+
+void check_chain_memory(const std::string& backend, const Problem& p, int chains,
+                        std::uint64_t bytes_per_chain, std::uint64_t fixed_bytes) {
+  const std::uint64_t need =
+      add_sat(mul_sat(static_cast<std::uint64_t>(chains > 0 ? chains : 0), bytes_per_chain), fixed_bytes);
+  const std::string graph = p.graph ? p.graph->spec() : std::string("the problem");
+  check_memory(need,
+               backend + ": " + std::to_string(chains) + (chains == 1 ? " chain" : " chains") + " of " + graph +
+                   " (" + std::to_string(p.num_nodes()) + " p-bits) need",
+               "lower the number of chains");
 }
 
 void replace_weights(Problem& current, const Problem& next) {

@@ -30,6 +30,9 @@ void NumericSpec::validate() const {
 }
 
 int NumericSpec::covering_shift(int sum_bits_, int lut_depth_) {
+  // Checked here too: a depth < 1 would never be reached by the loop below.
+  check_range("sum_bits", sum_bits_, 2, 24);
+  check_range("lut_depth", lut_depth_, 2, 4096);
   int shift = 0;
   while (((std::int64_t{1} << (sum_bits_ - 1)) >> shift) > lut_depth_) ++shift;
   return shift;

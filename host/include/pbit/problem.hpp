@@ -48,10 +48,13 @@ Problem problem_from_terms(std::shared_ptr<const graphs::Graph> g, const std::ve
 // Errors (pbit::Error, naming file and line): unknown node, coupling on a
 // non-edge, duplicate term (either orientation), NaN/inf, unparsable number.
 Problem read_problem_text(const std::string& path, std::shared_ptr<const graphs::Graph> graph);
+// The same from a stream; `path` names it in messages.
+Problem read_problem_text(std::istream& in, const std::string& path, std::shared_ptr<const graphs::Graph> graph);
 void write_problem_text(std::ostream& out, const Problem& p);
 // JSON: {"graph": "<spec>"?, "couplings": [[i, j, J], ...], "fields": [[i, h], ...]}
 // (or "fields": {"i": h, ...}). A "graph" entry is used when no graph is given.
 Problem read_problem_json(const std::string& path, std::shared_ptr<const graphs::Graph> graph);
+Problem read_problem_json(std::istream& in, const std::string& path, std::shared_ptr<const graphs::Graph> graph);
 std::string problem_to_json(const Problem& p);
 // By extension: .json -> JSON, anything else -> text.
 Problem read_problem(const std::string& path, std::shared_ptr<const graphs::Graph> graph);

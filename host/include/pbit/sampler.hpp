@@ -97,6 +97,11 @@ Stats stats_from_counts(const Problem& p, std::uint64_t samples,
 // Stats from integer sums (Stats::sum_m, sum_c): mean = sum / samples.
 Stats stats_from_sums(const Problem& p, std::uint64_t samples, std::vector<std::int64_t> sum_m,
                       std::vector<std::int64_t> sum_c);
+// Before a backend allocates its chains: throws pbit::MemoryError ("<backend>:
+// C chains of <graph> (N p-bits) need about X, more than ...") when
+// chains * bytes_per_chain + fixed_bytes exceeds the memory available.
+void check_chain_memory(const std::string& backend, const Problem& p, int chains,
+                        std::uint64_t bytes_per_chain, std::uint64_t fixed_bytes = 0);
 // For update_weights: throws pbit::Error unless `next` has the same graph as
 // `current` and consistent weight vectors, then takes next's J and h.
 void replace_weights(Problem& current, const Problem& next);

@@ -91,8 +91,9 @@ Response BoardLink::transact(std::uint8_t cmd, const std::vector<std::uint8_t>& 
   // Time on the wire both ways (10 bits a byte), twice for slack, plus the base timeout.
   const double wire = 2.0 * 10.0 * static_cast<double>(frame.size() + expect_len + kHeaderBytes + kTrailerBytes) /
                       static_cast<double>(baud_);
-  const auto budget = std::chrono::duration_cast<ByteChannel::Clock::duration>(
-      std::chrono::duration<double>(opt_.timeout_ms * 1e-3 + wire + extra_seconds));
+  // Capped (a week): a board reporting a clock of 1 Hz must not overflow the clock's range.
+  const double seconds = std::min(opt_.timeout_ms * 1e-3 + wire + extra_seconds, 7 * 86400.0);
+  const auto budget = std::chrono::duration_cast<ByteChannel::Clock::duration>(std::chrono::duration<double>(seconds));
   std::string last_problem;
   for (int attempt = 0; attempt <= opt_.retries; ++attempt) {
     if (attempt > 0) {
@@ -202,7 +203,8 @@ std::vector<std::uint32_t> BoardLink::read_burst(std::uint32_t addr, std::size_t
 
 void BoardLink::write_burst(std::uint32_t addr, const std::vector<std::uint32_t>& words) {
   if (!have_info_) info();
-  const std::size_t chunk = info_.buffer_words - 1;
+  // The board's buffer, and what one frame can carry (LEN is 16 bits: the address and 16382 words).
+  const std::size_t chunk = std::min<std::size_t>(info_.buffer_words - 1, (0xFFFF - 4) / 4);
   for (std::size_t at = 0; at < words.size(); at += chunk) {
     const std::size_t n = std::min(chunk, words.size() - at);
     std::vector<std::uint8_t> p;
@@ -217,7 +219,7 @@ std::uint32_t BoardLink::run(std::uint32_t sweeps, std::uint32_t cycles_per_swee
   std::vector<std::uint8_t> p;
   put_word(p, sweeps);
   // Allow four times the run time at the board's clock.
-  const double secs = 4.0 * static_cast<double>(sweeps) * (cycles_per_sweep + 1) / info_.clock_hz;
+  const double secs = 4.0 * static_cast<double>(sweeps) * (static_cast<double>(cycles_per_sweep) + 1) / info_.clock_hz;
   const Response r = transact(CMD_RUN, p, 4, secs);
   if (r.payload.size() != 4) throw Error("board: RUN answer of wrong length");
   return get_word(r.payload.data());

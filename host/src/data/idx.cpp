@@ -68,41 +68,60 @@ std::vector<std::uint8_t> maybe_gzip(const std::string& path, std::vector<std::u
 
 }  // namespace
 
-IdxImages parse_idx_images(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+namespace {
+
+struct ImagesHeader {
+  std::uint32_t count, rows, cols;
+  std::uint64_t payload() const { return std::uint64_t(count) * rows * cols; }
+  std::string what() const {
+    return std::to_string(count) + " images of " + std::to_string(rows) + "x" + std::to_string(cols);
+  }
+};
+
+// The 16-byte header of an image file; throws naming the problem.
+ImagesHeader images_header(const std::vector<std::uint8_t>& bytes, const std::string& name) {
   check_magic(bytes, kIdxImagesMagic, name, "images");
   if (bytes.size() < 16)
     throw Error(name + ": truncated IDX header (" + std::to_string(bytes.size()) +
                 " bytes, images need 16)");
-  const std::uint32_t count = be32(bytes.data() + 4);
-  const std::uint32_t rows = be32(bytes.data() + 8);
-  const std::uint32_t cols = be32(bytes.data() + 12);
-  if (count == 0) throw Error(name + ": holds zero images");
-  if (rows == 0 || cols == 0)
-    throw Error(name + ": image size " + std::to_string(rows) + "x" + std::to_string(cols) +
+  const ImagesHeader h{be32(bytes.data() + 4), be32(bytes.data() + 8), be32(bytes.data() + 12)};
+  if (h.count == 0) throw Error(name + ": holds zero images");
+  if (h.rows == 0 || h.cols == 0)
+    throw Error(name + ": image size " + std::to_string(h.rows) + "x" + std::to_string(h.cols) +
                 " has a zero dimension");
-  if (rows > std::uint32_t(kIdxMaxSide) || cols > std::uint32_t(kIdxMaxSide))
-    throw Error(name + ": absurd image size " + std::to_string(rows) + "x" + std::to_string(cols) +
+  if (h.rows > std::uint32_t(kIdxMaxSide) || h.cols > std::uint32_t(kIdxMaxSide))
+    throw Error(name + ": absurd image size " + std::to_string(h.rows) + "x" + std::to_string(h.cols) +
                 " (at most " + std::to_string(kIdxMaxSide) + " per side)");
-  const std::uint64_t payload = std::uint64_t(count) * rows * cols;
-  check_length(
-      bytes, 16, payload, name,
-      std::to_string(count) + " images of " + std::to_string(rows) + "x" + std::to_string(cols));
-  IdxImages out;
-  out.count = count;
-  out.rows = static_cast<int>(rows);
-  out.cols = static_cast<int>(cols);
-  out.pixels.assign(bytes.begin() + 16, bytes.end());
-  return out;
+  return h;
 }
 
-std::vector<std::uint8_t> parse_idx_labels(const std::vector<std::uint8_t>& bytes,
-                                           const std::string& name) {
+// The 8-byte header of a label file: the count.
+std::uint32_t labels_header(const std::vector<std::uint8_t>& bytes, const std::string& name) {
   check_magic(bytes, kIdxLabelsMagic, name, "labels");
   if (bytes.size() < 8)
     throw Error(name + ": truncated IDX header (" + std::to_string(bytes.size()) +
                 " bytes, labels need 8)");
   const std::uint32_t count = be32(bytes.data() + 4);
   if (count == 0) throw Error(name + ": holds zero labels");
+  return count;
+}
+
+}  // namespace
+
+IdxImages parse_idx_images(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+  const ImagesHeader h = images_header(bytes, name);
+  check_length(bytes, 16, h.payload(), name, h.what());
+  IdxImages out;
+  out.count = h.count;
+  out.rows = static_cast<int>(h.rows);
+  out.cols = static_cast<int>(h.cols);
+  out.pixels.assign(bytes.begin() + 16, bytes.end());
+  return out;
+}
+
+std::vector<std::uint8_t> parse_idx_labels(const std::vector<std::uint8_t>& bytes,
+                                           const std::string& name) {
+  const std::uint32_t count = labels_header(bytes, name);
   check_length(bytes, 8, count, name, std::to_string(count) + " labels");
   std::vector<std::uint8_t> labels(bytes.begin() + 8, bytes.end());
   for (std::size_t i = 0; i < labels.size(); ++i)
@@ -112,12 +131,44 @@ std::vector<std::uint8_t> parse_idx_labels(const std::vector<std::uint8_t>& byte
   return labels;
 }
 
+namespace {
+
+std::uint64_t images_declared(const std::vector<std::uint8_t>& h) {
+  try {
+    return images_header(h, "").payload();
+  } catch (const Error&) {
+    return kInvalidHeader;
+  }
+}
+std::string images_what(const std::vector<std::uint8_t>& h) { return images_header(h, "").what(); }
+std::uint64_t labels_declared(const std::vector<std::uint8_t>& h) {
+  try {
+    return labels_header(h, "");
+  } catch (const Error&) {
+    return kInvalidHeader;
+  }
+}
+std::string labels_what(const std::vector<std::uint8_t>& h) { return std::to_string(labels_header(h, "")) + " labels"; }
+
+}  // namespace
+
+IdxImages decode_idx_images(const std::vector<std::uint8_t>& file, const std::string& name) {
+  if (!is_gzip(file)) return parse_idx_images(file, name);
+  return parse_idx_images(gunzip_declared(file, name, 16, images_declared, images_what), name);
+}
+
+std::vector<std::uint8_t> decode_idx_labels(const std::vector<std::uint8_t>& file, const std::string& name) {
+  if (!is_gzip(file)) return parse_idx_labels(file, name);
+  return parse_idx_labels(gunzip_declared(file, name, 8, labels_declared, labels_what), name);
+}
+
+// Only as many bytes as the header declares are read or decompressed.
 IdxImages read_idx_images(const std::string& path) {
-  return parse_idx_images(read_file_maybe_gzip(path), path);
+  return parse_idx_images(read_file_declared(path, 16, images_declared, images_what), path);
 }
 
 std::vector<std::uint8_t> read_idx_labels(const std::string& path) {
-  return parse_idx_labels(read_file_maybe_gzip(path), path);
+  return parse_idx_labels(read_file_declared(path, 8, labels_declared, labels_what), path);
 }
 
 std::vector<std::uint8_t> encode_idx_images(std::size_t count, int rows, int cols,

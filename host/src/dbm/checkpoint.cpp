@@ -2,15 +2,25 @@
 #include <pbit/data/io.hpp>
 #include <pbit/dbm/trainer.hpp>
 #include <pbit/error.hpp>
+#include <pbit/graphs/generators.hpp>
+#include <pbit/resources.hpp>
 
+#include "json_parse.hpp"
+#include "json_read.hpp"
 #include "spec_json.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace pbit::dbm {
+
+using json_read::get;
+using json_read::get_or;
+using json_read::read;
+using json_read::read_or;
 namespace {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "checkpoints are written little endian");
@@ -47,16 +57,16 @@ nlohmann::json spec_json(const NumericSpec& s) {
 }
 NumericSpec spec_from(const nlohmann::json& j) {
   NumericSpec s;
-  s.weight_bits = j.at("weight_bits");
-  s.frac_bits = j.at("frac_bits");
-  s.sum_bits = j.at("sum_bits");
-  s.lut_depth = j.at("lut_depth");
-  s.lut_shift = j.at("lut_shift");
-  s.lut_bits = j.at("lut_bits");
-  s.rng = parse_rng_kind(j.at("rng"));
-  s.schedule = parse_schedule(j.at("schedule"));
-  s.async_period = j.at("async_period");
-  s.beta_mode = parse_beta_mode(j.at("beta_mode"));
+  read(j, "weight_bits", s.weight_bits);
+  read(j, "frac_bits", s.frac_bits);
+  read(j, "sum_bits", s.sum_bits);
+  read(j, "lut_depth", s.lut_depth);
+  read(j, "lut_shift", s.lut_shift);
+  read(j, "lut_bits", s.lut_bits);
+  s.rng = parse_rng_kind(get<std::string>(j, "rng"));
+  s.schedule = parse_schedule(get<std::string>(j, "schedule"));
+  read(j, "async_period", s.async_period);
+  s.beta_mode = parse_beta_mode(get<std::string>(j, "beta_mode"));
   s.validate();
   return s;
 }
@@ -83,41 +93,41 @@ nlohmann::json config_to(const TrainConfig& c) {
 }
 TrainConfig config_from(const nlohmann::json& j) {
   TrainConfig c;
-  c.epochs = j.at("epochs");
-  c.batch = j.at("batch");
-  c.chains = j.at("chains");
-  c.lr = j.at("lr");
-  c.lr_final = j.at("lr_final");
-  c.momentum = j.at("momentum");
-  c.label_lr_scale = j.value("label_lr_scale", 1.0);
-  c.optimizer = parse_optimizer(j.value("optimizer", std::string("sgd")));
-  c.adam_beta2 = j.value("adam_beta2", c.adam_beta2);
-  c.adam_eps = j.value("adam_eps", c.adam_eps);
-  c.weight_decay = j.at("weight_decay");
-  c.init_std = j.at("init_std");
-  c.pos_burn_in = j.at("pos_burn_in");
-  c.pos_sweeps = j.at("pos_sweeps");
-  c.neg_burn_in = j.at("neg_burn_in");
-  c.neg_sweeps = j.at("neg_sweeps");
-  c.cond_weight = j.at("cond_weight");
-  c.cond_burn_in = j.at("cond_burn_in");
-  c.cond_sweeps = j.at("cond_sweeps");
-  c.seed = j.at("seed");
-  c.threads = j.at("threads");
-  c.binarize_threshold = j.at("binarize_threshold");
-  c.balanced = j.value("balanced", false);
-  c.cond_anneal = j.value("cond_anneal", std::vector<double>{});
-  c.cond_from_data = j.value("cond_from_data", false);
-  c.persistent = j.value("persistent", true);
-  c.gen_weight = j.value("gen_weight", 1.0);
-  c.disc_weight = j.value("disc_weight", 0.0);
-  c.disc_depth = j.value("disc_depth", 8);
-  c.cond_cold = j.value("cond_cold", false);
-  c.mf_epochs = j.value("mf_epochs", 0);
-  c.mf_steps = j.value("mf_steps", 8);
-  c.mf_lr = j.value("mf_lr", 0.01);
-  c.shift = j.value("shift", 0);
-  c.coupled = j.value("coupled", false);
+  read(j, "epochs", c.epochs);
+  read(j, "batch", c.batch);
+  read(j, "chains", c.chains);
+  read(j, "lr", c.lr);
+  read(j, "lr_final", c.lr_final);
+  read(j, "momentum", c.momentum);
+  read_or(j, "label_lr_scale", c.label_lr_scale);
+  c.optimizer = parse_optimizer(get_or(j, "optimizer", std::string("sgd")));
+  read_or(j, "adam_beta2", c.adam_beta2);
+  read_or(j, "adam_eps", c.adam_eps);
+  read(j, "weight_decay", c.weight_decay);
+  read(j, "init_std", c.init_std);
+  read(j, "pos_burn_in", c.pos_burn_in);
+  read(j, "pos_sweeps", c.pos_sweeps);
+  read(j, "neg_burn_in", c.neg_burn_in);
+  read(j, "neg_sweeps", c.neg_sweeps);
+  read(j, "cond_weight", c.cond_weight);
+  read(j, "cond_burn_in", c.cond_burn_in);
+  read(j, "cond_sweeps", c.cond_sweeps);
+  read(j, "seed", c.seed);
+  read(j, "threads", c.threads);
+  read(j, "binarize_threshold", c.binarize_threshold);
+  c.balanced = get_or(j, "balanced", false);  // absent: a checkpoint from before balanced batches
+  read_or(j, "cond_anneal", c.cond_anneal);
+  read_or(j, "cond_from_data", c.cond_from_data);
+  read_or(j, "persistent", c.persistent);
+  read_or(j, "gen_weight", c.gen_weight);
+  read_or(j, "disc_weight", c.disc_weight);
+  read_or(j, "disc_depth", c.disc_depth);
+  read_or(j, "cond_cold", c.cond_cold);
+  read_or(j, "mf_epochs", c.mf_epochs);
+  read_or(j, "mf_steps", c.mf_steps);
+  read_or(j, "mf_lr", c.mf_lr);
+  read_or(j, "shift", c.shift);
+  read_or(j, "coupled", c.coupled);
   return c;
 }
 
@@ -134,19 +144,19 @@ nlohmann::json record_to(const EpochRecord& r) {
 }
 EpochRecord record_from(const nlohmann::json& j) {
   EpochRecord r;
-  r.epoch = j.at("epoch");
-  r.seconds = j.at("seconds");
-  r.total_seconds = j.at("total_seconds");
-  r.lr = j.at("lr");
-  r.corr_gap = j.at("corr_gap");
-  r.mean_gap = j.at("mean_gap");
-  r.mean_abs_j = j.at("mean_abs_j");
-  r.nonzero_j = j.at("nonzero_j");
-  r.frozen_hidden = j.value("frozen_hidden", 0.0);
-  r.train_accuracy = j.value("train_accuracy", -1.0);
-  r.monitor_accuracy = j.value("monitor_accuracy", -1.0);
-  r.log_likelihood = j.value("log_likelihood", 0.0);
-  r.flips = j.value("flips", 0.0);
+  read(j, "epoch", r.epoch);
+  read(j, "seconds", r.seconds);
+  read(j, "total_seconds", r.total_seconds);
+  read(j, "lr", r.lr);
+  read(j, "corr_gap", r.corr_gap);
+  read(j, "mean_gap", r.mean_gap);
+  read(j, "mean_abs_j", r.mean_abs_j);
+  read(j, "nonzero_j", r.nonzero_j);
+  read_or(j, "frozen_hidden", r.frozen_hidden);
+  read_or(j, "train_accuracy", r.train_accuracy);
+  read_or(j, "monitor_accuracy", r.monitor_accuracy);
+  read_or(j, "log_likelihood", r.log_likelihood);
+  read_or(j, "flips", r.flips);
   return r;
 }
 
@@ -238,7 +248,8 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
-  const auto bytes = data::read_file(path);
+  // Large runs (many chains) make large checkpoints; read_file checks the memory.
+  const auto bytes = data::read_file(path, std::numeric_limits<std::size_t>::max() - 1);
   auto fail = [&](const std::string& why) -> Error { return Error(path + ": " + why); };
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
     throw fail("not a pbit DBM checkpoint (bad magic)");
@@ -275,50 +286,63 @@ Checkpoint load_checkpoint(const std::string& path) {
   std::size_t n = 0, ne = 0, nc = 0;
   bool second = false, gen_moments = false;
   try {
-    const auto hdr = nlohmann::json::parse(bytes.begin() + static_cast<std::ptrdiff_t>(pos),
-                                           bytes.begin() + static_cast<std::ptrdiff_t>(pos + hlen));
+    const auto hdr = parse_json_limited(bytes.begin() + static_cast<std::ptrdiff_t>(pos),
+                                        bytes.begin() + static_cast<std::ptrdiff_t>(pos + hlen), "header", 8);
     pos += hlen;
-    if (hdr.at("format") != "pbit-dbm-checkpoint") throw fail("not a pbit DBM checkpoint");
+    if (get<std::string>(hdr, "format") != "pbit-dbm-checkpoint") throw fail("not a pbit DBM checkpoint");
     const auto& a = hdr.at("arch");
-    ck.arch.graph = a.at("graph");
-    ck.arch.rows = a.at("rows");
-    ck.arch.cols = a.at("cols");
-    ck.arch.classes = a.at("classes");
-    ck.arch.label_copies = a.at("label_copies");
-    ck.arch.placement = parse_placement(a.at("placement"));
-    ck.arch.placement_seed = a.at("placement_seed");
-    ck.arch.graph_nodes = a.value("graph_nodes", std::vector<graphs::Label>{});
-    ck.arch.graph_edges = a.value("graph_edges", std::vector<std::pair<graphs::Label, graphs::Label>>{});
-    ck.arch.graph_colors = a.value("graph_colors", std::vector<int>{});
-    ck.arch.pixel_nodes = a.value("pixel_nodes", std::vector<std::uint32_t>{});
-    ck.arch.label_nodes = a.value("label_nodes", std::vector<std::uint32_t>{});
-    ck.method = hdr.value("method", "");
-    ck.data = hdr.value("data", "");
-    ck.source = hdr.value("source", "");
+    read(a, "graph", ck.arch.graph);
+    read(a, "rows", ck.arch.rows);
+    read(a, "cols", ck.arch.cols);
+    read(a, "classes", ck.arch.classes);
+    read(a, "label_copies", ck.arch.label_copies);
+    ck.arch.placement = parse_placement(get<std::string>(a, "placement"));
+    read(a, "placement_seed", ck.arch.placement_seed);
+    read_or(a, "graph_nodes", ck.arch.graph_nodes);
+    read_or(a, "graph_edges", ck.arch.graph_edges);
+    read_or(a, "graph_colors", ck.arch.graph_colors);
+    read_or(a, "pixel_nodes", ck.arch.pixel_nodes);
+    read_or(a, "label_nodes", ck.arch.label_nodes);
+    read_or(hdr, "method", ck.method);
+    read_or(hdr, "data", ck.data);
+    read_or(hdr, "source", ck.source);
     ck.spec = spec_from(hdr.at("spec"));
-    ck.beta = hdr.at("beta");
+    read(hdr, "beta", ck.beta);
     ck.config = config_from(hdr.at("config"));
-    ck.dataset = hdr.at("dataset");
-    ck.train_images = hdr.value("train_images", std::uint64_t{0});
-    ck.epoch = hdr.at("epoch");
-    ck.batch = hdr.at("batch");
-    ck.total_seconds = hdr.at("total_seconds");
-    ck.flips = hdr.value("flips", 0.0);
-    ck.steps = hdr.value("steps", std::uint64_t{0});
-    second = hdr.value("second_moments", false);
-    gen_moments = hdr.value("generative_moments", false);
-    n = hdr.at("nodes");
-    ne = hdr.at("edges");
-    nc = hdr.at("chains");
-    for (const auto& r : hdr.at("history")) ck.history.push_back(record_from(r));
+    read(hdr, "dataset", ck.dataset);
+    read_or(hdr, "train_images", ck.train_images);
+    read(hdr, "epoch", ck.epoch);
+    read(hdr, "batch", ck.batch);
+    read(hdr, "total_seconds", ck.total_seconds);
+    read_or(hdr, "flips", ck.flips);
+    read_or(hdr, "steps", ck.steps);
+    second = get_or(hdr, "second_moments", false);
+    gen_moments = get_or(hdr, "generative_moments", false);
+    read(hdr, "nodes", n);
+    read(hdr, "edges", ne);
+    read(hdr, "chains", nc);
+    const auto& history = hdr.at("history");
+    if (!history.is_array()) throw Error("'history' is not an array");
+    for (const auto& r : history) ck.history.push_back(record_from(r));
   } catch (const nlohmann::json::exception& e) {
     throw fail(std::string("malformed checkpoint header: ") + e.what());
   } catch (const Error& e) {
-    throw fail(e.what());
+    const std::string what = e.what();
+    if (what.rfind(path + ": ", 0) == 0) throw;
+    throw fail("malformed checkpoint header: " + what);
   }
+  if (n > graphs::kMaxNodes || ne > graphs::kMaxEdges)
+    throw fail("malformed checkpoint header: " + std::to_string(n) + " nodes, " + std::to_string(ne) +
+               " edges (a graph has at most " + std::to_string(graphs::kMaxNodes) + " and " +
+               std::to_string(graphs::kMaxEdges) + ")");
   const std::size_t row = (n + 7) / 8;
-  if (end - pos != ((second ? 3 : 2) + (gen_moments ? 2 : 0)) * (ne + n) * sizeof(double) + nc * row)
+  // Sizes in 64 bits, saturating: a huge chain count cannot wrap around to a match.
+  const std::uint64_t arrays = ((second ? 3 : 2) + (gen_moments ? 2 : 0)) * (std::uint64_t{ne} + n) * sizeof(double);
+  if (std::uint64_t{end - pos} != add_sat(arrays, mul_sat(nc, row)) || (nc > 0 && n == 0))
     throw fail("array sizes do not match the header");
+  // Unpacked, every chain takes a byte per p-bit (plus a vector's overhead).
+  check_memory(add_sat(arrays, mul_sat(nc, std::uint64_t{n} + 40)),
+               path + ": " + std::to_string(nc) + " chains of " + std::to_string(n) + " p-bits need", "");
   auto get_doubles = [&](std::size_t k) {
     std::vector<double> v(k);
     std::memcpy(v.data(), bytes.data() + pos, k * sizeof(double));

@@ -250,7 +250,8 @@ void GenerateConfig::validate() const {
   if (betas.empty()) throw Error("the beta schedule is empty");
   for (double b : betas)
     if (!(b > 0) || !std::isfinite(b)) throw Error("beta schedule values must be finite and > 0");
-  if (sweeps_per_beta < 0) throw Error("sweeps per beta must be >= 0");
+  // 0 would skip the anneal and average the first sweeps from the start state.
+  if (sweeps_per_beta < 1) throw Error("sweeps per beta must be >= 1");
   if (average_last < 1) throw Error("averaged sweeps must be >= 1");
   if (threads < 0) throw Error("threads must be >= 0");
   if (!(label_gain > 0) || !std::isfinite(label_gain)) throw Error("the label gain must be finite and > 0");

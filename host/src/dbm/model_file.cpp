@@ -6,6 +6,7 @@
 #include <pbit/graphs/coloring.hpp>
 #include <pbit/graphs/generators.hpp>
 
+#include "json_parse.hpp"
 #include "spec_json.hpp"
 
 #include <nlohmann/json.hpp>
@@ -241,11 +242,11 @@ ModelFile read_model_json(const std::string& path) {
   const auto bytes = data::read_file(path);
   ModelFile m;
   try {
-    const auto j = nlohmann::json::parse(bytes.begin(), bytes.end());
+    const auto j = parse_json_limited(bytes.begin(), bytes.end(), "model file", 8);
     if (!j.is_object() || j.value("format", "") != kFormat)
       throw Error("not a pbit model file (\"format\": \"" + std::string(kFormat) + "\" missing)");
     if (j.at("version") != kVersion)
-      throw Error("model file version " + j.at("version").dump() + ", this pbit reads version " +
+      throw Error("model file version " + j.at("version").dump().substr(0, 40) + ", this pbit reads version " +
                   std::to_string(kVersion));
     m.graph = j.at("graph").get<std::string>();
     m.nodes = get_labels(j.at("nodes"), "node");

@@ -2,6 +2,7 @@
 #include <pbit/error.hpp>
 #include <pbit/parallel/distributed_sampler.hpp>
 #include <pbit/random.hpp>
+#include <pbit/resources.hpp>
 
 #include <omp.h>
 
@@ -232,6 +233,9 @@ Trainer::Trainer(Model model, const TrainConfig& config, Sampler& sampler, const
     sJ_.assign(model_.num_edges(), 0.0);
     sh_.assign(model_.num_nodes(), 0.0);
   }
+  check_memory(mul_sat(static_cast<std::uint64_t>(cfg_.chains), std::uint64_t{model_.num_nodes()} + 40),
+               "train: " + std::to_string(cfg_.chains) + " persistent chains of " + model_.graph().spec() + " need",
+               "lower the number of chains");
   chains_.assign(static_cast<std::size_t>(cfg_.chains), std::vector<std::int8_t>(model_.num_nodes(), -1));
 }
 

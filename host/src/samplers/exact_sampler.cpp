@@ -465,6 +465,8 @@ class ExactSampler final : public Sampler {
   void reset_chains() {
     sweeps_done_ = 0;
     accumulated_ = 0;
+    // Per chain: state and clamp values, a byte per p-bit each.
+    if (loaded_) check_chain_memory(name(), problem_, config_.chains, 2 * std::uint64_t{n_});
     const std::size_t total = static_cast<std::size_t>(config_.chains) * n_;
     states_.assign(total, -1);
     clamp_values_.resize(total, -1);

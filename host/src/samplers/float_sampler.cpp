@@ -233,6 +233,8 @@ class FloatSampler final : public Sampler {
   // Reseed, states to -1 (clamped p-bits at their values), stats cleared.
   void reset_chains() {
     sweeps_done_ = 0;
+    // Per chain: state and clamp values (a byte per p-bit each) and an RNG.
+    if (loaded_) check_chain_memory("float", problem_, config_.chains, 2 * std::uint64_t{n_} + 64);
     rngs_.clear();
     rngs_.reserve(config_.chains);
     for (int c = 0; c < config_.chains; ++c)

@@ -95,6 +95,13 @@ class RefSampler final : public Sampler {
     const std::size_t n = prog_.n;
     const bool async = prog_.spec.schedule == Schedule::Async;
     const auto first = static_cast<std::uint64_t>(config.first_chain);  // global index of chain 0
+    // Checked before anything is allocated. Blocks of kLanes chains: state,
+    // clamp mask and values (a word per p-bit each) and a 32-bit RNG per p-bit
+    // and lane, async doubles state and RNGs; the chain layout (few chains):
+    // about six words per p-bit and chain.
+    const std::uint64_t blocks = (static_cast<std::uint64_t>(config.chains) + kLanes - 1) / kLanes;
+    check_chain_memory("ref", problem_, config.chains, chain_layout_ ? 24 * std::uint64_t{n} : 0,
+                       chain_layout_ ? 0 : blocks * n * 4 * (async ? 4 + 2 * kLanes : 3 + kLanes));
     blocks_.clear();
     chains_.clear();
     if (chain_layout_) {

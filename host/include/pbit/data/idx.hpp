@@ -31,7 +31,13 @@ IdxImages parse_idx_images(const std::vector<std::uint8_t>& bytes, const std::st
 std::vector<std::uint8_t> parse_idx_labels(const std::vector<std::uint8_t>& bytes,
                                            const std::string& name);
 
-// Read a file (gzip or plain).
+// The bytes of a whole file (gzip or plain) in memory; gzip data is
+// decompressed no further than its header declares.
+IdxImages decode_idx_images(const std::vector<std::uint8_t>& file, const std::string& name);
+std::vector<std::uint8_t> decode_idx_labels(const std::vector<std::uint8_t>& file, const std::string& name);
+
+// Read a file (gzip or plain); only as many bytes as the header declares are
+// read or decompressed.
 IdxImages read_idx_images(const std::string& path);
 std::vector<std::uint8_t> read_idx_labels(const std::string& path);
 

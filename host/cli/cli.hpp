@@ -24,6 +24,8 @@ struct Command {
   CLI::App* sub;
   std::function<int()> run;
   std::function<int(const parallel::Communicator&)> run_parallel = {};
+  // The option that lowers the number of chains, named when they do not fit in memory.
+  const char* chains_option = "--chains";
 };
 Command add_graph_command(CLI::App& app);
 Command add_sample_command(CLI::App& app);

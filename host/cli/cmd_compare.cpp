@@ -35,6 +35,10 @@ struct Moments {
 int run_compare(const CompareArgs& a) {
   if (a.names.size() != 2) throw Error("--backends takes exactly two backends, e.g. ref,rtl");
   if (!std::isfinite(a.beta) || a.beta < 0) throw Error("--beta must be finite and >= 0");
+  // No sweeps would compare nothing and pass; a NaN tolerance would fail everything.
+  if (a.sweeps < 1) throw Error("--sweeps must be >= 1 (0 sweeps compare nothing)");
+  if (!(a.tolerance > 0) || !std::isfinite(a.tolerance))
+    throw Error("--tolerance must be a finite number of standard errors > 0");
   const NumericSpec spec = a.spec.spec();
   const Problem problem = a.problem.make();
   const auto& g = *problem.graph;

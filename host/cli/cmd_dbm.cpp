@@ -241,48 +241,67 @@ struct TrainArgs {
   CLI::App* sub = nullptr;
 };
 
-// Named recipes: values for the options not given on the command line.
-void apply_recipe(TrainArgs& a) {
+// A recipe's values for the options not given on the command line; returns
+// the names of the options a recipe fills.
+std::vector<const char*> apply_recipe_values(TrainArgs& a, const dbm::Recipe& r, bool fast) {
+  std::vector<const char*> names;
   auto given = [&](const char* name) { return a.sub->get_option(name)->count() > 0; };
   auto set = [&](const char* name, auto& field, auto value) {
+    names.push_back(name);
     if (!given(name)) field = value;
   };
   auto& c = a.cfg;
-  if (a.recipe == "published" || a.recipe == "fast") {
-    // The recipe's values (dbm::fast_recipe / published_recipe) for every
-    // option not given; the fast recipe's mean-field epochs follow --epochs.
-    const dbm::Recipe r = a.recipe == "published" ? dbm::published_recipe() : dbm::fast_recipe();
-    const auto& f = r.config;
-    set("--epochs", c.epochs, f.epochs);
-    set("--batch", c.batch, f.batch);
-    set("--chains", c.chains, f.chains);
-    set("--lr", c.lr, f.lr);
-    set("--lr-final", c.lr_final, f.lr_final);
-    set("--momentum", c.momentum, f.momentum);
-    set("--optimizer", a.optimizer, std::string(dbm::to_string(f.optimizer)));
-    set("--beta", a.beta, r.beta);
-    set("--init-std", c.init_std, f.init_std);
-    set("--placement", a.placement, std::string(dbm::to_string(r.placement)));
-    set("--label-copies", a.arch.label_copies, r.label_copies);
-    set("--persistent", c.persistent, f.persistent);
-    set("--mf-epochs", c.mf_epochs, a.recipe == "fast" ? dbm::fast_recipe(c.epochs).config.mf_epochs : f.mf_epochs);
-    set("--mf-steps", c.mf_steps, f.mf_steps);
-    set("--mf-lr", c.mf_lr, f.mf_lr);
-    set("--shift", c.shift, f.shift);
-    set("--disc-weight", c.disc_weight, f.disc_weight);
-    set("--disc-depth", c.disc_depth, f.disc_depth);
-    set("--gen-weight", c.gen_weight, f.gen_weight);
-    set("--cond-weight", c.cond_weight, f.cond_weight);
-    set("--cond-cold", c.cond_cold, f.cond_cold);
-    set("--cond-burn-in", c.cond_burn_in, f.cond_burn_in);
-    set("--cond-sweeps", c.cond_sweeps, f.cond_sweeps);
-    set("--pos-burn-in", c.pos_burn_in, f.pos_burn_in);
-    set("--pos-sweeps", c.pos_sweeps, f.pos_sweeps);
-    set("--neg-burn-in", c.neg_burn_in, f.neg_burn_in);
-    set("--neg-sweeps", c.neg_sweeps, f.neg_sweeps);
-  } else if (a.recipe != "none") {
+  const auto& f = r.config;
+  set("--epochs", c.epochs, f.epochs);
+  set("--batch", c.batch, f.batch);
+  set("--chains", c.chains, f.chains);
+  set("--lr", c.lr, f.lr);
+  set("--lr-final", c.lr_final, f.lr_final);
+  set("--momentum", c.momentum, f.momentum);
+  set("--optimizer", a.optimizer, std::string(dbm::to_string(f.optimizer)));
+  set("--beta", a.beta, r.beta);
+  set("--init-std", c.init_std, f.init_std);
+  set("--placement", a.placement, std::string(dbm::to_string(r.placement)));
+  set("--label-copies", a.arch.label_copies, r.label_copies);
+  set("--persistent", c.persistent, f.persistent);
+  // The fast recipe's mean-field epochs follow --epochs.
+  set("--mf-epochs", c.mf_epochs, fast ? dbm::fast_recipe(c.epochs).config.mf_epochs : f.mf_epochs);
+  set("--mf-steps", c.mf_steps, f.mf_steps);
+  set("--mf-lr", c.mf_lr, f.mf_lr);
+  set("--shift", c.shift, f.shift);
+  set("--disc-weight", c.disc_weight, f.disc_weight);
+  set("--disc-depth", c.disc_depth, f.disc_depth);
+  set("--gen-weight", c.gen_weight, f.gen_weight);
+  set("--cond-weight", c.cond_weight, f.cond_weight);
+  set("--cond-cold", c.cond_cold, f.cond_cold);
+  set("--cond-burn-in", c.cond_burn_in, f.cond_burn_in);
+  set("--cond-sweeps", c.cond_sweeps, f.cond_sweeps);
+  set("--pos-burn-in", c.pos_burn_in, f.pos_burn_in);
+  set("--pos-sweeps", c.pos_sweeps, f.pos_sweeps);
+  set("--neg-burn-in", c.neg_burn_in, f.neg_burn_in);
+  set("--neg-sweeps", c.neg_sweeps, f.neg_sweeps);
+  return names;
+}
+
+// The values of --recipe none: the library's defaults (dbm::TrainConfig).
+dbm::Recipe library_defaults() {
+  dbm::Recipe r;
+  r.config = dbm::TrainConfig{};
+  r.beta = 1.0;
+  r.placement = graphs::PlacementMethod::Random;
+  r.label_copies = dbm::Architecture{}.label_copies;
+  return r;
+}
+
+// Named recipes: values for the options not given on the command line.
+void apply_recipe(TrainArgs& a) {
+  if (a.recipe == "published" || a.recipe == "fast")
+    apply_recipe_values(a, a.recipe == "published" ? dbm::published_recipe() : dbm::fast_recipe(),
+                        a.recipe == "fast");
+  else if (a.recipe == "none")
+    apply_recipe_values(a, library_defaults(), false);
+  else
     throw Error("unknown recipe '" + a.recipe + "' (known: fast, published, none)");
-  }
 }
 
 // Under MPI every process trains (data parallel, bit-identical to one
@@ -758,7 +777,7 @@ Command add_train_command(CLI::App& app) {
       "generative term of weight 0.3; 20 label copies per class, beta 0.25, init std 0.5, Adam lr 0.003 ->\n"
       "0.0003, 200 chains, spread placement, shifts of 1 pixel), 'published' (Niazi et al. 2024: 5 label\n"
       "copies, SGD lr 0.003, beta 1, 500 persistent chains, 200 sweeps, random placement, 100 epochs),\n"
-      "'none' (the built-in defaults shown here).");
+      "'none' (the library's defaults, dbm::TrainConfig). The defaults shown are the fast recipe's.");
   sub->add_option("--dataset", a->dataset, "mnist | fashion | idx:DIR | bas:N (Bars-and-Stripes toy)")->capture_default_str();
   sub->add_option("--train-images", a->train_images, "use a random subset of N training images (0 = all)")
       ->check(NonNegative);
@@ -849,6 +868,8 @@ Command add_train_command(CLI::App& app) {
   sub->add_flag("--json", a->json, "print one JSON summary on stdout");
   a->spec.add_to(*sub);
   a->backends.add_to(*sub);
+  // --help shows the default recipe's values (fast), not the library's.
+  for (const char* name : apply_recipe_values(*a, dbm::fast_recipe(), true)) sub->get_option(name)->capture_default_str();
   return {sub, {}, [a](const parallel::Communicator& comm) { return run_train(*a, comm); }};
 }
 
@@ -889,7 +910,7 @@ Command add_eval_command(CLI::App& app) {
   sub->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*sub);
   a->backends.add_to(*sub);
-  return {sub, {}, [a](const parallel::Communicator& comm) { return run_eval(*a, comm); }};
+  return {sub, {}, [a](const parallel::Communicator& comm) { return run_eval(*a, comm); }, "--chunk or --replicas"};
 }
 
 Command add_generate_command(CLI::App& app) {
@@ -906,7 +927,7 @@ Command add_generate_command(CLI::App& app) {
   sub->add_option("--classes", a->classes, "comma list of classes (default: all)");
   sub->add_option("--anneal", a->schedule, "beta schedule as factors of the model's beta: F | F0,F1,... | linear:F0,F1,STEPS | geometric:F0,F1,STEPS")
       ->capture_default_str();
-  sub->add_option("--sweeps-per-beta", a->cfg.sweeps_per_beta, "sweeps at each beta")->capture_default_str()->check(CLI::Range(0, 1 << 30));
+  sub->add_option("--sweeps-per-beta", a->cfg.sweeps_per_beta, "sweeps at each beta")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--label-gain", a->cfg.label_gain,
                   "label guidance: multiply the label bits' couplings by this while generating")
       ->capture_default_str();
@@ -924,7 +945,7 @@ Command add_generate_command(CLI::App& app) {
   sub->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*sub);
   a->backends.add_to(*sub);
-  return {sub, [a] { return run_generate(*a); }};
+  return {sub, [a] { return run_generate(*a); }, {}, "--per-class or --classes"};
 }
 
 }  // namespace pbit::cli

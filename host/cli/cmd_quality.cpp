@@ -33,6 +33,7 @@ struct QualityArgs {
 
 int run_quality(const QualityArgs& a) {
   if (!std::isfinite(a.beta) || a.beta < 0) throw Error("--beta must be finite and >= 0");
+  if (a.sweeps < 1) throw Error("--sweeps must be >= 1 (quality compares samples with the exact law)");
   const NumericSpec spec = a.spec.spec();
   const Problem problem = a.problem.make();
   const std::size_t n = problem.num_nodes();
@@ -86,9 +87,11 @@ int run_quality(const QualityArgs& a) {
     max_corr = std::max(max_corr, d);
     sum_corr += d;
   }
-  // Largest |error| in units of its standard error (needs >= 2 chains).
+  // Largest |error| in units of its standard error (needs >= 2 chains: with
+  // one there is no spread to measure, and it is reported as n/a, not 0).
+  const bool have_z = a.chains >= 2;
   double max_z = 0;
-  if (a.chains >= 2) {
+  if (have_z) {
     for (std::size_t q = 0; q < width; ++q) {
       double s1 = 0, s2 = 0;
       for (int c = 0; c < a.chains; ++c) {
@@ -97,9 +100,11 @@ int run_quality(const QualityArgs& a) {
         s2 += v * v;
       }
       const double C = a.chains, mean = s1 / C;
-      const double se = std::sqrt(std::max(0.0, (s2 - s1 * mean) / (C - 1)) / C);
+      double se = std::sqrt(std::max(0.0, (s2 - s1 * mean) / (C - 1)) / C);
+      // Chains that agree exactly have no spread: floor at the i.i.d. value.
+      if (se == 0) se = 1.0 / std::sqrt(static_cast<double>(a.sweeps) * C);
       const double exact_q = q < n ? exact.mean[q] : exact.corr[q - n];
-      if (se > 0) max_z = std::max(max_z, std::abs(mean - exact_q) / se);
+      max_z = std::max(max_z, std::abs(mean - exact_q) / se);
     }
   }
   const double mean_mean = n ? sum_mean / static_cast<double>(n) : 0;
@@ -118,7 +123,7 @@ int run_quality(const QualityArgs& a) {
                 {"max_abs_error_corr", max_corr},
                 {"mean_abs_error_mean", mean_mean},
                 {"mean_abs_error_corr", mean_corr},
-                {"max_abs_error_in_standard_errors", max_z},
+                {"max_abs_error_in_standard_errors", have_z ? nlohmann::json(max_z) : nlohmann::json()},
                 {"kl_empirical_exact", kl},
                 {"kl_floor_estimate", kl_floor},
                 {"energy_mean", st.energy_mean},
@@ -136,7 +141,10 @@ int run_quality(const QualityArgs& a) {
   fmt::print("samples        {} ({:.2f} s)\n", st.samples, secs);
   fmt::print("|error| <m_i>      max {:.5f}  mean {:.5f}\n", max_mean, mean_mean);
   fmt::print("|error| <m_i m_j>  max {:.5f}  mean {:.5f}\n", max_corr, mean_corr);
-  fmt::print("worst |error|  {:.2f} standard errors (from the spread of {} chains)\n", max_z, a.chains);
+  if (have_z)
+    fmt::print("worst |error|  {:.2f} standard errors (from the spread of {} chains)\n", max_z, a.chains);
+  else
+    fmt::print("worst |error|  n/a in standard errors (they come from the spread of chains: use --chains >= 2)\n");
   fmt::print("energy         {:.5f} (exact {:.5f})\n", st.energy_mean, exact.energy_mean);
   fmt::print("KL(emp||exact) {:.6f}  (a perfect sampler: ~{:.6f})\n", kl, kl_floor);
   return 0;

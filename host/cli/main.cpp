@@ -2,10 +2,12 @@
 // one JSON document to stdout and everything human to stderr). Exit codes:
 // 0 success, 1 error in the input or the run, 2 bad command line.
 #include "cli.hpp"
+#include "numbers.hpp"
 
 #include <pbit/error.hpp>
 #include <pbit/graphs/generators.hpp>
 #include <pbit/parallel/session.hpp>
+#include <pbit/resources.hpp>
 #include <pbit/sim/rtl_sampler.hpp>
 
 #include <chrono>
@@ -14,6 +16,10 @@
 #include <filesystem>
 #include <iostream>
 #include <thread>
+
+#ifndef PBIT_VERSION
+#error "PBIT_VERSION must be defined (host/CMakeLists.txt)"
+#endif
 
 namespace pbit::cli {
 
@@ -73,7 +79,9 @@ NumericSpec SpecOptions::spec() const {
   s.rng = parse_rng_kind(rng);
   s.schedule = parse_schedule(schedule);
   s.beta_mode = parse_beta_mode(beta_mode);
-  if (sum_bits < 2 || sum_bits > 24) s.validate();  // reports the range before covering_shift
+  // Every field but the shift first, so a bad width or depth is named as such.
+  s.lut_shift = 0;
+  s.validate();
   s.lut_shift = lut_shift >= 0 ? lut_shift : NumericSpec::covering_shift(sum_bits, lut_depth);
   s.validate();
   return s;
@@ -101,7 +109,9 @@ NumericSpec SpecOptions::override_given(NumericSpec s, const CLI::App& sub) cons
   if (given("--lut-shift"))
     s.lut_shift = o.lut_shift;
   else if (given("--sum-bits") || given("--lut-depth")) {
-    if (s.sum_bits < 2 || s.sum_bits > 24) s.validate();
+    // Every field but the shift first, so a bad width or depth is named as such.
+    s.lut_shift = 0;
+    s.validate();
     s.lut_shift = NumericSpec::covering_shift(s.sum_bits, s.lut_depth);
   }
   s.validate();
@@ -114,6 +124,19 @@ std::string checkpoint_path(const std::string& p) {
   return p;
 }
 
+namespace {
+
+void strict_numbers(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    const std::string full = opt->get_type_name();
+    const std::string type = full.substr(0, full.find(':'));
+    if (type != "INT" && type != "UINT" && type != "FLOAT") continue;
+    opt->transform(CLI::Validator([type](std::string& v) { return check_decimal(v, type); }, ""));
+  }
+  for (CLI::App* sub : app.get_subcommands({})) strict_numbers(*sub);
+}
+
+}  // namespace
 
 }  // namespace pbit::cli
 
@@ -141,6 +164,7 @@ int main(int argc, char** argv) {
   CLI::App app{"pbit: a p-bit sparse Ising machine (graphs, samplers, RTL, training)", "pbit"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for all subcommands");
+  app.set_version_flag("--version", std::string("pbit ") + PBIT_VERSION);
   const std::vector<pbit::cli::Command> commands = {
       pbit::cli::add_graph_command(app),
       pbit::cli::add_sample_command(app),
@@ -157,11 +181,14 @@ int main(int argc, char** argv) {
   };
   // Every process parses the same command line; only rank 0 talks about it.
   const bool talk = world.rank() == 0;
+  pbit::cli::strict_numbers(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return talk ? app.exit(e) : 0;
   } catch (const CLI::CallForAllHelp& e) {
+    return talk ? app.exit(e) : 0;
+  } catch (const CLI::CallForVersion& e) {
     return talk ? app.exit(e) : 0;
   } catch (const CLI::ParseError& e) {
     if (talk) std::fprintf(stderr, "pbit: error: %s (see --help)\n", e.what());
@@ -179,6 +206,12 @@ int main(int argc, char** argv) {
   }
   try {
     return chosen->run_parallel ? chosen->run_parallel(world) : chosen->run();
+  } catch (const pbit::MemoryError& e) {
+    // Name the option that lowers the figure.
+    const std::string what = std::string(e.what()) + " (" + chosen->chains_option + ")";
+    if (world.size() > 1) fail_run(world, "error", what.c_str());
+    std::fprintf(stderr, "pbit: error: %s\n", what.c_str());
+    return 1;
   } catch (const pbit::Error& e) {
     if (world.size() > 1) fail_run(world, "error", e.what());
     std::fprintf(stderr, "pbit: error: %s\n", e.what());

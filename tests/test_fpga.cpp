@@ -253,6 +253,13 @@ TEST_CASE("Link: a board buffer larger than a frame still gives frames within LE
   link.write_burst(0, std::vector<std::uint32_t>(40000, 5));
   CHECK(written == 40000);
   CHECK(board->requests.size() == 1 + 3);  // INFO + ceil(40000 / 16382)
+  // A burst that would run past the 24-bit bus is refused before any frame is sent.
+  const std::size_t sent = board->requests.size();
+  CHECK_THROWS_WITH(link.read_burst(0xFFFFF0, 100), Catch::Contains("runs past the 24-bit bus"));
+  CHECK_THROWS_WITH(link.write_burst(0xFFFFFF, std::vector<std::uint32_t>(2, 1)),
+                    Catch::Contains("runs past the 24-bit bus"));
+  CHECK(board->requests.size() == sent);
+  CHECK(link.read_burst(0xFFFFF0, 0).empty());
 }
 
 TEST_CASE("Generated RTL package carries protocol.hpp's constants", "[board]") {

@@ -184,7 +184,19 @@ void BoardLink::write(std::uint32_t addr, std::uint32_t data) {
   transact(CMD_WRITE, p, 0);
 }
 
+namespace {
+// A burst must stay on the board's 24-bit bus (the board refuses an address
+// beyond it with ST_BAD_ARG; found by the board_request fuzzer).
+void check_burst(const char* what, std::uint32_t addr, std::size_t words) {
+  constexpr std::uint64_t kBus = std::uint64_t{1} << 24;
+  if (addr >= kBus || words > kBus - addr)
+    throw Error(std::string("board: ") + what + " of " + std::to_string(words) + " words at address " +
+                std::to_string(addr) + " runs past the 24-bit bus");
+}
+}  // namespace
+
 std::vector<std::uint32_t> BoardLink::read_burst(std::uint32_t addr, std::size_t words) {
+  check_burst("READ_BURST", addr, words);
   std::vector<std::uint32_t> out;
   out.reserve(words);
   while (words > 0) {
@@ -202,6 +214,7 @@ std::vector<std::uint32_t> BoardLink::read_burst(std::uint32_t addr, std::size_t
 }
 
 void BoardLink::write_burst(std::uint32_t addr, const std::vector<std::uint32_t>& words) {
+  check_burst("WRITE_BURST", addr, words.size());
   if (!have_info_) info();
   // The board's buffer, and what one frame can carry (LEN is 16 bits: the address and 16382 words).
   const std::size_t chunk = std::min<std::size_t>(info_.buffer_words - 1, (0xFFFF - 4) / 4);

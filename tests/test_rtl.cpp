@@ -11,7 +11,9 @@
 
 #include <unistd.h>  // getpid: parallel test processes need their own stderr files
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -289,4 +291,79 @@ TEST_CASE("pbit rtl emit: help, output, errors", "[rtl][cli]") {
   r = pbit_cli("rtl emit --graph regular:30,25,1 --out " + dir.string());
   CHECK(r.code == 1);
   CHECK(r.err.find("degree 25") != std::string::npos);
+}
+
+TEST_CASE("the engine's ROMs: update order by colour, neighbours by slot, degrees", "[rtl][engine]") {
+  for (const std::string spec : {"pegasus:2", "er:20,0.05,1", "chimera:1"}) {
+    const auto g = G(spec);
+    const Program prog = zero_program(g);
+    const rtl::EngineTables t = rtl::engine_tables(prog);
+    int dmax = 0;
+    for (std::uint32_t i = 0; i < prog.n; ++i)
+      dmax = std::max(dmax, static_cast<int>(prog.offsets[i + 1] - prog.offsets[i]));
+    CHECK((1 << t.slot_bits) >= dmax);
+    CHECK((t.slot_bits == 1 || (1 << (t.slot_bits - 1)) < dmax));
+    CHECK((1 << t.deg_bits) > dmax);
+    const int ib = prog.n > 1 ? static_cast<int>(std::ceil(std::log2(prog.n))) : 1;
+    const auto words = [](const std::string& text) {
+      std::vector<std::uint64_t> w;
+      std::istringstream in(text);
+      std::string line;
+      while (std::getline(in, line)) w.push_back(std::stoull(line, nullptr, 16));
+      return w;
+    };
+    // Order: every cell once, colours non-decreasing, each with its degree.
+    const auto order = words(t.order);
+    REQUIRE(order.size() == prog.n);
+    std::vector<int> seen(prog.n, 0);
+    int last_colour = -1;
+    for (const auto w : order) {
+      const std::uint32_t c = static_cast<std::uint32_t>(w & ((1u << ib) - 1));
+      REQUIRE(c < prog.n);
+      ++seen[c];
+      CHECK((w >> ib) == prog.offsets[c + 1] - prog.offsets[c]);
+      CHECK(prog.color[c] >= last_colour);
+      last_colour = prog.color[c];
+    }
+    for (int s : seen) CHECK(s == 1);
+    // Neighbours: slot s of cell c = the CSR slot, 0 beyond the degree.
+    const auto nbr = words(t.nbr), deg = words(t.deg);
+    const std::uint32_t slots = 1u << t.slot_bits;
+    REQUIRE(nbr.size() == prog.n * slots);
+    REQUIRE(deg.size() == prog.n);
+    for (std::uint32_t c = 0; c < prog.n; ++c) {
+      const std::uint32_t b = prog.offsets[c], d = prog.offsets[c + 1] - b;
+      CHECK(deg[c] == d);
+      for (std::uint32_t s = 0; s < slots; ++s) CHECK(nbr[c * slots + s] == (s < d ? prog.nbr[b + s] : 0u));
+    }
+  }
+}
+
+TEST_CASE("pbit rtl emit --arch engine: package, ROM files, file list", "[rtl][engine][cli]") {
+  const fs::path dir = tmp_dir("engine");
+  auto r = pbit_cli("rtl emit --graph pegasus:2 --arch engine --rng lfsr32 --json --out " + dir.string());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("\"top\": \"pbit_engine_top\"") != std::string::npos);
+  const auto g = G("pegasus:2");
+  NumericSpec spec;
+  spec.rng = RngKind::Lfsr32;
+  const rtl::EngineTables t = rtl::engine_tables(zero_program(g, spec));
+  CHECK(slurp(dir / "pbit_engine_order.mem") == t.order);
+  CHECK(slurp(dir / "pbit_engine_nbr.mem") == t.nbr);
+  CHECK(slurp(dir / "pbit_engine_deg.mem") == t.deg);
+  CHECK_FALSE(fs::exists(dir / "pbit_array.sv"));
+  const std::string pkg = slurp(dir / "pbit_pkg.sv");
+  const auto num = pkg_numbers(pkg);
+  CHECK(num.at("EngineSlotBits") == static_cast<std::uint64_t>(t.slot_bits));
+  CHECK(num.at("EngineDegBits") == static_cast<std::uint64_t>(t.deg_bits));
+  CHECK(pkg.find("EngineNbrFile = \"" + (dir / "pbit_engine_nbr.mem").string() + "\"") != std::string::npos);
+  // files.f: the package, then rtl/engine/files.f in order, the top last.
+  const auto hand = rtl::hand_written_files(rtl::default_rtl_dir() + "/engine");
+  std::string list = (dir / "pbit_pkg.sv").string() + "\n";
+  for (const auto& f : hand) list += f + "\n";
+  CHECK(slurp(dir / "files.f") == list);
+  CHECK(fs::path(hand.back()).filename() == "pbit_engine_top.sv");
+  r = pbit_cli("rtl emit --graph chimera:1 --arch lean --out " + dir.string());
+  CHECK(r.code == 2);
+  CHECK_THROWS_WITH(rtl::parse_arch("lean"), Catch::Contains("known: full, engine"));
 }

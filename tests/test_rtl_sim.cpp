@@ -30,18 +30,22 @@ int sweeps_from_env(int fallback) {
   return e ? std::atoi(e) : fallback;
 }
 
-// Runs ref and rtl side by side for `sweeps`, both schedules, with random
-// weights, fields and some clamped p-bits; REQUIREs identical states of every
-// chain after every sweep.
-void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains, bool bus_readout = false) {
+// Runs ref and rtl side by side for `sweeps`, both schedules (the engine:
+// chromatic only), with random weights, fields and some clamped p-bits;
+// REQUIREs identical states of every chain after every sweep.
+void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains, bool bus_readout = false,
+              rtl::Arch arch = rtl::Arch::Full) {
   const auto g = G(graph);
   const Problem p = random_problem(g, WeightDist::parse("gauss:2"), WeightDist::parse("gauss:1"), 21);
   sim::RtlOptions ro;
   ro.bus_state_readout = bus_readout;
+  ro.build.arch = arch;
   auto rtl = sim::make_rtl_sampler(ro);
   using clock = std::chrono::steady_clock;
   const auto secs = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
-  for (auto sch : {Schedule::Chromatic, Schedule::Async}) {
+  std::vector<Schedule> schedules{Schedule::Chromatic};
+  if (arch == rtl::Arch::Full) schedules.push_back(Schedule::Async);
+  for (auto sch : schedules) {
     const auto t0 = clock::now();
     NumericSpec spec;
     spec.rng = rng;
@@ -74,7 +78,7 @@ void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains, boo
       }
     }
     // The figures behind the "1,000 sweeps in under a minute" claim (issue 4).
-    std::cout << graph << " " << to_string(rng) << " " << to_string(sch) << ": load + clamps " << secs(t0, t1)
+    std::cout << graph << " " << rtl::to_string(arch) << " " << to_string(rng) << " " << to_string(sch) << ": load + clamps " << secs(t0, t1)
               << " s, " << sweeps << " sweeps in lockstep " << secs(t1, clock::now()) << " s\n";
     // A beta change (LUT rewrite over the bus) keeps them in step.
     ref->set_beta(1.3);
@@ -166,4 +170,34 @@ TEST_CASE("rtl == ref on pegasus:14, xorshift32", "[rtl][long]") {
 }
 TEST_CASE("rtl == ref on pegasus:14, lfsr32", "[rtl][long]") {
   lockstep("pegasus:14", RngKind::Lfsr32, sweeps_from_env(1000), 1);
+}
+
+// The time-multiplexed engine (rtl/engine, `--arch engine`): the same streams
+// through the same register sequence, context switches of several chains
+// (RNG states and states read back from its RAMs), the packed STATES readout.
+TEST_CASE("engine == ref: pegasus:2, xorshift32, 3 chains, bus readout", "[rtl][engine]") {
+  lockstep("pegasus:2", RngKind::Xorshift32, sweeps_from_env(500), 3, true, rtl::Arch::Engine);
+}
+TEST_CASE("engine == ref: er:20,0.05,1 (isolated nodes), lfsr32", "[rtl][engine]") {
+  lockstep("er:20,0.05,1", RngKind::Lfsr32, sweeps_from_env(500), 2, false, rtl::Arch::Engine);
+}
+TEST_CASE("engine: the async schedule and the what-if clockings are refused", "[rtl][engine]") {
+  const auto g = G("chimera:1");
+  const Problem p = Problem::zeros(g);
+  NumericSpec spec;
+  spec.schedule = Schedule::Async;
+  sim::RtlOptions ro;
+  ro.build.arch = rtl::Arch::Engine;
+  auto s = sim::make_rtl_sampler(ro);
+  REQUIRE_THROWS_WITH(s->load(p, spec, 1.0), Catch::Contains("chromatic"));
+  ro.model.clocking = sim::Clocking::PhaseClocks;
+  auto c = sim::make_rtl_sampler(ro);
+  REQUIRE_THROWS_WITH(c->load(p, NumericSpec{}, 1.0), Catch::Contains("system clock"));
+}
+// P(14), both RNG kinds, 1,000 sweeps; CI runs these (`-L long -R pegasus:14`).
+TEST_CASE("engine == ref on pegasus:14, xorshift32", "[rtl][long][engine]") {
+  lockstep("pegasus:14", RngKind::Xorshift32, sweeps_from_env(1000), 1, false, rtl::Arch::Engine);
+}
+TEST_CASE("engine == ref on pegasus:14, lfsr32", "[rtl][long][engine]") {
+  lockstep("pegasus:14", RngKind::Lfsr32, sweeps_from_env(1000), 1, false, rtl::Arch::Engine);
 }

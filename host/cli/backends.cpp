@@ -6,6 +6,7 @@
 #include <pbit/samplers/ref.hpp>
 #include <pbit/sim/rtl_sampler.hpp>
 #include <pbit/board/board_sampler.hpp>
+#include <pbit/rtl_emit.hpp>
 
 #include <cmath>
 
@@ -33,6 +34,11 @@ void BackendOptions::add_to(CLI::App& app) {
       ->capture_default_str()
       ->check(NonNegative);
   app.add_option("--trace", trace, "rtl: write a VCD waveform of the run to FILE");
+  app.add_option("--arch", arch,
+                 "rtl: the simulated design: full (the parallel array, a cell per p-bit) | engine (the "
+                 "time-multiplexed engine: weights and states in RAM, one update lane; chromatic, enables)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"full", "engine"}));
   app.add_option("--verilator-threads", verilator_threads, "rtl: Verilator model threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -64,6 +70,7 @@ std::unique_ptr<Sampler> BackendOptions::make(const std::string& backend) const 
     o.model.clock_seed = clock_seed;
     o.model.trace_file = trace;
     o.build.verilator_threads = verilator_threads;
+    o.build.arch = rtl::parse_arch(arch);
     return sim::make_rtl_sampler(o);
   }
   if (backend == "board") {

@@ -17,6 +17,7 @@ struct RtlArgs {
   double beta = 1.0;
   std::string out;
   std::string rtl_dir;
+  std::string arch = "full";
   bool json = false;
 };
 
@@ -29,9 +30,12 @@ int run_emit(const RtlArgs& a) {
   const Program prog = compile(Problem::zeros(g), spec, a.beta);
   rtl::EmitOptions opt;
   opt.rtl_dir = a.rtl_dir;
+  opt.arch = rtl::parse_arch(a.arch);
   const rtl::EmitResult r = rtl::emit_rtl(prog, *g, a.out, opt);
   if (a.json) {
     print_json({{"graph", g->spec()},
+                {"arch", rtl::to_string(opt.arch)},
+                {"top", rtl::top_module(opt.arch)},
                 {"cells", r.num_cells},
                 {"colors", r.num_colors},
                 {"max_degree", r.max_degree},
@@ -48,8 +52,8 @@ int run_emit(const RtlArgs& a) {
              spec.weight_bits, spec.frac_bits, spec.sum_bits, spec.lut_depth, spec.lut_bits,
              spec.lut_shift, to_string(spec.rng), to_string(spec.schedule), a.beta);
   for (const auto& f : r.written) fmt::print("wrote      {}\n", f);
-  fmt::print("lint       verilator --lint-only -Wall {}/pbit.vlt -f {}/files.f --top-module pbit_top\n",
-             rtl::default_rtl_dir(), r.outdir);
+  fmt::print("lint       verilator --lint-only -Wall {}/pbit.vlt -f {}/files.f --top-module {}\n",
+             rtl::default_rtl_dir(), r.outdir, rtl::top_module(opt.arch));
   return 0;
 }
 
@@ -69,6 +73,11 @@ Command add_rtl_command(CLI::App& app) {
       ->capture_default_str();
   emit->add_option("--rtl-dir", a->rtl_dir,
                    "hand-written rtl/ folder (default: $PBIT_RTL_DIR or the source tree's rtl/)");
+  emit->add_option("--arch", a->arch,
+                   "full: the parallel array (pbit_top, a cell per p-bit) | engine: the time-multiplexed "
+                   "engine (pbit_engine_top: weights and states in RAM, one update lane)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"full", "engine"}));
   emit->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*emit);
   auto* regmap = sub->add_subcommand("regmap", "Print the register map as Markdown (rtl/README.md)");

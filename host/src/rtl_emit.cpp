@@ -233,10 +233,49 @@ void check_emittable(const Program& prog, const graphs::Graph& g) {
     throw Error("the program's LUT does not have lut_depth entries");
 }
 
-std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file) {
+const char* to_string(Arch a) { return a == Arch::Engine ? "engine" : "full"; }
+
+Arch parse_arch(const std::string& s) {
+  if (s == "full") return Arch::Full;
+  if (s == "engine") return Arch::Engine;
+  throw Error("unknown architecture '" + s + "' (known: full, engine)");
+}
+
+const char* top_module(Arch a) { return a == Arch::Engine ? "pbit_engine_top" : "pbit_top"; }
+
+EngineTables engine_tables(const Program& prog) {
+  EngineTables t;
+  const int dmax = max_degree(prog);
+  t.slot_bits = std::max(1, log2_exact(static_cast<std::uint32_t>(std::max(dmax, 1))));
+  t.deg_bits = std::max(1, log2_exact(static_cast<std::uint32_t>(dmax) + 1));
+  const int ib = cell_idx_bits(prog.n);
+  const int order_digits = (t.deg_bits + ib + 3) / 4, idx_digits = (ib + 3) / 4, deg_digits = (t.deg_bits + 3) / 4;
+  std::vector<std::uint32_t> order(prog.n);
+  for (std::uint32_t i = 0; i < prog.n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return prog.color[a] < prog.color[b]; });
+  std::ostringstream o, n, d;
+  for (std::uint32_t i : order) {
+    const std::uint64_t deg = prog.offsets[i + 1] - prog.offsets[i];
+    o << hex((deg << ib) | i, order_digits) << "\n";
+  }
+  const std::uint32_t slots = 1u << t.slot_bits;
+  for (std::uint32_t i = 0; i < prog.n; ++i) {
+    const std::uint32_t b = prog.offsets[i], deg = prog.offsets[i + 1] - b;
+    for (std::uint32_t s = 0; s < slots; ++s) n << hex(s < deg ? prog.nbr[b + s] : 0, idx_digits) << "\n";
+    d << hex(deg, deg_digits) << "\n";
+  }
+  t.order = o.str();
+  t.nbr = n.str();
+  t.deg = d.str();
+  return t;
+}
+
+std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file, Arch arch,
+                     const std::string& mem_dir) {
   check_emittable(prog, g);
-  if (lut_file.find_first_of("\"\\\n") != std::string::npos)
-    throw Error("the LUT file path cannot be written into SystemVerilog: " + lut_file);
+  for (const std::string& f : {lut_file, mem_dir})
+    if (f.find_first_of("\"\\\n") != std::string::npos)
+      throw Error("the path cannot be written into SystemVerilog: " + f);
   const NumericSpec& s = prog.spec;
   const int ab = rm::kAddrBits;
   std::ostringstream o;
@@ -285,6 +324,15 @@ std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::str
   for (const auto& c : commands())
     o << "  localparam logic [31:0] " << c.sv << " = 32'd" << c.value << ";\n";
   for (const auto& f : fields()) o << "  localparam int " << f.sv << " = " << f.value << ";\n";
+  if (arch == Arch::Engine) {
+    const EngineTables t = engine_tables(prog);
+    o << "\n  // ---- the engine (rtl/engine): coupling slots per cell 2^EngineSlotBits, ROM files\n"
+      << "  localparam int EngineSlotBits = " << t.slot_bits << ";\n"
+      << "  localparam int EngineDegBits = " << t.deg_bits << ";\n"
+      << "  localparam EngineOrderFile = \"" << mem_dir << "/pbit_engine_order.mem\";\n"
+      << "  localparam EngineNbrFile = \"" << mem_dir << "/pbit_engine_nbr.mem\";\n"
+      << "  localparam EngineDegFile = \"" << mem_dir << "/pbit_engine_deg.mem\";\n";
+  }
   o << "endpackage\n";
   return o.str();
 }
@@ -433,8 +481,9 @@ EmitResult emit_rtl(const Program& prog, const graphs::Graph& g, const std::stri
                     const EmitOptions& options) {
   check_emittable(prog, g);
   if (outdir.empty()) throw Error("no output directory given");
-  const std::vector<std::string> hand =
-      hand_written_files(options.rtl_dir.empty() ? default_rtl_dir() : options.rtl_dir);
+  const std::string rtl_dir = options.rtl_dir.empty() ? default_rtl_dir() : options.rtl_dir;
+  const bool engine = options.arch == Arch::Engine;
+  const std::vector<std::string> hand = hand_written_files(engine ? rtl_dir + "/engine" : rtl_dir);
   std::error_code ec;
   const fs::path dir = fs::absolute(outdir, ec).lexically_normal();
   if (ec) throw Error("bad output directory " + outdir + ": " + ec.message());
@@ -449,6 +498,23 @@ EmitResult emit_rtl(const Program& prog, const graphs::Graph& g, const std::stri
   r.max_degree = max_degree(prog);
   const fs::path pkg = dir / "pbit_pkg.sv", array = dir / "pbit_array.sv",
                  mem = dir / "pbit_lut.mem", list = dir / "files.f";
+  if (engine) {
+    const EngineTables t = engine_tables(prog);
+    const fs::path order = dir / "pbit_engine_order.mem", nbr = dir / "pbit_engine_nbr.mem",
+                   deg = dir / "pbit_engine_deg.mem";
+    write_file(pkg, emit_pkg(prog, g, mem.string(), Arch::Engine, dir.string()));
+    write_file(mem, lut_readmemh(prog.lut, prog.spec));
+    write_file(order, t.order);
+    write_file(nbr, t.nbr);
+    write_file(deg, t.deg);
+    r.files.push_back(pkg.string());
+    for (const auto& f : hand) r.files.push_back(f);
+    std::string flist;
+    for (const auto& f : r.files) flist += f + "\n";
+    write_file(list, flist);
+    r.written = {pkg.string(), mem.string(), order.string(), nbr.string(), deg.string(), list.string()};
+    return r;
+  }
   const std::string pkg_text = emit_pkg(prog, g, mem.string());
   write_file(pkg, pkg_text);
   write_file(array, emit_array(prog, g));

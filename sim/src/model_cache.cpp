@@ -71,7 +71,7 @@ std::string cmake_project(const rtl::EmitResult& emitted, const BuildOptions& b)
     << "target_compile_definitions(pbit_model PRIVATE PBIT_NUM_CELLS=" << emitted.num_cells
     << " PBIT_ADDR_BITS=" << regmap::kAddrBits << ")\n"
     << "verilate(pbit_model SYSTEMC" << (b.trace ? " TRACE" : "")
-    << "\n  TOP_MODULE pbit_top PREFIX Vpbit_top\n  SOURCES";
+    << "\n  TOP_MODULE " << rtl::top_module(b.arch) << " PREFIX Vpbit_top\n  SOURCES";
   for (const auto& f : emitted.files) c << "\n    \"" << f << "\"";
   c << "\n    \"" << rtl::default_rtl_dir() << "/pbit.vlt\"";
   c << "\n    \"" << sim_dir() << "/model/model.vlt\"";
@@ -79,8 +79,8 @@ std::string cmake_project(const rtl::EmitResult& emitted, const BuildOptions& b)
   // instance even for no_inline modules): few, large files (each file pays
   // ~1 s of SystemC headers) compiled at -O1 (-O2 costs more than it gives).
   c << "\n  VERILATOR_ARGS --pins-bv 2 -O3 --x-assign fast --x-initial fast -Wno-fatal"
-    << " --output-split 200000 --output-split-cfuncs 200000"
-    << " -GCellClocks=" << (b.cell_clocks ? "1'b1" : "1'b0");
+    << " --output-split 200000 --output-split-cfuncs 200000";
+  if (b.arch == rtl::Arch::Full) c << " -GCellClocks=" << (b.cell_clocks ? "1'b1" : "1'b0");
   if (b.verilator_threads > 1) c << " --threads " << b.verilator_threads;
   c << "\n  OPT_FAST -O1 OPT_SLOW -O0)\n"
     << "verilator_link_systemc(pbit_model)\n";
@@ -139,10 +139,20 @@ ModelInfo build_model(const Program& prog, const graphs::Graph& g, const BuildOp
   rtl::check_emittable(st, g);
   Hasher h;
   h.add("pbit-model-v1");
-  h.add(rtl::emit_pkg(st, g, "@LUT@"));
-  h.add(rtl::emit_array(st, g));
+  if (build.arch == rtl::Arch::Engine) {
+    const rtl::EngineTables t = rtl::engine_tables(st);
+    h.add(rtl::emit_pkg(st, g, "@LUT@", build.arch, "@DIR@"));
+    h.add(t.order);
+    h.add(t.nbr);
+    h.add(t.deg);
+  } else {
+    h.add(rtl::emit_pkg(st, g, "@LUT@"));
+    h.add(rtl::emit_array(st, g));
+  }
   h.add(lut_readmemh(st.lut, st.spec));
-  for (const auto& f : rtl::hand_written_files(rtl::default_rtl_dir())) h.add(slurp(f));
+  const std::string hand_dir =
+      rtl::default_rtl_dir() + (build.arch == rtl::Arch::Engine ? "/engine" : "");
+  for (const auto& f : rtl::hand_written_files(hand_dir)) h.add(slurp(f));
   h.add(slurp(rtl::default_rtl_dir() + "/pbit.vlt"));
   h.add(slurp(sim_dir() + "/model/board.cpp"));
   h.add(slurp(sim_dir() + "/model/model.vlt"));
@@ -162,10 +172,12 @@ ModelInfo build_model(const Program& prog, const graphs::Graph& g, const BuildOp
   if (fs::exists(info.library)) return info;
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::fprintf(stderr, "rtl: building the Verilator + SystemC model of %s (%u p-bits; once, cached in %s)\n",
-               g.spec().c_str(), st.n, info.dir.c_str());
+  std::fprintf(stderr, "rtl: building the Verilator + SystemC model of %s (%u p-bits, %s; once, cached in %s)\n",
+               g.spec().c_str(), st.n, rtl::to_string(build.arch), info.dir.c_str());
   fs::remove_all(info.dir, ec);
-  const auto emitted = rtl::emit_rtl(st, g, info.dir + "/rtl");
+  rtl::EmitOptions eo;
+  eo.arch = build.arch;
+  const auto emitted = rtl::emit_rtl(st, g, info.dir + "/rtl", eo);
   {
     std::ofstream cm(info.dir + "/CMakeLists.txt");
     cm << cmake_project(emitted, build);

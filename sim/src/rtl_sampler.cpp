@@ -2,6 +2,7 @@
 // RegisterSampler's; here the simulated array's bus and its build.
 #include <pbit/register_sampler.hpp>
 #include <pbit/regmap.hpp>
+#include <pbit/rtl_emit.hpp>
 #include <pbit/sim/rtl_sampler.hpp>
 
 namespace pbit::sim {
@@ -65,6 +66,11 @@ class RtlSampler final : public RegisterSampler {
     mo.cycles_per_sweep = spec.cycles_per_sweep(prog.num_colors);
     BuildOptions bo = opt_.build;
     bo.cell_clocks = mo.clocking != Clocking::Enables;
+    const bool engine = bo.arch == rtl::Arch::Engine;
+    if (engine && bo.cell_clocks)
+      throw Error("rtl: the engine runs on the system clock only (--clocking enables)");
+    if (engine && spec.schedule != Schedule::Chromatic)
+      throw Error("rtl: the engine has only the chromatic schedule (--schedule chromatic)");
     bo.trace = !mo.trace_file.empty();
     bus_.model.reset();  // give back the lease before taking it again
     bus_.model = acquire_model(prog, *problem().graph, bo, mo, &info_);
@@ -75,6 +81,7 @@ class RtlSampler final : public RegisterSampler {
                   std::to_string(prog.n) + " cells");
     ArrayTraits t;
     t.lut_writable = (m.read(rm::LUT_GEOMETRY) >> rm::field::LUT_GEOMETRY_WRITABLE) & 1u;
+    t.stats = !engine;  // no counters on the engine: states read after every sweep
     return t;
   }
 

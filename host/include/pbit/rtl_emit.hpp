@@ -30,9 +30,33 @@ inline constexpr int kStatBits = 32;
 // Colours (phases per chromatic sweep) the control block supports.
 inline constexpr int kMaxColors = 255;
 
+// The architecture of the emitted design (rtl/README.md):
+enum class Arch : std::uint8_t {
+  Full,    // pbit_top: a pbit_cell per p-bit, every feature (the parallel array)
+  Engine,  // pbit_engine_top: weights, states, RNG states in RAM, one update lane
+};
+const char* to_string(Arch a);
+Arch parse_arch(const std::string& s);  // throws pbit::Error naming the known ones
+// The top module of an architecture's design.
+const char* top_module(Arch a);
+
 struct EmitOptions {
   std::string rtl_dir;  // the hand-written rtl/ folder; empty: default_rtl_dir()
+  Arch arch = Arch::Full;
 };
+
+// The engine's graph ROMs ($readmemh texts, one hex word a line) and widths:
+//   order: the update order, cells sorted by colour (ascending index within a
+//          colour), each word (degree << CellIdxBits) | cell;
+//   nbr:   word c * 2^slot_bits + s = the cell of CSR slot s of cell c (0 past
+//          the degree);
+//   deg:   word c = the degree of cell c.
+struct EngineTables {
+  int slot_bits = 1;  // max(1, ceil(log2(max degree)))
+  int deg_bits = 1;   // max(1, ceil(log2(max degree + 1)))
+  std::string order, nbr, deg;
+};
+EngineTables engine_tables(const Program& prog);
 
 struct EmitResult {
   std::string outdir;               // absolute
@@ -55,14 +79,17 @@ std::vector<std::string> hand_written_files(const std::string& rtl_dir);
 void check_emittable(const Program& prog, const graphs::Graph& g);
 
 // The generated texts (pure functions; emit_rtl writes them).
-std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file);
+// Engine: `mem_dir` is where the ROM files go (their paths are in the package).
+std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file,
+                     Arch arch = Arch::Full, const std::string& mem_dir = "");
 std::string emit_array(const Program& prog, const graphs::Graph& g);
 // The register map as Markdown: the "Register map" section of rtl/README.md
 // (between its <!-- regmap:begin --> and <!-- regmap:end --> markers).
 std::string regmap_markdown();
 
 // Writes pbit_pkg.sv, pbit_array.sv, pbit_lut.mem and files.f into outdir
-// (created if missing). Throws pbit::Error naming the problem.
+// (created if missing); for the engine pbit_pkg.sv, pbit_lut.mem, the ROM files
+// pbit_engine_{order,nbr,deg}.mem and files.f. Throws pbit::Error naming the problem.
 EmitResult emit_rtl(const Program& prog, const graphs::Graph& g, const std::string& outdir,
                     const EmitOptions& options = {});
 

@@ -7,6 +7,7 @@
 // SystemC elaborates once per process, so a process holds one model.
 #include <pbit/graphs/graph.hpp>
 #include <pbit/program.hpp>
+#include <pbit/rtl_emit.hpp>
 #include <pbit/sim/model.hpp>
 
 #include <memory>
@@ -15,6 +16,7 @@
 namespace pbit::sim {
 
 struct BuildOptions {
+  rtl::Arch arch = rtl::Arch::Full;  // the design: the parallel array or the engine
   bool cell_clocks = false;  // the what-if clocking modes need CellClocks RTL
   int verilator_threads = 1; // Verilator --threads (model evaluation threads)
   bool trace = false;        // compile VCD tracing in (a separate, larger model)

@@ -31,6 +31,7 @@ constexpr std::uint64_t kMaxCells =
     ((std::uint64_t{1} << rm::kAddrBits) - rm::CELL_BASE) / rm::CELL_STRIDE;
 
 std::string hex(std::uint64_t v, int digits) {
+  digits = std::clamp(digits, 1, 16);  // a 64-bit word
   char buf[32];
   std::snprintf(buf, sizeof buf, "%0*llx", digits, static_cast<unsigned long long>(v));
   return buf;

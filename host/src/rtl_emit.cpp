@@ -274,9 +274,10 @@ EngineTables engine_tables(const Program& prog) {
 std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file, Arch arch,
                      const std::string& mem_dir) {
   check_emittable(prog, g);
-  for (const std::string& f : {lut_file, mem_dir})
-    if (f.find_first_of("\"\\\n") != std::string::npos)
-      throw Error("the path cannot be written into SystemVerilog: " + f);
+  if (lut_file.find_first_of("\"\\\n") != std::string::npos)
+    throw Error("the LUT file path cannot be written into SystemVerilog: " + lut_file);
+  if (mem_dir.find_first_of("\"\\\n") != std::string::npos)
+    throw Error("the ROM directory path cannot be written into SystemVerilog: " + mem_dir);
   const NumericSpec& s = prog.spec;
   const int ab = rm::kAddrBits;
   std::ostringstream o;

@@ -22,7 +22,7 @@ shift
 build=${PBIT_FUZZ_BUILD:-build-asan}
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-    -DPBIT_SANITIZE=address,undefined -DPBIT_FUZZ=ON >&2
+    -DPBIT_SANITIZE=address,undefined -DPBIT_FUZZ=ON -DPBIT_MPI=OFF -DPBIT_BUILD_PYTHON=OFF >&2
 fi
 cmake --build "$build" -j"$(nproc)" --target fuzz >&2
 targets=("$@")

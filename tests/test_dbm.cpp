@@ -512,6 +512,33 @@ TEST_CASE("cli: SIGINT writes a checkpoint, exits 130, and the run resumes", "[d
   CHECK(nlohmann::json::parse(r.out)["epochs_done"] == target);
 }
 
+TEST_CASE("cli: the boltzmann recipe trains by sampling alone and is read out as it was trained", "[dbm][cli]") {
+  namespace fs = std::filesystem;
+  const std::string out = std::string(PBIT_BINARY_DIR) + "/tests/dbm_cli_boltzmann";
+  fs::remove_all(out);
+  const std::string idx = columns_idx_dir();
+  auto r = pbit_cli("train --recipe boltzmann --dataset idx:" + idx + " --graph chimera:2 --classes 2 --label-copies 2 "
+                    "--epochs 2 --threads 1 --monitor-images 20 --samples-per-class 0 --out " + out + " --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["method"] == "boltzmann");
+  CHECK(r.err.find("conditional 1, readout 0") != std::string::npos);
+  CHECK(r.err.find("cond 100/50 (cold)") != std::string::npos);
+  // eval defaults to the conditional phase's lengths; given options win.
+  r = pbit_cli("eval --model " + out + " --images 10 --replicas 2 --threads 1 --json");
+  REQUIRE(r.code == 0);
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["method"] == "boltzmann");
+  CHECK(j["burn_in"] == 100);
+  CHECK(j["reads"] == 50);
+  r = pbit_cli("eval --model " + out + " --images 10 --replicas 2 --threads 1 --burn-in 7 --reads 3 --json");
+  REQUIRE(r.code == 0);
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["burn_in"] == 7);
+  CHECK(j["reads"] == 3);
+}
+
 // ---- Real data (ctest label `long`): the fast recipe on MNIST, ref backend.
 
 TEST_CASE("MNIST: a short run of the fast recipe classifies held-out digits and generates its classes", "[dbm][long]") {

@@ -295,13 +295,16 @@ dbm::Recipe library_defaults() {
 
 // Named recipes: values for the options not given on the command line.
 void apply_recipe(TrainArgs& a) {
-  if (a.recipe == "published" || a.recipe == "fast")
-    apply_recipe_values(a, a.recipe == "published" ? dbm::published_recipe() : dbm::fast_recipe(),
-                        a.recipe == "fast");
+  if (a.recipe == "fast")
+    apply_recipe_values(a, dbm::fast_recipe(), true);
+  else if (a.recipe == "boltzmann")
+    apply_recipe_values(a, dbm::boltzmann_recipe(), false);
+  else if (a.recipe == "published")
+    apply_recipe_values(a, dbm::published_recipe(), false);
   else if (a.recipe == "none")
     apply_recipe_values(a, library_defaults(), false);
   else
-    throw Error("unknown recipe '" + a.recipe + "' (known: fast, published, none)");
+    throw Error("unknown recipe '" + a.recipe + "' (known: fast, boltzmann, published, none)");
 }
 
 // Under MPI every process trains (data parallel, bit-identical to one
@@ -421,6 +424,12 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
   dbm::ClassifyConfig mon = dbm::eval_defaults();
   mon.burn_in = a.monitor_burn_in;
   mon.reads = a.monitor_reads;
+  // A model trained for a longer readout is monitored with it (as eval does).
+  const dbm::ReadoutLengths trained = dbm::trained_readout(cfg);
+  if (trained.reads > 0) {
+    if (!a.sub->get_option("--monitor-burn-in")->count()) mon.burn_in = trained.burn_in;
+    if (!a.sub->get_option("--monitor-reads")->count()) mon.reads = trained.reads;
+  }
   mon.seed = dbm::derive_seed(cfg.seed, 30);
   mon.threads = cfg.threads;
   mon.binarize_threshold = cfg.binarize_threshold;
@@ -598,6 +607,11 @@ int run_eval(EvalArgs& a, const parallel::Communicator& comm) {
     if (!given("--readout")) a.readout = dbm::to_string(p.readout);
   } else if (a.protocol != "default") {
     throw Error("--protocol must be default or published (got '" + a.protocol + "')");
+  } else if (const dbm::ReadoutLengths trained = dbm::trained_readout(ck.config); trained.reads > 0) {
+    // The readout the model was trained for (its conditional phase).
+    auto given = [&](const char* name) { return a.sub->get_option(name)->count() > 0; };
+    if (!given("--burn-in")) a.cfg.burn_in = trained.burn_in;
+    if (!given("--reads")) a.cfg.reads = trained.reads;
   }
   a.cfg.readout = dbm::parse_readout(a.readout);
   if (!a.anneal.empty()) a.cfg.anneal = dbm::parse_beta_schedule(a.anneal);
@@ -775,7 +789,10 @@ Command add_train_command(CLI::App& app) {
       "continue with --resume DIR. Recipes fill in the options not given: 'fast' (default; 60 epochs, the\n"
       "first 2/5 mean-field pre-training, then the readout term on the sampler's mean states plus a\n"
       "generative term of weight 0.3; 20 label copies per class, beta 0.25, init std 0.5, Adam lr 0.003 ->\n"
-      "0.0003, 200 chains, spread placement, shifts of 1 pixel), 'published' (Niazi et al. 2024: 5 label\n"
+      "0.0003, 200 chains, spread placement, shifts of 1 pixel; method hybrid), 'boltzmann' (the sampler\n"
+      "alone: the conditional term, a cold pixels-clamped phase of 100 + 50 sweeps then 5 + 5 with the label\n"
+      "clamped too; 50 label copies, beta 0.25, Adam lr 0.01 -> 0.0005, 20 epochs; eval and the monitor\n"
+      "read such a model as it was trained: 100 + 50 sweeps), 'published' (Niazi et al. 2024: 5 label\n"
       "copies, SGD lr 0.003, beta 1, 500 persistent chains, 200 sweeps, random placement, 100 epochs),\n"
       "'none' (the library's defaults, dbm::TrainConfig). The defaults shown are the fast recipe's.");
   sub->add_option("--dataset", a->dataset, "mnist | fashion | idx:DIR | bas:N (Bars-and-Stripes toy)")->capture_default_str();
@@ -791,7 +808,7 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--placement-seed", a->arch.placement_seed, "seed of the placement")->capture_default_str()->check(NonNegative);
   sub->add_option("--beta", a->beta, "inverse temperature of training")->capture_default_str();
   sub->add_option("--backend", a->backend, "ref | rtl | float")->capture_default_str();
-  sub->add_option("--recipe", a->recipe, "fast | published | none (fills options not given)")->capture_default_str();
+  sub->add_option("--recipe", a->recipe, "fast | boltzmann | published | none (fills options not given)")->capture_default_str();
   auto& c = a->cfg;
   sub->add_option("--epochs", c.epochs, "epochs")->capture_default_str()->check(CLI::Range(0, 1000000));
   sub->add_option("--batch", c.batch, "images per update")->capture_default_str()->check(CLI::Range(1, 1 << 20));
@@ -859,8 +876,8 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--resume", a->resume, "continue the run in DIR (or a checkpoint file)");
   sub->add_option("--monitor-images", a->monitor_images, "held-out test images classified after every epoch (0 = none)")
       ->capture_default_str()->check(NonNegative);
-  sub->add_option("--monitor-burn-in", a->monitor_burn_in, "held-out evaluation: burn-in sweeps")->capture_default_str()->check(CLI::Range(0, 1 << 30));
-  sub->add_option("--monitor-reads", a->monitor_reads, "held-out evaluation: reads (one sweep apart)")->capture_default_str()->check(CLI::Range(1, 1 << 30));
+  sub->add_option("--monitor-burn-in", a->monitor_burn_in, "held-out evaluation: burn-in sweeps (a model trained by the conditional term alone: its --cond-burn-in)")->capture_default_str()->check(CLI::Range(0, 1 << 30));
+  sub->add_option("--monitor-reads", a->monitor_reads, "held-out evaluation: reads (one sweep apart; conditional-term models: --cond-sweeps)")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--samples-per-class", a->samples_per_class, "generated digits per class in samples.png (0 = none)")
       ->capture_default_str()->check(CLI::Range(0, 1000));
   sub->add_flag("--exact-ll", a->exact_ll, "log the exact log-likelihood every epoch (graphs of <= 24 p-bits)");
@@ -885,8 +902,8 @@ Command add_eval_command(CLI::App& app) {
   sub->add_option("--dataset", a->dataset, "dataset (default: the one trained on)");
   sub->add_option("--split", a->split, "test | train")->capture_default_str();
   sub->add_option("--images", a->images, "a random subset of N images (0 = all)")->check(NonNegative);
-  sub->add_option("--burn-in", a->cfg.burn_in, "sweeps before the first read")->capture_default_str()->check(CLI::Range(0, 1 << 30));
-  sub->add_option("--reads", a->cfg.reads, "label reads")->capture_default_str()->check(CLI::Range(1, 1 << 30));
+  sub->add_option("--burn-in", a->cfg.burn_in, "sweeps before the first read (a model trained by the conditional term alone: its conditional phase's burn-in)")->capture_default_str()->check(CLI::Range(0, 1 << 30));
+  sub->add_option("--reads", a->cfg.reads, "label reads (conditional-term models: their conditional phase's reads)")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--read-every", a->cfg.read_every, "sweeps between reads")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--anneal", a->anneal, "burn-in anneal, factors of the model's beta (as generate --anneal), e.g. linear:0.3,1,10")
       ->capture_default_str();

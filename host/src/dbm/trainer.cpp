@@ -163,6 +163,45 @@ Recipe published_recipe() {
   return r;
 }
 
+Recipe boltzmann_recipe(int epochs) {
+  Recipe r;
+  r.beta = 0.25;
+  r.placement = graphs::PlacementMethod::Spread;
+  // 50 copies: a label bit has few neighbours on the sparse graph; more
+  // copies reach more hidden units (README, "Boltzmann learning").
+  r.label_copies = 50;
+  auto& c = r.config;
+  c.epochs = epochs;
+  c.batch = 50;
+  c.chains = 200;
+  c.lr = 0.01;
+  c.lr_final = 0.0005;
+  c.momentum = 0.9;
+  c.optimizer = Optimizer::Adam;
+  c.init_std = 0.5;
+  c.persistent = true;
+  // Only the conditional term: <.>(pixels, label clamped) - <.>(pixels
+  // clamped), both sampled. The free phase starts cold and runs as long as
+  // the readout that classifies with the model (`pbit eval` defaults to it).
+  c.gen_weight = 0.0;
+  c.cond_weight = 1.0;
+  c.disc_weight = 0.0;
+  c.mf_epochs = 0;
+  c.shift = 0;
+  c.cond_cold = true;
+  c.cond_burn_in = 100;
+  c.cond_sweeps = 50;
+  c.pos_burn_in = 5;
+  c.pos_sweeps = 5;
+  return r;
+}
+
+ReadoutLengths trained_readout(const TrainConfig& c) {
+  if (c.cond_weight > 0 && c.disc_weight == 0 && c.mf_epochs == 0 && c.cond_cold)
+    return {c.cond_burn_in, c.cond_sweeps};
+  return {};
+}
+
 const char* to_string(Optimizer o) { return o == Optimizer::Adam ? "adam" : "sgd"; }
 Optimizer parse_optimizer(const std::string& s) {
   if (s == "sgd") return Optimizer::Sgd;

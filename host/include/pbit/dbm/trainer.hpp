@@ -166,6 +166,24 @@ Recipe fast_recipe(int epochs = 60);
 // sweeps on 500 persistent chains, random placement, 100 epochs.
 Recipe published_recipe();
 
+// "boltzmann": contrastive learning of p(label | pixels) by the sampler alone
+// (no generative, mean-field or back-propagated term): a cold conditional
+// phase of 100 + 50 sweeps with the pixels clamped, then 5 + 5 sweeps with the
+// label clamped too; gradient = the difference of their sampled moments. 50
+// label copies, beta 0.25, Adam lr 0.01 -> 0.0005, 200 chains, batch 50,
+// spread placement, 20 epochs. Measured in README ("Boltzmann learning").
+Recipe boltzmann_recipe(int epochs = 20);
+
+// The label readout a training prepared its model for. A model trained by the
+// conditional term alone (no readout term, no mean-field epochs) learned from
+// the states of its conditional phase, cold chains after cond_burn_in sweeps
+// read for cond_sweeps, so it is classified with those lengths (`pbit eval`'s
+// defaults and the training monitor's); any other: {0, 0} (no preference).
+struct ReadoutLengths {
+  int burn_in = 0, reads = 0;
+};
+ReadoutLengths trained_readout(const TrainConfig& c);
+
 // One line of the metrics log (one per epoch).
 struct EpochRecord {
   int epoch = 0;                 // 1-based, completed epochs

@@ -99,6 +99,9 @@ TEST_CASE("beta schedules: linear, geometric, constant, lists, bad ones rejected
   CHECK(BetaSchedule::parse("0,1,2.5").betas == std::vector<double>{0, 1, 2.5});
   CHECK(BetaSchedule::parse("list:3").betas == std::vector<double>{3});
   CHECK(BetaSchedule::parse("linear:1,2,1").betas == std::vector<double>{2});
+  // End points far apart: no cancellation, no overflow of B1 / B0.
+  CHECK(BetaSchedule::parse("linear:1e20,5,3").betas[1] == Approx(5e19));
+  CHECK(BetaSchedule::parse("geometric:1e-300,1e300,3").betas[1] == Approx(1.0));
   for (const char* bad : {"", "linear:1,2", "linear:1,2,0", "linear:1,2,2.5", "linear:1,2,-3", "geometric:0,1,5",
                           "cubic:1,2,3", "list:1,,2", "1,nan", "1,-1", "linear:1,2,1e9", "constant:1", "linear:a,2,3",
                           "0x10"}) {

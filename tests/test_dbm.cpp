@@ -323,6 +323,14 @@ TEST_CASE("beta schedules", "[dbm]") {
   CHECK_THROWS_AS(dbm::parse_beta_schedule("linear:1,2"), Error);
   CHECK_THROWS_AS(dbm::parse_beta_schedule("cosine:1,2,3"), Error);
   CHECK_THROWS_AS(dbm::parse_beta_schedule("1,x"), Error);
+  // Found by the options fuzzer: a first beta that dwarfs the last cancelled to 0.
+  CHECK(dbm::parse_beta_schedule("linear:6e75,5,1") == std::vector<double>{5});
+  const auto far = dbm::parse_beta_schedule("linear:1e20,5,3");
+  CHECK(far.back() == 5);
+  CHECK(far[1] == Approx(5e19));
+  const auto wide = dbm::parse_beta_schedule("geometric:1e-300,1e300,3");
+  CHECK(wide[1] == Approx(1.0));
+  CHECK(wide.back() == 1e300);
 }
 
 TEST_CASE("placement and label coding", "[dbm]") {

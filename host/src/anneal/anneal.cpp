@@ -72,7 +72,9 @@ BetaSchedule BetaSchedule::parse(const std::string& text) {
     s.betas.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
       const double t = n == 1 ? 1.0 : static_cast<double>(k) / static_cast<double>(n - 1);
-      s.betas[k] = kind == "linear" ? b0 + (b1 - b0) * t : b0 * std::pow(b1 / b0, t);
+      // (weighted sums of the end points, of their logs for geometric: b0 +
+      // (b1 - b0) t cancels when B0 dwarfs B1, b1 / b0 can under- or overflow)
+      s.betas[k] = kind == "linear" ? (1 - t) * b0 + t * b1 : std::exp((1 - t) * std::log(b0) + t * std::log(b1));
     }
     s.betas.back() = b1;  // exactly the end point
   }

@@ -235,10 +235,16 @@ std::vector<double> parse_beta_schedule(const std::string& s) {
       steps = 0;
     }
     if (steps < 1 || steps > 1000000) throw Error("beta schedule: steps must be an integer in 1..1000000");
+    // Weighted sums of the end points (of their logs for geometric): every
+    // value lies between them, the last is B1 exactly. (b0 + (b1 - b0) t
+    // cancels to 0 when B0 dwarfs B1; b1 / b0 can under- or overflow.)
     for (int k = 0; k < steps; ++k) {
       const double t = steps == 1 ? 1.0 : static_cast<double>(k) / (steps - 1);
-      out.push_back(kind == "linear" ? b0 + (b1 - b0) * t : b0 * std::pow(b1 / b0, t));
+      out.push_back(kind == "linear" ? (1 - t) * b0 + t * b1 : std::exp((1 - t) * std::log(b0) + t * std::log(b1)));
     }
+    out.back() = b1;
+    for (double b : out)
+      if (!(b > 0) || !std::isfinite(b)) throw Error("beta schedule: '" + s + "' gives a beta that is not finite and > 0");
     return out;
   }
   for (const auto& p : split(s, ',')) out.push_back(parse_positive(p, "schedule entry"));

@@ -118,7 +118,8 @@ std::vector<Reg> cell_regs() {
        "other builds: unmapped (writes are bus errors)"},
       {"COUPLING + s", "CellRegCoupling", rm::COUPLING, "RW",
        "J of neighbour slot s (" + slots +
-           "; slots = neighbours in ascending index order), sign-extended on read"},
+           "; slots = neighbours in ascending index order), sign-extended on read; write-only "
+           "cells (the lean array): write all slots 0..degree-1 of a cell before another cell's"},
       {"STAT_AGREE + s", "CellRegStatAgree", rm::STAT_AGREE, "RO",
        "sweeps (stats enabled) that ended with m = m(neighbour s); kept only for neighbours with "
        "a greater index (each edge once), others read 0"},

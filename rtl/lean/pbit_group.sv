@@ -8,7 +8,7 @@
 //
 // Kept per member in small RAMs read at the phase (distributed RAM on an
 // FPGA, written only from the bus or by the member's own update):
-//   the couplings J_s (one RAM per slot), the offset h - sum_s J_s (written by
+//   the couplings J_s (one row of all slots, written from a staging row), the offset h - sum_s J_s (written by
 //   the host: spec.hpp gated_sum_offset), the sample RNG state.
 // Kept per member in flip-flops: the state, the clamp enable and value.
 //
@@ -54,6 +54,7 @@ module pbit_group #(
   localparam int AccBitsMin = WeightBits + $clog2(Slots + 1) + 1;  // spec.hpp gated_acc_bits
   localparam int AccBits = (AccBitsMin > SumBits) ? AccBitsMin : SumBits;
   localparam int IdxBits = $clog2(LutDepth);
+  localparam int GBits = WeightBits + $clog2(Slots + 1);  // sum of up to Slots couplings
 
   // ---- the bus side: the selected member, its degree, the register decode
   logic                             wsel, we_any, in_j;
@@ -77,17 +78,30 @@ module pbit_group #(
   assign wok_o = wsel & (in_j || reg_i == pbit_pkg::CellRegOffset || reg_i == pbit_pkg::CellRegClamp ||
                          reg_i == pbit_pkg::CellRegRngState || reg_i == pbit_pkg::CellRegState);
 
-  // ---- couplings: a RAM per slot, written by the bus, read at the phase
-  logic [Slots*WeightBits-1:0] j_rd;
-  for (genvar s = 0; s < Slots; s++) begin : g_slot
-    logic [WeightBits-1:0] mem [Members];
-    logic                  we_s;
-    assign we_s = we_any && in_j && slot_j[SlotBits-1:0] == SlotBits'(s);
-    always_ff @(posedge clk_i) begin
-      if (we_s) mem[wm] <= wdata_i[WeightBits-1:0];
+  // ---- couplings: one RAM row per member (all its slots), read at the phase.
+  // A COUPLING write stores its value in slot s of the group's staging row (flip-
+  // flops) and, one cycle later, the whole staging row into the member's row: one
+  // wide RAM instead of a RAM per slot (a slot-wise write would need a RAM per
+  // slot: about twice the LUTs). So the host writes all slots 0..degree-1 of a
+  // cell in one burst (slots past the degree hold whatever: their neighbours read 0).
+  logic [Slots*WeightBits-1:0] stage_q, j_rd;
+  logic [Slots*WeightBits-1:0] j_mem [Members];
+  logic                        jwr_q;
+  logic [PhaseBits-1:0]        jm_q;
+  always_ff @(posedge clk_i) begin
+    for (int s = 0; s < Slots; s++) begin
+      if (we_any && in_j && slot_j[SlotBits-1:0] == SlotBits'(s)) stage_q[s*WeightBits +: WeightBits] <= wdata_i[WeightBits-1:0];
     end
-    assign j_rd[s*WeightBits +: WeightBits] = mem[phase_i];
   end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) jwr_q <= 1'b0;
+    else jwr_q <= we_any && in_j;
+    jm_q <= wm;
+  end
+  always_ff @(posedge clk_i) begin
+    if (jwr_q) j_mem[jm_q] <= stage_q;
+  end
+  assign j_rd = j_mem[phase_i];
 
   // ---- offsets (h - sum_s J_s, the low AccBits bits)
   logic [AccBits-1:0] off_mem [Members];
@@ -128,6 +142,7 @@ module pbit_group #(
 
   // ---- the shared datapath: gated sum, saturation, LUT, compare
   logic [Slots-1:0]     nbr_r;  // the updating member's neighbours
+  logic [GBits-1:0]     gsum;
   logic [AccBits-1:0]   acc;
   logic [SumBits-1:0]   sum, mag;
   logic [31:0]          bucket;
@@ -136,12 +151,17 @@ module pbit_group #(
   logic [LutBits:0]     v, r;
   logic                 dec;
   always_comb begin
-    for (int s = 0; s < Slots; s++) nbr_r[s] = nbr_i[32'(phase_i) * Slots + s];
-    acc = off_rd;
-    for (int s = 0; s < Slots; s++) begin
-      // + 2 J_s if neighbour s is +1 (gated before the adder: one LUT a bit)
-      acc = acc + ({AccBits{nbr_r[s]}} & (AccBits'(signed'(j_rd[s*WeightBits +: WeightBits])) << 1));
+    nbr_r = '0;  // a Members:1 mux per slot (not an index arithmetic: a barrel shifter)
+    for (int k = 0; k < Members; k++) begin
+      if (phase_i == PhaseBits'(k)) nbr_r = nbr_i[k*Slots +: Slots];
     end
+    // G = sum of the couplings of the +1 neighbours (|G| <= Slots 2^(W-1): GBits),
+    // gated before the adders; then I = offset + 2 G.
+    gsum = '0;
+    for (int s = 0; s < Slots; s++) begin
+      gsum = gsum + ({GBits{nbr_r[s]}} & GBits'(signed'(j_rd[s*WeightBits +: WeightBits])));
+    end
+    acc = off_rd + (AccBits'(signed'(gsum)) << 1);
     // Saturate: in range iff the bits above the sign bit of SumBits all equal it.
     if (acc[AccBits-1:SumBits-1] == '0 || acc[AccBits-1:SumBits-1] == '1) begin
       sum = acc[SumBits-1:0];

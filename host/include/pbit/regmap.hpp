@@ -70,7 +70,8 @@ enum Cell : std::uint32_t {
   STAT_PLUS = 5,     // RO  sweeps (with stats enabled) that ended with this p-bit at +1
   OFFSET = 6,        // WO  gated-sum builds (LUT_GEOMETRY.gated): h - sum_s J_s (spec.hpp gated_sum_offset),
                      //     two's complement; other builds: not mapped
-  COUPLING = 16,     // RW  COUPLING + s: J of neighbour slot s (slots = neighbours in ascending index order)
+  COUPLING = 16,     // RW  COUPLING + s: J of neighbour slot s (slots = neighbours in ascending index order);
+                     //     write-only cells (the lean array): write all slots 0..degree-1 of a cell before another cell's
   STAT_AGREE = 40,   // RO  STAT_AGREE + s: sweeps that ended with m_cell == m_neighbour(s); kept only for slots
                      //     whose neighbour index is greater than the cell's (each edge once), others read 0
 };

@@ -64,10 +64,10 @@ namespace {
 // functions as LUT trees, as a vendor tool packs them): (1) the design with the
 // groups as black boxes (control, the LUT's bus copy, the array's cell-index
 // compares) once; (2) one pbit_group per slot count, flattened
-// (fpga/xilinx/pbit_group_probe.sv), with its longest path through LUTs,
-// carries and MUXFs (ltp over those cells only: the path between flip-flops or
-// RAM reads; yosys does not know the Xilinx flip-flops as such). Distributed RAM
-// counts as the LUTs it occupies.
+// (fpga/xilinx/pbit_group_probe.sv), with its longest combinational path
+// (ltp after deleting the flip-flops and RAMs, which yosys' ltp does not know as
+// sequential: the cells from the phase input to the state's next value, LUTs
+// and CARRY4s). Distributed RAM counts as the LUTs it occupies.
 EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, const std::string& yosys) {
   const auto t_all = Clock::now();
   if (a.features.lut_writable || a.features.stats || a.features.async)
@@ -144,7 +144,7 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
     write_text((dir / "probe.ys").string(),
                fmt::format("read_verilog -sv{}\nchparam -set Slots {} pbit_group_probe\n"
                            "synth_xilinx -flatten -nowidelut -family {} -top pbit_group_probe\n"
-                           "tee -o {} stat\ntee -o {} ltp -noff t:LUT* t:CARRY* t:MUXF*\n",
+                           "tee -o {} stat\ndelete t:FD* t:RAM*\ntee -o {} ltp -noff\n",
                            join_files(group_files), slots, part.family, (dir / "stat.txt").string(),
                            (dir / "ltp.txt").string()));
     const auto pr = run_tool(

@@ -32,6 +32,9 @@ module pbit_ctrl #(
   parameter int          RngKind = 0,         // [0,1] 0 = lfsr32, 1 = xorshift32
   parameter bit          LutWritable = 1'b1,  // [0,1]
   parameter bit          Async = 1'b1,        // [0,1] async schedule available
+  parameter bit          Stats = 1'b1,        // [0,1] the cells have statistics counters
+  parameter bit          Gated = 1'b0,        // [0,1] gated sum: the host writes OFFSET (lean array)
+  parameter bit          WriteOnly = 1'b0,    // [0,1] cell registers read 0 (lean array)
   parameter bit          ScheduleReset = 1'b0,            // [0,1] CTRL.schedule after reset
   parameter logic [31:0] AsyncPeriodReset = 32'd4,        // [1,65536]
   parameter logic [31:0] AsyncThresholdReset = 32'h40000000  // [0,2^32-1]
@@ -254,6 +257,9 @@ module pbit_ctrl #(
         rdata_d[pbit_pkg::LutGeometryShiftLsb +: 8] = 8'(LutShift);
         rdata_d[pbit_pkg::LutGeometryWritableBit] = LutWritable;
         rdata_d[pbit_pkg::LutGeometryAsyncBit] = Async;
+        rdata_d[pbit_pkg::LutGeometryNoStatsBit] = ~Stats;
+        rdata_d[pbit_pkg::LutGeometryGatedBit] = Gated;
+        rdata_d[pbit_pkg::LutGeometryWriteOnlyBit] = WriteOnly;
       end
       if (addr_q == pbit_pkg::RegCtrl) begin
         rdata_d[pbit_pkg::CtrlScheduleBit] = async_q;

@@ -64,6 +64,9 @@ module pbit_top #(
     .RngKind(pbit_pkg::RngKind),
     .LutWritable(LutWritable),
     .Async(Async),
+    .Stats(Stats),
+    .Gated(1'b0),
+    .WriteOnly(1'b0),
     .ScheduleReset(pbit_pkg::ScheduleReset),
     .AsyncPeriodReset(pbit_pkg::AsyncPeriodReset),
     .AsyncThresholdReset(pbit_pkg::AsyncThresholdReset)

@@ -647,3 +647,16 @@ TEST_CASE("Xilinx parts and the programming command", "[fpga]") {
   std::remove(bin.c_str());
   CHECK_THROWS_WITH(fpga::program_command(b, bin, false), Catch::Contains("no bitstream"));
 }
+
+// The lean estimate's parsers: LUTs under distributed RAM, the longest path.
+TEST_CASE("lutram_luts and ltp_length read yosys' stat and ltp", "[fpga][lean]") {
+  const std::string stat =
+      "=== pbit_group_probe ===\n\n   Number of cells:                703\n"
+      "     CARRY4                         16\n     FDRE                          105\n"
+      "     LUT6                          141\n     RAM32M16                       11\n"
+      "     RAM64X1D                        2\n     SRLC32E                         3\n";
+  CHECK(pbit::fpga::lutram_luts(stat) == 11 * 8 + 2 * 2 + 3);
+  CHECK(pbit::fpga::lutram_luts("=== m ===\n     LUT6 4\n") == 0);
+  CHECK(pbit::fpga::ltp_length("\nLongest topological path in pbit_group_probe (length=17):\n    0: \\x\n") == 17);
+  CHECK(pbit::fpga::ltp_length("nothing here") == 0);
+}

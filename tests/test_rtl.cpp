@@ -363,7 +363,70 @@ TEST_CASE("pbit rtl emit --arch engine: package, ROM files, file list", "[rtl][e
   for (const auto& f : hand) list += f + "\n";
   CHECK(slurp(dir / "files.f") == list);
   CHECK(fs::path(hand.back()).filename() == "pbit_engine_top.sv");
-  r = pbit_cli("rtl emit --graph chimera:1 --arch lean --out " + dir.string());
+  r = pbit_cli("rtl emit --graph chimera:1 --arch tiny --out " + dir.string());
   CHECK(r.code == 2);
-  CHECK_THROWS_WITH(rtl::parse_arch("lean"), Catch::Contains("known: full, engine"));
+  CHECK_THROWS_WITH(rtl::parse_arch("tiny"), Catch::Contains("known: full, engine, lean"));
+}
+
+// The lean array (rtl/lean, `--arch lean`): groups of p-bits of different
+// colours; every cell in exactly one group, at the member of its colour.
+TEST_CASE("the lean array's groups: one cell of each colour at most, every cell once", "[rtl][lean]") {
+  for (const char* spec : {"pegasus:4", "chimera:2", "er:20,0.05,1", "zephyr:1", "lattice:6x6"}) {
+    INFO(spec);
+    const auto g = G(spec);
+    const Program prog = zero_program(g, NumericSpec{});
+    const rtl::LeanGroups lg = rtl::lean_groups(prog);
+    CHECK(lg.members == prog.num_colors);
+    std::vector<int> seen(prog.n, 0);
+    std::size_t biggest = 0;
+    for (int c = 0; c < prog.num_colors; ++c)
+      biggest = std::max<std::size_t>(biggest, static_cast<std::size_t>(
+                                                   std::count(prog.color.begin(), prog.color.end(), c)));
+    CHECK(lg.member.size() == biggest);  // as few groups as the largest colour needs
+    for (const auto& m : lg.member) {
+      REQUIRE(m.size() == static_cast<std::size_t>(prog.num_colors));
+      for (int k = 0; k < prog.num_colors; ++k) {
+        const std::int32_t c = m[static_cast<std::size_t>(k)];
+        if (c < 0) continue;
+        CHECK(prog.color[static_cast<std::size_t>(c)] == k);
+        ++seen[static_cast<std::size_t>(c)];
+      }
+    }
+    for (std::uint32_t i = 0; i < prog.n; ++i) CHECK(seen[i] == 1);
+  }
+}
+
+TEST_CASE("pbit rtl emit --arch lean: package, groups, file list, async refused", "[rtl][lean][cli]") {
+  const fs::path dir = tmp_dir("lean");
+  auto r = pbit_cli("rtl emit --graph pegasus:2 --arch lean --beta-mode fold --json --out " + dir.string());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("\"top\": \"pbit_lean_top\"") != std::string::npos);
+  const auto g = G("pegasus:2");
+  NumericSpec spec;
+  spec.beta_mode = BetaMode::Fold;
+  const Program prog = zero_program(g, spec);
+  CHECK(slurp(dir / "pbit_lean_array.sv") == rtl::emit_lean_array(prog, *g));
+  CHECK_FALSE(fs::exists(dir / "pbit_array.sv"));
+  const std::string arr = slurp(dir / "pbit_lean_array.sv");
+  const auto lg = rtl::lean_groups(prog);
+  std::size_t groups = 0;
+  for (std::size_t p = 0; (p = arr.find("pbit_group #(", p)) != std::string::npos; ++p) ++groups;
+  CHECK(groups == lg.member.size());
+  // Member k of group 0 is wired to its cell's neighbours in CSR slot order.
+  const std::int32_t c0 = lg.member[0][0];
+  REQUIRE(c0 >= 0);
+  CHECK(arr.find("assign s_" + std::to_string(c0) + " = st_0[0];") != std::string::npos);
+  const auto num = pkg_numbers(slurp(dir / "pbit_pkg.sv"));
+  CHECK(num.at("CellRegOffset") == regmap::OFFSET);
+  CHECK(num.at("LutGeometryGatedBit") == static_cast<std::uint64_t>(regmap::field::LUT_GEOMETRY_GATED));
+  // files.f: the package, rtl/lean/files.f in order, the generated array last.
+  const auto hand = rtl::hand_written_files(rtl::default_rtl_dir() + "/lean");
+  std::string list = (dir / "pbit_pkg.sv").string() + "\n";
+  for (const auto& f : hand) list += f + "\n";
+  list += (dir / "pbit_lean_array.sv").string() + "\n";
+  CHECK(slurp(dir / "files.f") == list);
+  r = pbit_cli("rtl emit --graph chimera:1 --arch lean --schedule async --out " + dir.string());
+  CHECK(r.code == 1);
+  CHECK(r.err.find("pbit: error:") != std::string::npos);
+  CHECK(r.err.find("chromatic") != std::string::npos);
 }

@@ -33,8 +33,9 @@ int sweeps_from_env(int fallback) {
 // Runs ref and rtl side by side for `sweeps`, both schedules (the engine:
 // chromatic only), with random weights, fields and some clamped p-bits;
 // REQUIREs identical states of every chain after every sweep.
+// The lean array's LUT is a ROM: beta folded into J and h (spec.beta_mode).
 void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains, bool bus_readout = false,
-              rtl::Arch arch = rtl::Arch::Full) {
+              rtl::Arch arch = rtl::Arch::Full, const NumericSpec& base = {}) {
   const auto g = G(graph);
   const Problem p = random_problem(g, WeightDist::parse("gauss:2"), WeightDist::parse("gauss:1"), 21);
   sim::RtlOptions ro;
@@ -47,9 +48,10 @@ void lockstep(const std::string& graph, RngKind rng, int sweeps, int chains, boo
   if (arch == rtl::Arch::Full) schedules.push_back(Schedule::Async);
   for (auto sch : schedules) {
     const auto t0 = clock::now();
-    NumericSpec spec;
+    NumericSpec spec = base;
     spec.rng = rng;
     spec.schedule = sch;
+    if (arch == rtl::Arch::Lean) spec.beta_mode = BetaMode::Fold;
     auto ref = make_ref_sampler();
     for (Sampler* s : {ref.get(), rtl.get()}) {
       s->load(p, spec, 0.7);
@@ -200,4 +202,69 @@ TEST_CASE("engine == ref on pegasus:14, xorshift32", "[rtl][long][engine]") {
 }
 TEST_CASE("engine == ref on pegasus:14, lfsr32", "[rtl][long][engine]") {
   lockstep("pegasus:14", RngKind::Lfsr32, sweeps_from_env(1000), 1, false, rtl::Arch::Engine);
+}
+
+// The area-lean array (rtl/lean, `--arch lean`): groups of p-bits of different
+// colours sharing one datapath, the gated sum with a host-written OFFSET,
+// write-only cells (the host follows the RNG states across context switches),
+// ROM LUT (folded beta), no statistics counters.
+TEST_CASE("lean == ref: chimera:2, lfsr32, 3 chains, bus readout", "[rtl][lean]") {
+  lockstep("chimera:2", RngKind::Lfsr32, sweeps_from_env(500), 3, true, rtl::Arch::Lean);
+}
+TEST_CASE("lean == ref: pegasus:4, xorshift32, 2 chains", "[rtl][lean]") {
+  lockstep("pegasus:4", RngKind::Xorshift32, sweeps_from_env(300), 2, false, rtl::Arch::Lean);
+}
+TEST_CASE("lean == ref: er:20,0.05,1 (isolated nodes), xorshift32", "[rtl][lean]") {
+  lockstep("er:20,0.05,1", RngKind::Xorshift32, sweeps_from_env(500), 2, false, rtl::Arch::Lean);
+}
+TEST_CASE("lean == ref: lattice:6x6, wide spec, lfsr32", "[rtl][lean]") {
+  NumericSpec wide;
+  wide.weight_bits = 10;
+  wide.frac_bits = 4;
+  wide.sum_bits = 14;
+  wide.lut_depth = 64;
+  wide.lut_bits = 12;
+  wide.lut_shift = NumericSpec::covering_shift(wide.sum_bits, wide.lut_depth);
+  lockstep("lattice:6x6", RngKind::Lfsr32, sweeps_from_env(500), 2, false, rtl::Arch::Lean, wide);
+}
+TEST_CASE("lean: statistics from the streamed states equal ref's", "[rtl][lean]") {
+  // The same model as the chimera:2 lfsr32 case above (one build).
+  const auto g = G("chimera:2");
+  const Problem p = random_problem(g, WeightDist::parse("gauss:1"), WeightDist::parse("gauss:0.5"), 8);
+  NumericSpec spec;
+  spec.rng = RngKind::Lfsr32;
+  spec.beta_mode = BetaMode::Fold;
+  sim::RtlOptions ro;
+  ro.build.arch = rtl::Arch::Lean;
+  auto rtl = sim::make_rtl_sampler(ro);
+  auto ref = make_ref_sampler();
+  for (Sampler* s : {ref.get(), rtl.get()}) {
+    s->load(p, spec, 0.8);
+    s->configure({2, 5, 1});
+    s->run(40, true);
+  }
+  const Stats a = rtl->stats(), b = ref->stats();
+  CHECK(a.samples == b.samples);
+  CHECK(a.mean == b.mean);
+  CHECK(a.corr == b.corr);
+}
+TEST_CASE("lean: the async schedule and the what-if clockings are refused", "[rtl][lean]") {
+  const auto g = G("chimera:1");
+  const Problem p = Problem::zeros(g);
+  NumericSpec spec;
+  spec.schedule = Schedule::Async;
+  sim::RtlOptions ro;
+  ro.build.arch = rtl::Arch::Lean;
+  auto s = sim::make_rtl_sampler(ro);
+  REQUIRE_THROWS_WITH(s->load(p, spec, 1.0), Catch::Contains("chromatic"));
+  ro.model.clocking = sim::Clocking::PhaseClocks;
+  auto c = sim::make_rtl_sampler(ro);
+  REQUIRE_THROWS_WITH(c->load(p, NumericSpec{}, 1.0), Catch::Contains("system clock"));
+}
+// P(14), both RNG kinds, 1,000 sweeps; CI runs these (`-L long -R pegasus:14`).
+TEST_CASE("lean == ref on pegasus:14, xorshift32", "[rtl][long][lean]") {
+  lockstep("pegasus:14", RngKind::Xorshift32, sweeps_from_env(1000), 1, false, rtl::Arch::Lean);
+}
+TEST_CASE("lean == ref on pegasus:14, lfsr32", "[rtl][long][lean]") {
+  lockstep("pegasus:14", RngKind::Lfsr32, sweeps_from_env(1000), 1, false, rtl::Arch::Lean);
 }

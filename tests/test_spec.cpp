@@ -208,3 +208,106 @@ TEST_CASE("make_lut's saturated entries equal the plain formula", "[spec]") {
       REQUIRE(lut[static_cast<std::size_t>(k)] == std::lround(std::tanh(beta * k / s.scale()) * s.lut_max()));
   }
 }
+
+// The lean array's gated sum (spec.hpp gated_sum): offset + 2 x the couplings of
+// the +1 neighbours, wrapped to gated_acc_bits and saturated, equals the
+// reference's saturated exact sum. Exhaustive over small widths and degrees
+// (every h, every J vector, every neighbour pattern, every legal sum_bits);
+// at the widths' extremes (every J at its min or max, for every weight_bits
+// and degree 0..24) for every pattern of up to 10 neighbours, and random
+// values up to degree 24.
+namespace {
+void check_gated(const NumericSpec& sp, std::int32_t h, const std::vector<std::int32_t>& J,
+                 const std::int8_t* m) {
+  std::int64_t exact = h;
+  for (std::size_t s = 0; s < J.size(); ++s) exact += std::int64_t{J[s]} * m[s];
+  const std::int64_t off = gated_sum_offset(h, J.data(), J.size());
+  const int bits = gated_acc_bits(sp, J.size());
+  const std::int32_t got = gated_sum(off, J.data(), m, J.size(), bits, sp);
+  if (got != saturate_sum(exact, sp)) {
+    INFO("weight_bits " << sp.weight_bits << " sum_bits " << sp.sum_bits << " degree " << J.size()
+                        << " h " << h << " exact " << exact << " gated " << got);
+    REQUIRE(got == saturate_sum(exact, sp));
+  }
+}
+}  // namespace
+
+TEST_CASE("the gated sum equals the exact saturated sum (exhaustive, small widths)", "[spec][lean]") {
+  long checked = 0;
+  for (int w = 2; w <= 4; ++w)
+    for (int sb = w; sb <= w + 4; ++sb)
+      for (std::size_t d = 0; d <= 3; ++d) {
+        NumericSpec sp;
+        sp.weight_bits = w;
+        sp.frac_bits = 0;
+        sp.sum_bits = sb;
+        sp.lut_shift = 0;
+        const std::int32_t lo = sp.weight_min(), n = sp.weight_max() - lo + 1;
+        long combos = 1;
+        for (std::size_t s = 0; s <= d; ++s) combos *= n;  // h and the J's
+        std::vector<std::int32_t> J(d);
+        std::array<std::int8_t, 4> m{};
+        for (long c = 0; c < combos; ++c) {
+          long x = c;
+          const std::int32_t h = lo + static_cast<std::int32_t>(x % n);
+          x /= n;
+          for (std::size_t s = 0; s < d; ++s, x /= n) J[s] = lo + static_cast<std::int32_t>(x % n);
+          for (std::uint32_t pat = 0; pat < (1u << d); ++pat) {
+            for (std::size_t s = 0; s < d; ++s) m[s] = ((pat >> s) & 1u) ? 1 : -1;
+            check_gated(sp, h, J, m.data());
+            ++checked;
+          }
+        }
+      }
+  CHECK(checked > 1000000);
+}
+
+TEST_CASE("the gated sum at the extremes of every width and degree", "[spec][lean]") {
+  std::uint64_t rng = 77;
+  for (int w = 2; w <= 16; ++w)
+    for (int sb : {w, std::min(w + 3, 24), 24}) {
+      NumericSpec sp;
+      sp.weight_bits = w;
+      sp.frac_bits = 0;
+      sp.sum_bits = sb;
+      sp.lut_shift = 0;
+      for (std::size_t d = 0; d <= 24; ++d) {
+        std::vector<std::int32_t> J(d);
+        std::vector<std::int8_t> m(d);
+        for (std::int32_t h : {sp.weight_min(), std::int32_t{0}, sp.weight_max()})
+          for (std::int32_t jv : {sp.weight_min(), sp.weight_max()}) {
+            std::fill(J.begin(), J.end(), jv);
+            const std::uint32_t pats = d <= 10 ? (1u << d) : 64u;
+            for (std::uint32_t p = 0; p < pats; ++p) {
+              for (std::size_t s = 0; s < d; ++s)
+                m[s] = d <= 10 ? (((p >> s) & 1u) ? 1 : -1) : (p == 0 ? 1 : p == 1 ? -1 : ((splitmix64(rng++) & 1u) ? 1 : -1));
+              check_gated(sp, h, J, m.data());
+            }
+          }
+        for (int t = 0; t < 200; ++t) {  // random couplings and neighbours
+          const std::int32_t span = sp.weight_max() - sp.weight_min() + 1;
+          const std::int32_t h = sp.weight_min() + static_cast<std::int32_t>(splitmix64(rng++) % span);
+          for (std::size_t s = 0; s < d; ++s) {
+            J[s] = sp.weight_min() + static_cast<std::int32_t>(splitmix64(rng++) % span);
+            m[s] = (splitmix64(rng++) & 1u) ? 1 : -1;
+          }
+          check_gated(sp, h, J, m.data());
+        }
+      }
+    }
+}
+
+TEST_CASE("rng_advance equals n single steps", "[spec][lean]") {
+  for (RngKind k : {RngKind::Lfsr32, RngKind::Xorshift32})
+    for (std::uint64_t n : {0ull, 1ull, 5ull, 64ull, 65ull, 1000ull, 4097ull}) {
+      std::uint32_t s = 0x12345678u, want = s;
+      for (std::uint64_t i = 0; i < n; ++i) want = rng_step(k, want);
+      CHECK(rng_advance(k, s, n) == want);
+      std::vector<std::uint32_t> v{s, 1u, 0xDEADBEEFu};
+      std::vector<std::uint32_t> w = v;
+      for (auto& x : w)
+        for (std::uint64_t i = 0; i < n; ++i) x = rng_step(k, x);
+      rng_advance_all(k, v.data(), v.size(), n);
+      CHECK(v == w);
+    }
+}

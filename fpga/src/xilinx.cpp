@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <regex>
 
 namespace pbit::fpga {
 namespace fs = std::filesystem;
@@ -40,12 +41,246 @@ const XilinxPart& find_xilinx_part(const std::string& name) {
   throw Error("unknown part '" + name + "' (known: " + names + ")");
 }
 
+long lutram_luts(const std::string& stat_text) {
+  static const std::pair<const char*, int> kinds[] = {
+      {"RAM32M16", 8}, {"RAM64M8", 8}, {"RAM32M", 4},   {"RAM64M", 4},   {"RAM32X1D", 2},
+      {"RAM64X1D", 2}, {"RAM128X1D", 4}, {"RAM32X1S", 1}, {"RAM64X1S", 1}, {"RAM128X1S", 2},
+      {"RAM256X1S", 4}, {"SRL16E", 1},  {"SRLC32E", 1}};
+  long n = 0;
+  for (const auto& [cell, luts] : kinds) n += luts * last_cell_count(stat_text, cell);
+  return n;
+}
+
+int ltp_length(const std::string& ltp_text) {
+  static const std::regex re("length=([0-9]+)");
+  std::smatch m;
+  return std::regex_search(ltp_text, m, re) ? std::stoi(m[1].str()) : 0;
+}
+
+namespace {
+
+// The lean array (rtl/lean, --arch lean). All of it with synth_xilinx
+// -nowidelut (fpga/README.md: the fewest LUTs of the three mappings, and wide
+// functions as LUT trees, as a vendor tool packs them): (1) the design with the
+// groups as black boxes (control, the LUT's bus copy, the array's cell-index
+// compares) once; (2) one pbit_group per slot count, flattened
+// (fpga/xilinx/pbit_group_probe.sv), with its longest combinational path
+// (ltp after deleting the flip-flops and RAMs, which yosys' ltp does not know as
+// sequential: the cells from the phase input to the state's next value, LUTs
+// and CARRY4s). Distributed RAM counts as the LUTs it occupies.
+EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, const std::string& yosys) {
+  const auto t_all = Clock::now();
+  if (a.features.lut_writable || a.features.stats || a.features.async)
+    throw Error("the lean array has a ROM LUT, no statistics counters and no async schedule "
+                "(--lut-writable 0 --stats 0 --async 0)");
+  const Design d = make_design(a.graph, a.spec, a.beta);
+  rtl::check_arch_spec(rtl::Arch::Lean, d.spec);
+  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-estimate") /
+                                                        (a.part + "-lean-" + sanitize(d.graph->spec()))
+                                                  : fs::path(a.out));
+  fs::create_directories(out);
+  rtl::EmitOptions eo;
+  eo.arch = rtl::Arch::Lean;
+  const auto em = rtl::emit_rtl(d.prog, *d.graph, (out / "design").string(), eo);
+  const rtl::LeanGroups lg = rtl::lean_groups(d.prog);
+  std::map<int, std::pair<long, long>> types;  // slots -> (groups, p-bits)
+  for (const auto& m : lg.member) {
+    std::uint32_t slots = 1;
+    long cells = 0;
+    for (std::int32_t c : m)
+      if (c >= 0) {
+        slots = std::max(slots, d.prog.offsets[c + 1] - d.prog.offsets[c]);
+        ++cells;
+      }
+    auto& t = types[static_cast<int>(slots)];
+    ++t.first;
+    t.second += cells;
+  }
+  if (a.progress)
+    fmt::print(stderr, "yosys synth_xilinx -nowidelut -family {} of the lean {} ({} p-bits, {} groups, "
+                       "{} group shapes); pegasus:14 takes a few minutes ...\n",
+               part.family, d.graph->spec(), d.prog.n, lg.member.size(), types.size());
+  // (1) control and glue.
+  const fs::path ylog = out / "yosys.log";
+  write_text((out / "estimate.ys").string(),
+             fmt::format("# pbit fpga estimate --arch lean --part {} --graph {} (yosys -s estimate.ys)\n"
+                         "read_verilog -sv{}\nblackbox pbit_group\n"
+                         "synth_xilinx -nowidelut -family {} -top pbit_lean_top\ntee -o {} stat\n",
+                         a.part, d.graph->spec(), join_files(em.files), part.family,
+                         (out / "stat.txt").string()));
+  const auto r = run_tool({yosys, "-q", "-l", ylog.string(), "-s", (out / "estimate.ys").string()},
+                          (out / "yosys.out").string());
+  if (r.status != 0)
+    throw Error("yosys failed: " + log_error(ylog.string()) + " (log: " + ylog.string() + ")");
+  const std::string stat_text = read_text((out / "stat.txt").string());
+  const YosysStat st = parse_yosys_stat(stat_text);
+  Resources fixed, glue;
+  for (const auto& [name, s] : st.own) {
+    if (name.find("pbit_lean_array") != std::string::npos)
+      glue = s;
+    else
+      fixed.add(s);  // pbit_lean_top, pbit_ctrl, pbit_lut
+  }
+  // (2) one group per shape.
+  const fs::path probe_sv = fs::path(fpga_dir()) / "xilinx" / "pbit_group_probe.sv";
+  if (!fs::exists(probe_sv)) throw Error("missing " + probe_sv.string());
+  std::vector<std::string> group_files;
+  for (const auto& f : em.files)
+    if (f.find("pbit_lean_array.sv") == std::string::npos && f.find("pbit_lean_top.sv") == std::string::npos &&
+        f.find("pbit_ctrl.sv") == std::string::npos)
+      group_files.push_back(f);
+  group_files.push_back(probe_sv.string());
+  struct Shape {
+    long groups = 0, cells = 0;
+    Resources res;
+    long ram_luts = 0;
+    int levels = 0;
+  };
+  std::map<int, Shape> shapes;
+  double probe_seconds = 0;
+  for (const auto& [slots, t] : types) {
+    const fs::path dir = out / ("group_slots_" + std::to_string(slots));
+    fs::create_directories(dir);
+    write_text((dir / "probe.ys").string(),
+               fmt::format("read_verilog -sv{}\nchparam -set Slots {} pbit_group_probe\n"
+                           "synth_xilinx -flatten -nowidelut -family {} -top pbit_group_probe\n"
+                           "tee -o {} stat\ndelete t:FD* t:RAM*\ntee -o {} ltp -noff\n",
+                           join_files(group_files), slots, part.family, (dir / "stat.txt").string(),
+                           (dir / "ltp.txt").string()));
+    const auto pr = run_tool(
+        {yosys, "-q", "-l", (dir / "yosys.log").string(), "-s", (dir / "probe.ys").string()},
+        (dir / "yosys.out").string());
+    probe_seconds += pr.seconds;
+    if (pr.status != 0)
+      throw Error("yosys failed on the group probe of " + std::to_string(slots) + " slots: " +
+                  log_error((dir / "yosys.log").string()) + " (log: " + (dir / "yosys.log").string() + ")");
+    const std::string gs = read_text((dir / "stat.txt").string());
+    Shape sh;
+    sh.groups = t.first;
+    sh.cells = t.second;
+    sh.res = parse_yosys_stat(gs).total;
+    sh.ram_luts = lutram_luts(gs);
+    sh.levels = ltp_length(read_text((dir / "ltp.txt").string()));
+    shapes[slots] = sh;
+  }
+  // Totals; LUTs include those used as distributed RAM.
+  const double n = d.prog.n;
+  double lut = static_cast<double>(fixed.lut + glue.lut + lutram_luts(stat_text)),
+         ff = static_cast<double>(fixed.ff + glue.ff);
+  std::vector<DegreePoint> lut_pts, ff_pts;
+  int levels = 0;
+  for (const auto& [slots, sh] : shapes) {
+    const double gl = static_cast<double>(sh.res.lut + sh.ram_luts), gf = static_cast<double>(sh.res.ff);
+    lut += gl * static_cast<double>(sh.groups);
+    ff += gf * static_cast<double>(sh.groups);
+    const double per = static_cast<double>(sh.groups) / static_cast<double>(sh.cells);
+    lut_pts.push_back({slots, sh.cells, gl * per});
+    ff_pts.push_back({slots, sh.cells, gf * per});
+    levels = std::max(levels, sh.levels);
+  }
+  // Cost model per p-bit (by its group's slot count ~ its degree): a + b x degree.
+  CostModel model;
+  model.lut = fit_per_degree(lut_pts);
+  model.ff = fit_per_degree(ff_pts);
+  model.lut.a += static_cast<double>(glue.lut) / n;
+  model.ff.a += static_cast<double>(glue.ff) / n;
+  model.fixed_lut = static_cast<double>(fixed.lut + lutram_luts(stat_text));
+  model.fixed_ff = static_cast<double>(fixed.ff);
+  const double lut_cap = a.max_util * part.luts, ff_cap = a.max_util * part.ffs;
+  const Largest peg = largest_fitting(model, "pegasus", 2, "", lut_cap, ff_cap);
+  const Largest zep = largest_fitting(model, "zephyr", 1, ",4", lut_cap, ff_cap);
+  const int cps = d.prog.num_colors;  // chromatic: a cycle per colour
+  const double flips = n * a.clock_mhz * 1e6 / cps;
+  double peg_flips = 0;
+  if (peg.m > 0) {
+    const auto g = std::make_shared<const graphs::Graph>(graphs::make_graph("pegasus:" + std::to_string(peg.m)));
+    const Program pp = compile(Problem::zeros(g), d.spec, a.beta);
+    peg_flips = static_cast<double>(pp.n) * a.clock_mhz * 1e6 / pp.num_colors;
+  }
+  const double secs = std::chrono::duration<double>(Clock::now() - t_all).count();
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& [slots, sh] : shapes)
+    groups.push_back({{"slots", slots},
+                      {"groups", sh.groups},
+                      {"pbits", sh.cells},
+                      {"lut", sh.res.lut},
+                      {"lutram_luts", sh.ram_luts},
+                      {"ff", sh.res.ff},
+                      {"carry", sh.res.carry},
+                      {"muxf", sh.res.muxf},
+                      {"logic_levels", sh.levels}});
+  EstimateResult res;
+  res.out = out.string();
+  res.report = {
+      {"part", part.name},
+      {"family", part.family},
+      {"arch", "lean"},
+      {"mapping", "synth_xilinx -nowidelut"},
+      {"graph", d.graph->spec()},
+      {"pbits", d.prog.n},
+      {"colors", d.prog.num_colors},
+      {"groups", lg.member.size()},
+      {"spec", a.spec_json},
+      {"total", {{"lut", lut}, {"ff", ff}}},
+      {"lut_utilization", lut / part.luts},
+      {"ff_utilization", ff / part.ffs},
+      {"lut_per_pbit", lut / n},
+      {"ff_per_pbit", ff / n},
+      {"fixed", {{"lut", model.fixed_lut}, {"ff", model.fixed_ff}}},
+      {"glue", {{"lut", glue.lut}, {"ff", glue.ff}}},
+      {"group_shapes", groups},
+      {"logic_levels", levels},
+      {"model",
+       {{"lut_per_pbit", model.lut.a},
+        {"lut_per_degree", model.lut.b},
+        {"ff_per_pbit", model.ff.a},
+        {"ff_per_degree", model.ff.b}}},
+      {"part_capacity", {{"lut", part.luts}, {"ff", part.ffs}}},
+      {"max_util", a.max_util},
+      {"largest_pegasus", {{"m", peg.m}, {"pbits", peg.pbits}, {"flips_per_s", peg_flips}}},
+      {"largest_zephyr_t4", {{"m", zep.m}, {"pbits", zep.pbits}}},
+      {"clock_mhz", a.clock_mhz},
+      {"cycles_per_sweep", cps},
+      {"flips_per_s", flips},
+      {"published_flips_per_s", {50e9, 64e9}},
+      {"yosys_seconds", r.seconds},
+      {"probe_seconds", probe_seconds},
+      {"seconds", secs}};
+  std::string md = fmt::format(
+      "# Xilinx estimate: the lean array (`--arch lean`) of {} on {}\n\n"
+      "{} p-bits in {} groups of {} (one datapath each), yosys `synth_xilinx -nowidelut -family {}`.\n\n"
+      "| | LUT | FF |\n|---|---|---|\n| total | {:.0f} ({:.1f} %) | {:.0f} ({:.1f} %) |\n"
+      "| per p-bit | {:.1f} | {:.1f} |\n| control + LUT copy | {:.0f} | {:.0f} |\n"
+      "| array glue (cell selects) | {} | {} |\n\n"
+      "| slots | groups | p-bits | LUT (of which RAM) | FF | carry | logic levels |\n|---|---|---|---|---|---|---|\n",
+      d.graph->spec(), part.name, d.prog.n, lg.member.size(), d.prog.num_colors, part.family, lut,
+      100.0 * lut / part.luts, ff, 100.0 * ff / part.ffs, lut / n, ff / n, model.fixed_lut, model.fixed_ff,
+      glue.lut, glue.ff);
+  for (const auto& [slots, sh] : shapes)
+    md += fmt::format("| {} | {} | {} | {} ({}) | {} | {} | {} |\n", slots, sh.groups, sh.cells,
+                      sh.res.lut + sh.ram_luts, sh.ram_luts, sh.res.ff, sh.res.carry, sh.levels);
+  md += fmt::format(
+      "\nCost model per p-bit: LUT = {:.1f} + {:.2f} x degree, FF = {:.1f} + {:.2f} x degree.\n"
+      "Largest within {:.0f} % of the part: pegasus:{} ({} p-bits, {:.3g} flips/s), zephyr:{},4 ({} p-bits).\n"
+      "At {} MHz ({} cycles a sweep): {:.3g} flips/s (published: 50e9-64e9).\n",
+      model.lut.a, model.lut.b, model.ff.a, model.ff.b, 100 * a.max_util, peg.m, peg.pbits, peg_flips, zep.m,
+      zep.pbits, a.clock_mhz, cps, flips);
+  res.markdown = md;
+  write_text((out / "estimate.json").string(), res.report.dump(2) + "\n");
+  write_text((out / "estimate.md").string(), res.markdown);
+  return res;
+}
+
+}  // namespace
+
 EstimateResult estimate_xilinx(const EstimateOptions& a) {
   const auto t_all = Clock::now();
   const XilinxPart& part = find_xilinx_part(a.part);
   if (!(a.clock_mhz > 0) || !std::isfinite(a.clock_mhz)) throw Error("--clock-mhz must be > 0");
   if (!(a.max_util > 0 && a.max_util <= 1)) throw Error("--max-util must be in (0, 1]");
+  if (a.arch == rtl::Arch::Engine) throw Error("the estimate covers the full and the lean array (--arch full|lean)");
   const std::string yosys = find_tool("yosys", "yosys");
+  if (a.arch == rtl::Arch::Lean) return estimate_lean(a, part, yosys);
   const Design d = make_design(a.graph, a.spec, a.beta);
   const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-estimate") /
                                                         (a.part + "-" + sanitize(d.graph->spec()))

@@ -36,9 +36,11 @@ void BackendOptions::add_to(CLI::App& app) {
   app.add_option("--trace", trace, "rtl: write a VCD waveform of the run to FILE");
   app.add_option("--arch", arch,
                  "rtl: the simulated design: full (the parallel array, a cell per p-bit) | engine (the "
-                 "time-multiplexed engine: weights and states in RAM, one update lane; chromatic, enables)")
+                 "time-multiplexed engine: weights and states in RAM, one update lane; chromatic, enables) | "
+                 "lean (the area-lean array: groups of p-bits of different colours share one datapath; "
+                 "chromatic, enables, ROM LUT: --beta-mode fold)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"full", "engine"}));
+      ->check(CLI::IsMember({"full", "engine", "lean"}));
   app.add_option("--verilator-threads", verilator_threads, "rtl: Verilator model threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

@@ -98,7 +98,7 @@ struct BackendOptions {
   std::uint64_t clock_seed = 1;
   std::string trace;
   int verilator_threads = 1;
-  std::string arch = "full";  // rtl: full | engine
+  std::string arch = "full";  // rtl: full | engine | lean
   std::string port;          // board: serial device
   int baud = 115200;         // board
   int link_timeout_ms = 1000;  // board

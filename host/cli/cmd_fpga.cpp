@@ -80,10 +80,18 @@ int run_build(BuildArgs& a) {
 struct EstimateArgs {
   fpga::EstimateOptions o;
   SpecOptions spec;
+  std::string arch = "full";
   bool json = false;
 };
 
-int run_estimate(EstimateArgs& a) {
+int run_estimate(EstimateArgs& a, const CLI::App& app) {
+  a.o.arch = rtl::parse_arch(a.arch);
+  if (a.o.arch == rtl::Arch::Lean) {
+    // The lean array has none of the features: off unless asked for (then refused).
+    if (app.count("--lut-writable") == 0) a.o.features.lut_writable = false;
+    if (app.count("--stats") == 0) a.o.features.stats = false;
+    if (app.count("--async") == 0) a.o.features.async = false;
+  }
   a.o.spec = a.spec.spec();
   a.o.spec_json = a.spec.to_json(a.o.spec);
   a.o.progress = !a.json;
@@ -202,6 +210,12 @@ Command add_fpga_command(CLI::App& app) {
   est->add_option("--beta", xa->o.beta, "inverse temperature of the LUT contents")
       ->capture_default_str();
   est->add_flag("--json", xa->json, "print one JSON document on stdout");
+  est->add_option("--arch", xa->arch,
+                  "full: pbit_top with the features below | lean: the area-lean array (rtl/lean: groups "
+                  "of p-bits of different colours share one datapath; ROM LUT, no statistics, chromatic; "
+                  "--beta-mode fold); pegasus:14 takes a few minutes")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"full", "lean"}));
   add_features(*est, xa->o.features, true);
   xa->spec.add_to(*est);
 
@@ -242,7 +256,7 @@ Command add_fpga_command(CLI::App& app) {
   return {sub, [=] {
             if (emit->parsed()) return run_emit(*ea);
             if (build->parsed()) return run_build(*ba);
-            if (est->parsed()) return run_estimate(*xa);
+            if (est->parsed()) return run_estimate(*xa, *est);
             if (sim->parsed()) return run_sim(*sa);
             if (prog->parsed()) return run_program(*pa);
             return 0;

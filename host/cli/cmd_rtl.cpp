@@ -75,9 +75,11 @@ Command add_rtl_command(CLI::App& app) {
                    "hand-written rtl/ folder (default: $PBIT_RTL_DIR or the source tree's rtl/)");
   emit->add_option("--arch", a->arch,
                    "full: the parallel array (pbit_top, a cell per p-bit) | engine: the time-multiplexed "
-                   "engine (pbit_engine_top: weights and states in RAM, one update lane)")
+                   "engine (pbit_engine_top: weights and states in RAM, one update lane) | lean: the area-lean "
+                   "array (pbit_lean_top: groups of p-bits of different colours share one datapath; "
+                   "chromatic, ROM LUT)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"full", "engine"}));
+      ->check(CLI::IsMember({"full", "engine", "lean"}));
   emit->add_flag("--json", a->json, "print one JSON document on stdout");
   a->spec.add_to(*emit);
   auto* regmap = sub->add_subcommand("regmap", "Print the register map as Markdown (rtl/README.md)");

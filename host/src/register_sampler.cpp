@@ -133,10 +133,12 @@ void RegisterSampler::run(std::uint64_t sweeps, bool accumulate) {
       // No counters on the array: one sweep at a time, statistics here.
       for (std::uint64_t t = 0; t < sweeps; ++t) {
         bus_.run(1);
+        ++since_switch_;
         accumulate_states(bus_.read_states(prog_.n));
       }
       continue;
     }
+    since_switch_ += sweeps;
     set_stats_enable(accumulate);
     for (std::uint64_t left = sweeps; left > 0;) {
       const auto chunk = static_cast<std::uint32_t>(std::min<std::uint64_t>(left, traits_.max_run));
@@ -202,7 +204,12 @@ void RegisterSampler::require_chain(int chain) const {
 
 void RegisterSampler::write_weights() {
   for (std::uint32_t i = 0; i < prog_.n; ++i) {
-    bus_.write(rm::cell_addr(i, rm::FIELD), static_cast<std::uint32_t>(prog_.h[i]));
+    const std::uint32_t b = prog_.offsets[i], d = prog_.offsets[i + 1] - b;
+    if (traits_.gated)  // the lean array keeps h - sum J (spec.hpp gated_sum_offset), not h
+      bus_.write(rm::cell_addr(i, rm::OFFSET),
+                 static_cast<std::uint32_t>(gated_sum_offset(prog_.h[i], prog_.J.data() + b, d)));
+    else
+      bus_.write(rm::cell_addr(i, rm::FIELD), static_cast<std::uint32_t>(prog_.h[i]));
     std::vector<std::uint32_t> j;
     for (std::uint32_t k = prog_.offsets[i]; k < prog_.offsets[i + 1]; ++k)
       j.push_back(static_cast<std::uint32_t>(prog_.J[k]));
@@ -273,18 +280,32 @@ void RegisterSampler::switch_to(int c) {
   harvest();
   if (current_ >= 0) {
     auto& x = ctx_[static_cast<std::size_t>(current_)];
-    for (std::uint32_t i = 0; i < prog_.n; ++i) {
-      const auto w = bus_.read_burst(rm::cell_addr(i, rm::RNG_STATE), 3);  // RNG, TIMER, STATE
-      x.rng[i] = w[0];
-      x.timer[i] = w[1];
-      x.state[i] = w[2] & 1u;
+    if (traits_.write_only) {
+      // Nothing to read back but the states: every chromatic sweep steps each
+      // p-bit's RNG once (clamped or not), so the host's copy follows.
+      x.state = bus_.read_states(prog_.n);
+      rng_advance_all(prog_.spec.rng, x.rng.data(), x.rng.size(), since_switch_);
+    } else {
+      for (std::uint32_t i = 0; i < prog_.n; ++i) {
+        const auto w = bus_.read_burst(rm::cell_addr(i, rm::RNG_STATE), 3);  // RNG, TIMER, STATE
+        x.rng[i] = w[0];
+        x.timer[i] = w[1];
+        x.state[i] = w[2] & 1u;
+      }
     }
   }
   const auto& y = ctx_[static_cast<std::size_t>(c)];
-  for (std::uint32_t i = 0; i < prog_.n; ++i)  // CLAMP, RNG, TIMER, STATE are consecutive
-    bus_.write_burst(rm::cell_addr(i, rm::CLAMP), {clamp_word(y, i), y.rng[i], y.timer[i],
-                                                   static_cast<std::uint32_t>(y.state[i])});
+  for (std::uint32_t i = 0; i < prog_.n; ++i) {
+    if (traits_.write_only) {  // no timer (chromatic only): CLAMP, RNG; STATE
+      bus_.write_burst(rm::cell_addr(i, rm::CLAMP), {clamp_word(y, i), y.rng[i]});
+      bus_.write(rm::cell_addr(i, rm::STATE), static_cast<std::uint32_t>(y.state[i]));
+    } else {  // CLAMP, RNG, TIMER, STATE are consecutive
+      bus_.write_burst(rm::cell_addr(i, rm::CLAMP), {clamp_word(y, i), y.rng[i], y.timer[i],
+                                                     static_cast<std::uint32_t>(y.state[i])});
+    }
+  }
   current_ = c;
+  since_switch_ = 0;
 }
 
 }  // namespace pbit

@@ -66,7 +66,11 @@ std::vector<Reg> global_regs() {
       {"LUT_GEOMETRY", "RegLutGeometry", rm::LUT_GEOMETRY, "RO",
        bits(f::LUT_GEOMETRY_DEPTH, 16) + " lut depth, " + bits(f::LUT_GEOMETRY_SHIFT, 8) +
            " lut shift, " + bits(f::LUT_GEOMETRY_WRITABLE, 1) + " lut writable, " +
-           bits(f::LUT_GEOMETRY_ASYNC, 1) + " async supported"},
+           bits(f::LUT_GEOMETRY_ASYNC, 1) + " async supported, " + bits(f::LUT_GEOMETRY_NO_STATS, 1) +
+           " no statistics counters (STAT_* read 0; the host counts from the states), " +
+           bits(f::LUT_GEOMETRY_GATED, 1) + " gated sum (the host writes OFFSET; FIELD is not kept), " +
+           bits(f::LUT_GEOMETRY_WRITE_ONLY, 1) +
+           " write-only cells (cell registers read 0: states via STATES, the host tracks RNG states)"},
       {"CTRL", "RegCtrl", rm::CTRL, "RW",
        bits(f::CTRL_SCHEDULE, 1) + " schedule (0 chromatic, 1 async), " +
            bits(f::CTRL_STATS_ENABLE, 1) + " stats enable, " + bits(f::CTRL_RNG_KIND, 1) +
@@ -108,9 +112,14 @@ std::vector<Reg> cell_regs() {
       {"STATE", "CellRegState", rm::STATE, "RW", "[0] state (1 = +1)"},
       {"STAT_PLUS", "CellRegStatPlus", rm::STAT_PLUS, "RO",
        "sweeps (stats enabled) that ended with this p-bit at +1"},
+      {"OFFSET", "CellRegOffset", rm::OFFSET, "WO",
+       "gated-sum builds (LUT_GEOMETRY.gated, `--arch lean`): h - sum_s J_s of the CSR couplings "
+       "(spec.hpp `gated_sum_offset`), two's complement (the array keeps the low bits it needs); "
+       "other builds: unmapped (writes are bus errors)"},
       {"COUPLING + s", "CellRegCoupling", rm::COUPLING, "RW",
        "J of neighbour slot s (" + slots +
-           "; slots = neighbours in ascending index order), sign-extended on read"},
+           "; slots = neighbours in ascending index order), sign-extended on read; write-only "
+           "cells (the lean array): write all slots 0..degree-1 of a cell before another cell's"},
       {"STAT_AGREE + s", "CellRegStatAgree", rm::STAT_AGREE, "RO",
        "sweeps (stats enabled) that ended with m = m(neighbour s); kept only for neighbours with "
        "a greater index (each edge once), others read 0"},
@@ -153,6 +162,9 @@ std::vector<Field> fields() {
           {"LutGeometryShiftLsb", f::LUT_GEOMETRY_SHIFT},
           {"LutGeometryWritableBit", f::LUT_GEOMETRY_WRITABLE},
           {"LutGeometryAsyncBit", f::LUT_GEOMETRY_ASYNC},
+          {"LutGeometryNoStatsBit", f::LUT_GEOMETRY_NO_STATS},
+          {"LutGeometryGatedBit", f::LUT_GEOMETRY_GATED},
+          {"LutGeometryWriteOnlyBit", f::LUT_GEOMETRY_WRITE_ONLY},
           {"ClampEnableBit", f::CLAMP_ENABLE},
           {"ClampValueBit", f::CLAMP_VALUE}};
 }
@@ -234,15 +246,67 @@ void check_emittable(const Program& prog, const graphs::Graph& g) {
     throw Error("the program's LUT does not have lut_depth entries");
 }
 
-const char* to_string(Arch a) { return a == Arch::Engine ? "engine" : "full"; }
+const char* to_string(Arch a) {
+  switch (a) {
+    case Arch::Engine: return "engine";
+    case Arch::Lean: return "lean";
+    case Arch::Full: break;
+  }
+  return "full";
+}
 
 Arch parse_arch(const std::string& s) {
   if (s == "full") return Arch::Full;
   if (s == "engine") return Arch::Engine;
-  throw Error("unknown architecture '" + s + "' (known: full, engine)");
+  if (s == "lean") return Arch::Lean;
+  throw Error("unknown architecture '" + s + "' (known: full, engine, lean)");
 }
 
-const char* top_module(Arch a) { return a == Arch::Engine ? "pbit_engine_top" : "pbit_top"; }
+const char* top_module(Arch a) {
+  switch (a) {
+    case Arch::Engine: return "pbit_engine_top";
+    case Arch::Lean: return "pbit_lean_top";
+    case Arch::Full: break;
+  }
+  return "pbit_top";
+}
+
+const char* arch_dir(Arch a) {
+  switch (a) {
+    case Arch::Engine: return "/engine";
+    case Arch::Lean: return "/lean";
+    case Arch::Full: break;
+  }
+  return "";
+}
+
+void check_arch_spec(Arch a, const NumericSpec& spec) {
+  if (a == Arch::Full) return;
+  if (spec.schedule != Schedule::Chromatic)
+    throw Error(std::string("the ") + to_string(a) +
+                " architecture has only the chromatic schedule (--schedule chromatic)");
+}
+
+LeanGroups lean_groups(const Program& prog) {
+  LeanGroups lg;
+  lg.members = prog.num_colors;
+  // Each colour's cells, largest degree first (so a group's members have
+  // similar degrees and few slots go unused), then by index.
+  std::vector<std::vector<std::int32_t>> by_color(static_cast<std::size_t>(prog.num_colors));
+  for (std::uint32_t i = 0; i < prog.n; ++i)
+    by_color[static_cast<std::size_t>(prog.color[i])].push_back(static_cast<std::int32_t>(i));
+  std::size_t groups = 0;
+  for (auto& v : by_color) {
+    std::stable_sort(v.begin(), v.end(), [&](std::int32_t a, std::int32_t b) {
+      return prog.offsets[a + 1] - prog.offsets[a] > prog.offsets[b + 1] - prog.offsets[b];
+    });
+    groups = std::max(groups, v.size());
+  }
+  lg.member.assign(groups, std::vector<std::int32_t>(static_cast<std::size_t>(prog.num_colors), -1));
+  for (std::size_t k = 0; k < by_color.size(); ++k)
+    for (std::size_t g = 0; g < by_color[k].size(); ++g) lg.member[g][k] = by_color[k][g];
+  return lg;
+}
 
 EngineTables engine_tables(const Program& prog) {
   EngineTables t;
@@ -446,6 +510,100 @@ std::string emit_array(const Program& prog, const graphs::Graph& g) {
   return o.str();
 }
 
+std::string emit_lean_array(const Program& prog, const graphs::Graph& g) {
+  check_emittable(prog, g);
+  check_arch_spec(Arch::Lean, prog.spec);
+  const LeanGroups lg = lean_groups(prog);
+  const int members = lg.members;
+  std::ostringstream o;
+  o << "// GENERATED by `pbit rtl emit --arch lean` (host/src/rtl_emit.cpp) from graph " << g.spec()
+    << "; do not edit.\n"
+       "// The p-bits in pbit_group's of " << members << " members, member k = the group's p-bit of\n"
+       "// colour k (each colour's p-bits by degree, largest first, dealt one per group).\n"
+       "// Neighbour slot s of a member = its s-th neighbour in ascending index order\n"
+       "// (the slot of COUPLING + s); slots past its degree read 0.\n"
+       "`default_nettype none\n"
+       "module pbit_lean_array #(\n"
+       "  parameter LutFile = pbit_pkg::LutFile  // the groups' LUT ROM\n"
+       ") (\n"
+       "  input  wire logic                                clk_i,\n"
+       "  input  wire logic                                rst_ni,\n"
+       "  input  wire logic                                upd_i,\n"
+       "  input  wire logic [" << (members > 1 ? "$clog2(pbit_pkg::NumColors)" : "1") << "-1:0]  phase_i,\n"
+       "  input  wire logic                                cell_we_i,\n"
+       "  input  wire logic [pbit_pkg::CellIdxBits-1:0]    cell_idx_i,\n"
+       "  input  wire logic [pbit_pkg::CellRegBits-1:0]    cell_reg_i,\n"
+       "  input  wire logic [31:0]                         cell_wdata_i,\n"
+       "  output      logic                                cell_wok_o,\n"
+       "  output      logic [pbit_pkg::NumCells-1:0]       state_o\n"
+       ");\n"
+       "  localparam int IdxBits = pbit_pkg::CellIdxBits;\n\n";
+  const auto decl = [&](const char* type, const char* prefix, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i)
+      o << (i % 8 == 0 ? std::string("  ") + type + " " : std::string()) << prefix << i
+        << (i + 1 == count || i % 8 == 7 ? ";\n" : ", ");
+  };
+  decl("logic", "s_", prog.n);
+  decl("logic", "wok_", lg.member.size());
+  decl("logic [pbit_pkg::NumColors-1:0]", "st_", lg.member.size());
+  o << "\n  always_comb begin\n";
+  for (std::uint32_t w = 0; w * 32 < prog.n; ++w) {
+    const std::uint32_t lo = w * 32, hi = std::min(prog.n, lo + 32) - 1;
+    o << "    state_o[" << hi << ":" << lo << "] = {";
+    for (std::uint32_t i = hi + 1; i-- > lo;) o << "s_" << i << (i == lo ? "};\n" : ", ");
+  }
+  o << "  end\n\n  // A group answers only when one of its members is addressed.\n"
+       "  always_comb begin\n    cell_wok_o = 1'b0;\n";
+  for (std::size_t gi = 0; gi < lg.member.size(); ++gi) o << "    cell_wok_o = cell_wok_o | wok_" << gi << ";\n";
+  o << "  end\n";
+  std::string unused;  // the states of unused members
+  for (std::size_t gi = 0; gi < lg.member.size(); ++gi) {
+    const auto& mem = lg.member[gi];
+    std::uint32_t slots = 1;
+    for (std::int32_t c : mem)
+      if (c >= 0) slots = std::max(slots, prog.offsets[c + 1] - prog.offsets[c]);
+    const std::string gs = std::to_string(gi);
+    o << "\n  // group " << gs << ":";
+    for (int k = 0; k < members; ++k) {
+      const std::int32_t c = mem[static_cast<std::size_t>(k)];
+      if (c < 0) continue;
+      o << " colour " << k << " = cell " << c << " (node " << g.label(static_cast<std::uint32_t>(c)) << ", degree "
+        << prog.offsets[c + 1] - prog.offsets[c] << ")" << (k + 1 < members ? "," : "");
+    }
+    o << "\n";
+    std::string deg = "{", nbr = "{", sel = "{";
+    for (int k = members; k-- > 0;) {
+      const std::int32_t c = mem[static_cast<std::size_t>(k)];
+      const std::uint32_t b = c >= 0 ? prog.offsets[c] : 0, d = c >= 0 ? prog.offsets[c + 1] - b : 0;
+      deg += "8'd" + std::to_string(d) + (k > 0 ? ", " : "}");
+      for (std::uint32_t s = slots; s-- > 0;)
+        nbr += (s < d ? "s_" + std::to_string(prog.nbr[b + s]) : std::string("1'b0")) +
+               (k > 0 || s > 0 ? ", " : "}");
+      sel += (c >= 0 ? "cell_idx_i == IdxBits'(" + std::to_string(c) + ")" : std::string("1'b0")) +
+             (k > 0 ? ", " : "}");
+      if (c < 0) unused += (unused.empty() ? "" : ", ") + std::string("st_") + gs + "[" + std::to_string(k) + "]";
+    }
+    o << "  pbit_group #(\n"
+         "    .Members(pbit_pkg::NumColors), .Slots(" << slots << "), .WeightBits(pbit_pkg::WeightBits),\n"
+         "    .SumBits(pbit_pkg::SumBits), .LutDepth(pbit_pkg::LutDepth), .LutShift(pbit_pkg::LutShift),\n"
+         "    .LutBits(pbit_pkg::LutBits), .RngKind(pbit_pkg::RngKind), .LutFile(LutFile)\n"
+         "  ) u_group_" << gs << " (\n"
+         "    .clk_i, .rst_ni, .upd_i, .phase_i,\n"
+         "    .deg_i(" << deg << "),\n"
+         "    .nbr_i(" << nbr << "),\n"
+         "    .sel_i(" << sel << "),\n"
+         "    .we_i(cell_we_i), .reg_i(cell_reg_i), .wdata_i(cell_wdata_i), .wok_o(wok_" << gs << "), .state_o(st_" << gs << ")\n"
+         "  );\n";
+    for (int k = 0; k < members; ++k) {
+      const std::int32_t c = mem[static_cast<std::size_t>(k)];
+      if (c >= 0) o << "  assign s_" << c << " = st_" << gs << "[" << k << "];\n";
+    }
+  }
+  if (!unused.empty()) o << "\n  logic unused_members;\n  assign unused_members = ^{" << unused << "};\n";
+  o << "endmodule\n";
+  return o.str();
+}
+
 std::string regmap_markdown() {
   std::ostringstream o;
   const int ad = (rm::kAddrBits + 3) / 4;
@@ -454,7 +612,8 @@ std::string regmap_markdown() {
        "unmapped addresses return 0. Writes to read-only or unmapped addresses (including coupling\n"
        "slots at or beyond a cell's degree and cells at or beyond NUM_CELLS), unknown commands, and\n"
        "every write except COMMAND while STATUS.busy is set are ignored and counted in BUS_ERRORS;\n"
-       "while busy, STOP is the only command accepted (STOP while idle does nothing).\n\n"
+       "while busy, STOP is the only command accepted (STOP while idle does nothing). A build with\n"
+       "write-only cells (LUT_GEOMETRY bit 28, the lean array) answers every cell-register read with 0.\n\n"
        "| address | name | access | contents |\n|---|---|---|---|\n";
   for (const auto& r : global_regs())
     o << "| `0x" << hex(r.addr, ad) << "` | " << r.name << " | " << r.access << " | " << r.doc << " |\n";
@@ -485,7 +644,8 @@ EmitResult emit_rtl(const Program& prog, const graphs::Graph& g, const std::stri
   if (outdir.empty()) throw Error("no output directory given");
   const std::string rtl_dir = options.rtl_dir.empty() ? default_rtl_dir() : options.rtl_dir;
   const bool engine = options.arch == Arch::Engine;
-  const std::vector<std::string> hand = hand_written_files(engine ? rtl_dir + "/engine" : rtl_dir);
+  check_arch_spec(options.arch, prog.spec);
+  const std::vector<std::string> hand = hand_written_files(rtl_dir + arch_dir(options.arch));
   std::error_code ec;
   const fs::path dir = fs::absolute(outdir, ec).lexically_normal();
   if (ec) throw Error("bad output directory " + outdir + ": " + ec.message());
@@ -515,6 +675,20 @@ EmitResult emit_rtl(const Program& prog, const graphs::Graph& g, const std::stri
     for (const auto& f : r.files) flist += f + "\n";
     write_file(list, flist);
     r.written = {pkg.string(), mem.string(), order.string(), nbr.string(), deg.string(), list.string()};
+    return r;
+  }
+  if (options.arch == Arch::Lean) {
+    const fs::path larray = dir / "pbit_lean_array.sv";
+    write_file(pkg, emit_pkg(prog, g, mem.string(), Arch::Lean));
+    write_file(larray, emit_lean_array(prog, g));
+    write_file(mem, lut_readmemh(prog.lut, prog.spec));
+    r.files.push_back(pkg.string());
+    for (const auto& f : hand) r.files.push_back(f);
+    r.files.push_back(larray.string());
+    std::string flist;
+    for (const auto& f : r.files) flist += f + "\n";
+    write_file(list, flist);
+    r.written = {pkg.string(), larray.string(), mem.string(), list.string()};
     return r;
   }
   const std::string pkg_text = emit_pkg(prog, g, mem.string());

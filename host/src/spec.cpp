@@ -1,6 +1,7 @@
 #include <pbit/spec.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -36,6 +37,52 @@ int NumericSpec::covering_shift(int sum_bits_, int lut_depth_) {
   int shift = 0;
   while (((std::int64_t{1} << (sum_bits_ - 1)) >> shift) > lut_depth_) ++shift;
   return shift;
+}
+
+namespace {
+// GF(2) 32x32 matrix as 32 column words: column j = the image of bit j.
+using Gf2 = std::array<std::uint32_t, 32>;
+std::uint32_t gf2_apply(const Gf2& m, std::uint32_t x) {
+  std::uint32_t y = 0;
+  for (int j = 0; j < 32; ++j)
+    if ((x >> j) & 1u) y ^= m[static_cast<std::size_t>(j)];
+  return y;
+}
+Gf2 rng_power(RngKind kind, std::uint64_t n) {
+  Gf2 m{}, r{};
+  for (int j = 0; j < 32; ++j) {
+    m[static_cast<std::size_t>(j)] = rng_step(kind, 1u << j);
+    r[static_cast<std::size_t>(j)] = 1u << j;
+  }
+  while (n) {
+    if (n & 1) {
+      Gf2 t{};
+      for (std::size_t j = 0; j < 32; ++j) t[j] = gf2_apply(m, r[j]);
+      r = t;
+    }
+    Gf2 sq{};
+    for (std::size_t j = 0; j < 32; ++j) sq[j] = gf2_apply(m, m[j]);
+    m = sq;
+    n >>= 1;
+  }
+  return r;
+}
+}  // namespace
+
+std::uint32_t rng_advance(RngKind kind, std::uint32_t s, std::uint64_t n) {
+  rng_advance_all(kind, &s, 1, n);
+  return s;
+}
+
+void rng_advance_all(RngKind kind, std::uint32_t* states, std::size_t count, std::uint64_t n) {
+  if (n == 0 || count == 0) return;
+  if (n <= 64) {  // a few steps: cheaper than the matrix power
+    for (std::size_t i = 0; i < count; ++i)
+      for (std::uint64_t k = 0; k < n; ++k) states[i] = rng_step(kind, states[i]);
+    return;
+  }
+  const Gf2 m = rng_power(kind, n);
+  for (std::size_t i = 0; i < count; ++i) states[i] = gf2_apply(m, states[i]);
 }
 
 std::int32_t quantize_weight(double x, const NumericSpec& spec) {

@@ -145,13 +145,15 @@ ModelInfo build_model(const Program& prog, const graphs::Graph& g, const BuildOp
     h.add(t.order);
     h.add(t.nbr);
     h.add(t.deg);
+  } else if (build.arch == rtl::Arch::Lean) {
+    h.add(rtl::emit_pkg(st, g, "@LUT@", build.arch));
+    h.add(rtl::emit_lean_array(st, g));
   } else {
     h.add(rtl::emit_pkg(st, g, "@LUT@"));
     h.add(rtl::emit_array(st, g));
   }
   h.add(lut_readmemh(st.lut, st.spec));
-  const std::string hand_dir =
-      rtl::default_rtl_dir() + (build.arch == rtl::Arch::Engine ? "/engine" : "");
+  const std::string hand_dir = rtl::default_rtl_dir() + rtl::arch_dir(build.arch);
   for (const auto& f : rtl::hand_written_files(hand_dir)) h.add(slurp(f));
   h.add(slurp(rtl::default_rtl_dir() + "/pbit.vlt"));
   h.add(slurp(sim_dir() + "/model/board.cpp"));

@@ -67,10 +67,11 @@ class RtlSampler final : public RegisterSampler {
     BuildOptions bo = opt_.build;
     bo.cell_clocks = mo.clocking != Clocking::Enables;
     const bool engine = bo.arch == rtl::Arch::Engine;
-    if (engine && bo.cell_clocks)
-      throw Error("rtl: the engine runs on the system clock only (--clocking enables)");
-    if (engine && spec.schedule != Schedule::Chromatic)
-      throw Error("rtl: the engine has only the chromatic schedule (--schedule chromatic)");
+    const char* arch = rtl::to_string(bo.arch);
+    if (bo.arch != rtl::Arch::Full && bo.cell_clocks)
+      throw Error(std::string("rtl: the ") + arch + " architecture runs on the system clock only (--clocking enables)");
+    if (bo.arch != rtl::Arch::Full && spec.schedule != Schedule::Chromatic)
+      throw Error(std::string("rtl: the ") + arch + " architecture has only the chromatic schedule (--schedule chromatic)");
     bo.trace = !mo.trace_file.empty();
     bus_.model.reset();  // give back the lease before taking it again
     bus_.model = acquire_model(prog, *problem().graph, bo, mo, &info_);
@@ -80,8 +81,13 @@ class RtlSampler final : public RegisterSampler {
       throw Error("rtl: the simulated board does not answer as a p-bit array of " +
                   std::to_string(prog.n) + " cells");
     ArrayTraits t;
-    t.lut_writable = (m.read(rm::LUT_GEOMETRY) >> rm::field::LUT_GEOMETRY_WRITABLE) & 1u;
-    t.stats = !engine;  // no counters on the engine: states read after every sweep
+    const std::uint32_t lut = m.read(rm::LUT_GEOMETRY);
+    t.lut_writable = (lut >> rm::field::LUT_GEOMETRY_WRITABLE) & 1u;
+    // No counters on the engine (whose LUT_GEOMETRY predates the bit) or the
+    // lean array: states read after every sweep.
+    t.stats = !engine && !((lut >> rm::field::LUT_GEOMETRY_NO_STATS) & 1u);
+    t.gated = (lut >> rm::field::LUT_GEOMETRY_GATED) & 1u;
+    t.write_only = (lut >> rm::field::LUT_GEOMETRY_WRITE_ONLY) & 1u;
     return t;
   }
 

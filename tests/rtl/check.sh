@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lint and synthesis check of one emitted p-bit array design (ctest label `rtl`).
 #
-#   check.sh PBIT_EXE OUTDIR GRAPH [lean|lint|engine] -- [pbit rtl emit options...]
+#   check.sh PBIT_EXE OUTDIR GRAPH [lean|lint|engine|lean-array] -- [pbit rtl emit options...]
 #
 # 1. pbit rtl emit --graph GRAPH --out OUTDIR <options>
 # 2. verilator --lint-only -Wall rtl/pbit.vlt -f OUTDIR/files.f: no warnings
@@ -12,15 +12,17 @@
 #    With `lean`, synthesizes LutWritable=0 Stats=0 Async=0 instead; with
 #    `lint`, stops after step 2 (designs too big to synthesize in a test).
 #    With `engine`, the time-multiplexed engine (--arch engine, top
-#    pbit_engine_top; variants ROM LUT and no state mirror).
+#    pbit_engine_top; variants ROM LUT and no state mirror). With `lean-array`,
+#    the area-lean array (--arch lean, top pbit_lean_top; no variants).
 # Exit 77 (ctest: skipped) when verilator or yosys is missing.
 set -euo pipefail
 pbit=$1 out=$2 graph=$3
 shift 3
-lean=0 lint_only=0 engine=0 top=pbit_top
+lean=0 lint_only=0 engine=0 lean_array=0 top=pbit_top
 if [[ ${1:-} == lean ]]; then lean=1; shift; fi
 if [[ ${1:-} == lint ]]; then lint_only=1; shift; fi
 if [[ ${1:-} == engine ]]; then engine=1; top=pbit_engine_top; shift; fi
+if [[ ${1:-} == lean-array ]]; then lean_array=1; top=pbit_lean_top; shift; fi
 [[ ${1:-} == -- ]] && shift
 here=$(cd "$(dirname "$0")" && pwd)
 rtl=$(cd "$here/../../rtl" && pwd)
@@ -33,12 +35,14 @@ rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 arch=full
 [[ $engine == 1 ]] && arch=engine
+[[ $lean_array == 1 ]] && arch=lean
 "$pbit" rtl emit --graph "$graph" --out "$out" --rtl-dir "$rtl" --arch $arch "$@" > "$out.emit.log" 2>&1 ||
   { cat "$out.emit.log"; fail "pbit rtl emit"; }
 echo "emitted $graph $*"
 
 variants=("" "-GLutWritable=1'b0" "-GStats=1'b0" "-GAsync=1'b0" "-GCellClocks=1'b1")
 [[ $engine == 1 ]] && variants=("" "-GLutWritable=1'b0" "-GStateMirror=1'b0")
+[[ $lean_array == 1 ]] && variants=("")
 for v in "${variants[@]}"; do
   log="$out/lint${v//[^A-Za-z0-9=]/_}.log"
   # shellcheck disable=SC2086

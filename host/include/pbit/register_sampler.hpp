@@ -59,6 +59,9 @@ class RegisterSampler : public Sampler {
   struct ArrayTraits {
     bool lut_writable = true;             // else the LUT is a ROM: checked, not written
     bool stats = true;                    // on-chip statistics counters
+    bool gated = false;                   // the gated sum: write OFFSET = h - sum J, not FIELD
+    bool write_only = false;              // cell registers read 0: states from STATES, RNG states
+                                          // tracked here, no timer (LUT_GEOMETRY.write_only)
     std::uint32_t max_run = 0x40000000u;  // sweeps per bus run() at most
   };
   // Called by load() once program() and problem() are set: make the array
@@ -101,6 +104,7 @@ class RegisterSampler : public Sampler {
   std::vector<std::uint8_t> clamp_mask_;
   std::vector<std::int64_t> plus_, agree_;
   std::uint64_t samples_ = 0, sweeps_done_ = 0, hw_stat_sweeps_ = 0;
+  std::uint64_t since_switch_ = 0;  // sweeps the current chain ran since its registers were written
 };
 
 }  // namespace pbit

@@ -30,7 +30,9 @@ enum Global : std::uint32_t {
   NUM_CELLS = 0x002,    // RO  p-bits in the array
   NUM_COLORS = 0x003,   // RO  colour classes (phases per chromatic sweep)
   GEOMETRY = 0x004,     // RO  [7:0] max degree, [15:8] weight bits, [23:16] sum bits, [31:24] lut bits
-  LUT_GEOMETRY = 0x005, // RO  [15:0] lut depth, [23:16] lut shift, [24] lut writable, [25] async supported
+  LUT_GEOMETRY = 0x005, // RO  [15:0] lut depth, [23:16] lut shift, [24] lut writable, [25] async supported,
+                        //     [26] no statistics counters, [27] gated sum (the host writes OFFSET, FIELD is
+                        //     not kept), [28] write-only cells (cell registers read 0)
   CTRL = 0x008,         // RW  [0] schedule (0 chromatic, 1 async), [1] stats enable, [2] rng kind (RO: 0 lfsr32, 1 xorshift32)
   COMMAND = 0x009,      // WO  1 = run SWEEPS_TARGET sweeps, 2 = run free, 3 = stop (at the end of the current sweep),
                         //     4 = clear statistics, 5 = reset sweep/cycle counters
@@ -66,7 +68,10 @@ enum Cell : std::uint32_t {
   TIMER_STATE = 3,   // RW  async timer RNG state
   STATE = 4,         // RW  [0] state bit (1 = +1)
   STAT_PLUS = 5,     // RO  sweeps (with stats enabled) that ended with this p-bit at +1
-  COUPLING = 16,     // RW  COUPLING + s: J of neighbour slot s (slots = neighbours in ascending index order)
+  OFFSET = 6,        // WO  gated-sum builds (LUT_GEOMETRY.gated): h - sum_s J_s (spec.hpp gated_sum_offset),
+                     //     two's complement; other builds: not mapped
+  COUPLING = 16,     // RW  COUPLING + s: J of neighbour slot s (slots = neighbours in ascending index order);
+                     //     write-only cells (the lean array): write all slots 0..degree-1 of a cell before another cell's
   STAT_AGREE = 40,   // RO  STAT_AGREE + s: sweeps that ended with m_cell == m_neighbour(s); kept only for slots
                      //     whose neighbour index is greater than the cell's (each edge once), others read 0
 };
@@ -94,6 +99,9 @@ constexpr int LUT_GEOMETRY_DEPTH = 0;   // 16 bits
 constexpr int LUT_GEOMETRY_SHIFT = 16;  // 8 bits
 constexpr int LUT_GEOMETRY_WRITABLE = 24;
 constexpr int LUT_GEOMETRY_ASYNC = 25;
+constexpr int LUT_GEOMETRY_NO_STATS = 26;    // no statistics counters: the host counts from the states
+constexpr int LUT_GEOMETRY_GATED = 27;       // the gated sum: write OFFSET (FIELD is not kept)
+constexpr int LUT_GEOMETRY_WRITE_ONLY = 28;  // cell registers read 0: states via STATES, RNG states tracked
 constexpr int CLAMP_ENABLE = 0;
 constexpr int CLAMP_VALUE = 1;          // 1 = +1
 }  // namespace field

@@ -34,11 +34,26 @@ inline constexpr int kMaxColors = 255;
 enum class Arch : std::uint8_t {
   Full,    // pbit_top: a pbit_cell per p-bit, every feature (the parallel array)
   Engine,  // pbit_engine_top: weights, states, RNG states in RAM, one update lane
+  Lean,    // pbit_lean_top: p-bits in groups of different colours sharing one datapath (big FPGAs)
 };
 const char* to_string(Arch a);
 Arch parse_arch(const std::string& s);  // throws pbit::Error naming the known ones
 // The top module of an architecture's design.
 const char* top_module(Arch a);
+// The engine and the lean array have only the chromatic schedule: throws
+// pbit::Error naming the option otherwise.
+void check_arch_spec(Arch a, const NumericSpec& spec);
+// The subdirectory of rtl/ holding an architecture's files.f: "/engine",
+// "/lean", "" (the full array).
+const char* arch_dir(Arch a);
+
+// The lean array's groups: member[g][k] = the cell of colour k in group g, or
+// -1 (each colour's cells by degree, largest first, dealt one per group).
+struct LeanGroups {
+  int members = 0;  // = the number of colours
+  std::vector<std::vector<std::int32_t>> member;
+};
+LeanGroups lean_groups(const Program& prog);
 
 struct EmitOptions {
   std::string rtl_dir;  // the hand-written rtl/ folder; empty: default_rtl_dir()
@@ -83,12 +98,15 @@ void check_emittable(const Program& prog, const graphs::Graph& g);
 std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file,
                      Arch arch = Arch::Full, const std::string& mem_dir = "");
 std::string emit_array(const Program& prog, const graphs::Graph& g);
+// The lean array (pbit_lean_array.sv: one pbit_group per group of lean_groups).
+std::string emit_lean_array(const Program& prog, const graphs::Graph& g);
 // The register map as Markdown: the "Register map" section of rtl/README.md
 // (between its <!-- regmap:begin --> and <!-- regmap:end --> markers).
 std::string regmap_markdown();
 
 // Writes pbit_pkg.sv, pbit_array.sv, pbit_lut.mem and files.f into outdir
-// (created if missing); for the engine pbit_pkg.sv, pbit_lut.mem, the ROM files
+// (created if missing); for the lean array pbit_lean_array.sv instead of
+// pbit_array.sv; for the engine pbit_pkg.sv, pbit_lut.mem, the ROM files
 // pbit_engine_{order,nbr,deg}.mem and files.f. Throws pbit::Error naming the problem.
 EmitResult emit_rtl(const Program& prog, const graphs::Graph& g, const std::string& outdir,
                     const EmitOptions& options = {});

@@ -19,6 +19,8 @@
 #include <pbit/error.hpp>
 #include <pbit/random.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -89,6 +91,42 @@ inline std::int32_t saturate_sum(std::int64_t s, const NumericSpec& spec) {
   return static_cast<std::int32_t>(s);
 }
 
+// ---- The gated sum (the lean array, rtl/lean): with u_s = 1 iff neighbour s
+// is +1, sum_s J_s m_s = 2 sum_s u_s J_s - sum_s J_s, so
+//   h + sum_s J_s m_s = offset + 2 sum_{s: m_s = +1} J_s,  offset = h - sum_s J_s,
+// an exact integer identity: the hardware adds only the couplings of the +1
+// neighbours to a host-written offset. It computes modulo 2^gated_acc_bits
+// (two's complement wrap-around); the exact sum fits in that width, so the
+// wrapped result is the exact sum and saturating it gives I bit for bit.
+// The offset of p-bit i (h and its CSR couplings), exact.
+inline std::int64_t gated_sum_offset(std::int32_t h, const std::int32_t* J, std::size_t degree) {
+  std::int64_t o = h;
+  for (std::size_t s = 0; s < degree; ++s) o -= J[s];
+  return o;
+}
+// The accumulator width of a degree-`degree` p-bit: |h + sum J m| <=
+// (degree + 1) 2^(weight_bits-1) < 2^(bits-1) with bits = weight_bits +
+// ceil(log2(degree + 1)) + 1 (the full array's exact-sum width), at least sum_bits.
+inline int gated_acc_bits(const NumericSpec& spec, std::size_t degree) {
+  int lg = 0;
+  while ((std::size_t{1} << lg) < degree + 1) ++lg;
+  return std::max(spec.weight_bits + lg + 1, spec.sum_bits);
+}
+// What the lean hardware computes: offset (kept modulo 2^bits) plus twice the
+// couplings of the +1 neighbours, wrapped to `bits`, then saturated.
+inline std::int32_t gated_sum(std::int64_t offset, const std::int32_t* J, const std::int8_t* m,
+                              std::size_t degree, int bits, const NumericSpec& spec) {
+  const std::uint64_t mask = (bits >= 64) ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
+  std::uint64_t acc = static_cast<std::uint64_t>(offset) & mask;
+  for (std::size_t s = 0; s < degree; ++s)
+    if (m[s] > 0) acc = (acc + (static_cast<std::uint64_t>(static_cast<std::int64_t>(J[s])) << 1)) & mask;
+  // Sign-extend the wrapped word.
+  const std::int64_t v = (acc & (std::uint64_t{1} << (bits - 1)))
+                             ? static_cast<std::int64_t>(acc | ~mask)
+                             : static_cast<std::int64_t>(acc);
+  return saturate_sum(v, spec);
+}
+
 // LUT contents for a given beta: entry k represents |I| = (k << lut_shift) LSBs
 // (the midpoint of its bucket when lut_shift > 0) and holds
 // round(tanh(beta * |I| * 2^-frac_bits) * (2^(lut_bits-1) - 1)).
@@ -111,6 +149,11 @@ constexpr std::uint32_t xorshift32_step(std::uint32_t s) {
 constexpr std::uint32_t rng_step(RngKind kind, std::uint32_t s) {
   return kind == RngKind::Lfsr32 ? lfsr32_step(s) : xorshift32_step(s);
 }
+// n steps at once (GF(2) matrix power: both RNGs are linear maps of the
+// 32 state bits): the host's copy of an RNG state it cannot read back.
+std::uint32_t rng_advance(RngKind kind, std::uint32_t s, std::uint64_t n);
+// The same n steps applied to every state of `states` (one matrix power).
+void rng_advance_all(RngKind kind, std::uint32_t* states, std::size_t count, std::uint64_t n);
 // The signed random number compared against the LUT value.
 constexpr std::int32_t rng_compare_value(std::uint32_t word, int lut_bits) {
   return static_cast<std::int32_t>(word) >> (32 - lut_bits);

@@ -51,8 +51,11 @@ class BoardSampler final : public RegisterSampler {
   ArrayTraits attach(const NumericSpec& spec) override {
     const BoardInfo info = bus_.link.info();
     ArrayTraits t;
-    t.lut_writable = check_board(spec);
-    t.stats = info.stats();
+    const std::uint32_t lut = check_board(spec);
+    t.lut_writable = (lut >> rm::field::LUT_GEOMETRY_WRITABLE) & 1u;
+    t.stats = info.stats() && !((lut >> rm::field::LUT_GEOMETRY_NO_STATS) & 1u);
+    t.gated = (lut >> rm::field::LUT_GEOMETRY_GATED) & 1u;
+    t.write_only = (lut >> rm::field::LUT_GEOMETRY_WRITE_ONLY) & 1u;
     bus_.cycles_per_sweep = static_cast<std::uint32_t>(spec.cycles_per_sweep(program().num_colors));
     // Runs of at most ~1/4 s at the board's clock keep every wait short.
     t.max_run = static_cast<std::uint32_t>(std::max<std::uint64_t>(
@@ -64,8 +67,8 @@ class BoardSampler final : public RegisterSampler {
 
   // The board is built for one graph and numeric spec: check what its
   // registers tell (cells, colours, degree, widths, LUT, RNG, async).
-  // Returns whether the LUT is writable.
-  bool check_board(const NumericSpec& spec) {
+  // Returns its LUT_GEOMETRY word (the features it has).
+  std::uint32_t check_board(const NumericSpec& spec) {
     BoardLink& link = bus_.link;
     const Program& prog = program();
     const std::string where = "board on " + link.describe();
@@ -101,7 +104,7 @@ class BoardSampler final : public RegisterSampler {
                   " (build it with `pbit fpga build` for this graph and spec)");
     if (spec.schedule == Schedule::Async && !((lut >> rm::field::LUT_GEOMETRY_ASYNC) & 1u))
       throw Error(where + " was built without the async schedule");
-    return (lut >> rm::field::LUT_GEOMETRY_WRITABLE) & 1u;
+    return lut;
   }
 
   LinkBus bus_;

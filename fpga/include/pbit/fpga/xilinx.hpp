@@ -4,6 +4,7 @@
 // per degree, a per-degree cost model, the largest Pegasus/Zephyr that fits a
 // part and the projected flips/s (fpga/README.md).
 #include <pbit/fpga/design.hpp>
+#include <pbit/rtl_emit.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,9 @@ struct EstimateOptions {
   nlohmann::json spec_json;  // the spec as the command line shows it (for the report)
   double beta = 1.0;
   Features features;
+  // full: pbit_top (features above); lean: pbit_lean_top (rtl/lean; ROM LUT, no
+  // statistics, chromatic: the features must all be off).
+  rtl::Arch arch = rtl::Arch::Full;
   double clock_mhz = 100;  // for the flips/s projection (an assumption)
   double max_util = 0.8;   // usable fraction of LUTs and FFs for "largest that fits"
   bool progress = true;
@@ -43,5 +47,12 @@ struct EstimateResult {
 
 // Throws pbit::Error for bad options, a missing tool or a failed yosys run.
 EstimateResult estimate_xilinx(const EstimateOptions& options);
+
+// LUTs taken by the distributed-RAM / shift-register primitives of a yosys
+// `stat` (RAM32M16: 8, RAM32M: 4, RAM64X1D: 2, SRL16E: 1, ...; last count of each).
+long lutram_luts(const std::string& stat_text);
+// The length of yosys' `ltp -noff` longest topological path (cells on it: LUTs,
+// carries, RAM reads), 0 if the text has none.
+int ltp_length(const std::string& ltp_text);
 
 }  // namespace pbit::fpga

@@ -4,5 +4,6 @@
 // pbit_lean_top.
 ../pbit_lut.sv
 ../pbit_ctrl.sv
+../engine/pbit_engine_rng.sv
 pbit_group.sv
 pbit_lean_top.sv

@@ -117,14 +117,8 @@ module pbit_group #(
   logic                 rng_we;
   logic [PhaseBits-1:0] rng_wa;
   assign rng_cur = rng_mem[phase_i];
-  if (RngKind == 0) begin : g_lfsr32
-    assign rng_word = {rng_cur[30:0], rng_cur[31] ^ rng_cur[21] ^ rng_cur[1] ^ rng_cur[0]};
-  end else begin : g_xorshift32
-    logic [31:0] x1, x2;
-    assign x1 = rng_cur ^ (rng_cur << 13);
-    assign x2 = x1 ^ (x1 >> 17);
-    assign rng_word = x2 ^ (x2 << 5);
-  end
+  // (the engine's combinational RNG step: one definition of both kinds)
+  pbit_engine_rng #(.Kind(RngKind)) u_rng_step (.state_i(rng_cur), .next_o(rng_word));
   always_comb begin
     if (upd_i) begin
       rng_we = 1'b1;

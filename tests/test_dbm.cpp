@@ -234,6 +234,17 @@ TEST_CASE("bad checkpoints are rejected with the path in the message", "[dbm]") 
   fails_with("checksum");
   write({'h', 'e', 'l', 'l', 'o'});
   fails_with("not a pbit DBM checkpoint");
+  {
+    // Magic, version and 6 bytes, then a valid checksum: the header length
+    // field overlaps the checksum (fuzz_checkpoint found the wrap-around).
+    std::vector<std::uint8_t> tiny(bytes.begin(), bytes.begin() + 12);
+    tiny.insert(tiny.end(), {0x88, 0x73, 0x77, 0xdd, 0x65, 0x32});
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (std::uint8_t b : tiny) h = (h ^ b) * 0x100000001b3ull;
+    tiny.insert(tiny.end(), reinterpret_cast<const std::uint8_t*>(&h), reinterpret_cast<const std::uint8_t*>(&h) + 8);
+    write(tiny);
+    fails_with("truncated checkpoint");
+  }
 
   // A header edited (checksum recomputed, as an attacker would): values of
   // the wrong type or range are errors naming the key, never narrowed.

@@ -15,6 +15,8 @@
 #
 # env PBIT_FUZZ_BUILD: the build directory (default build-asan; configured
 # with clang, -DPBIT_SANITIZE=address,undefined -DPBIT_FUZZ=ON if missing).
+# env PBIT_FUZZ_SEED: libFuzzer's -seed (default: a random one). CI fixes it,
+# so that a CI run explores the same inputs every time and is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:?usage: tests/fuzz/run.sh SECONDS [TARGET...]}
@@ -40,7 +42,7 @@ for t in "${targets[@]}"; do
   rc=0
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    "$exe" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=4096 -print_final_stats=1 \
+    "$exe" ${PBIT_FUZZ_SEED:+-seed="$PBIT_FUZZ_SEED"} -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=4096 -print_final_stats=1 \
       -artifact_prefix="$art/" "$work" "tests/fuzz/corpus/$t" > "$log" 2>&1 || rc=$?
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1 || true; }
   # (no match is not an error: a target that stopped at once prints no coverage)

@@ -281,7 +281,8 @@ Checkpoint load_checkpoint(const std::string& path) {
   if (stored != fnv1a(bytes.data(), bytes.size() - 8)) throw fail("checksum mismatch (corrupt or truncated checkpoint)");
   const std::size_t end = bytes.size() - 8;
   const std::uint64_t hlen = get_u64();
-  if (hlen > end - pos) throw fail("truncated checkpoint");
+  // The length field may overlap the checksum (pos > end): end - pos would wrap.
+  if (pos > end || hlen > end - pos) throw fail("truncated checkpoint");
   Checkpoint ck;
   std::size_t n = 0, ne = 0, nc = 0;
   bool second = false, gen_moments = false;

@@ -364,6 +364,11 @@ TEST_CASE("pbit fpga and --backend board: clear errors", "[board][cli]") {
   r = run_pbit("fpga sim --graph chimera:1 --arch lean --schedule async --build-only");
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("only the chromatic schedule"));
+  // Below the oscillator: the oscillator divided by 2..16 (the iCE40 PLL starts at 16 MHz).
+  r = run_pbit("fpga build --board icebreaker --graph chimera:1 --freq 5");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("--freq 5 MHz: below the oscillator's 12 MHz the clock is the oscillator "
+                                    "divided by 2..16"));
   r = run_pbit("fpga estimate --graph chimera:1 --stats 1");  // the lean array by default
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("the lean array has a ROM LUT"));

@@ -96,7 +96,8 @@ int run_build(BuildArgs& a) {
   }
   if (!r.timing_met)
     throw Error(fmt::format(
-        "timing not met: Fmax {:.2f} MHz < {:.2f} MHz (lower --freq; bitstream and reports in {})",
+        "timing not met: Fmax {:.2f} MHz < {:.2f} MHz (lower --freq: a PLL clock of 16 MHz or more, or the "
+        "oscillator divided by 2..16; bitstream and reports in {})",
         r.report.at("fmax_mhz").get<double>(), r.report.at("clock_mhz").get<double>(), r.out));
   return 0;
 }
@@ -196,8 +197,8 @@ Command add_fpga_command(CLI::App& app) {
   build->add_option("--graph", ba->o.graph, "graph spec, e.g. chimera:1")->required();
   build->add_option("--out", ba->o.out, "output directory (default fpga-build/BOARD-GRAPH)");
   build->add_option("--freq", ba->o.freq_mhz,
-                    "design clock in MHz: the oscillator's (no PLL) or a PLL output >= 16 "
-                    "(default: the board file's)");
+                    "design clock in MHz: the oscillator's (no PLL), a PLL output >= 16, or the "
+                    "oscillator divided by 2..16 (default: the board file's)");
   build->add_option("--baud", ba->o.baud, "UART baud rate")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

@@ -83,8 +83,6 @@ std::string estimate_markdown(const nlohmann::json& r) {
                       c.at("cells").get<long>(), c.at("hier_lut").get<long>(),
                       c.at("flat_lut").get<long>(), c.at("hier_ff").get<long>(),
                       c.at("flat_ff").get<long>());
-  const auto& peg = r.at("largest_pegasus");
-  const auto& zep = r.at("largest_zephyr_t4");
   md += fmt::format(
       "\nWhole array, flattened cells: {:.0f} LUT ({:.0f} per p-bit, {:.1f} % of the {}), {:.0f} "
       "FF ({:.0f} per "
@@ -109,16 +107,15 @@ std::string estimate_markdown(const nlohmann::json& r) {
       m.at("ff_per_pbit").get<double>(), m.at("ff_per_edge_slot").get<double>(),
       mh.at("lut_per_pbit").get<double>(), mh.at("lut_per_edge_slot").get<double>(),
       m.at("fixed_lut").get<long>(), m.at("fixed_ff").get<long>(),
-      100 * r.at("max_util").get<double>(), part, peg.at("m").get<int>(),
-      peg.at("pbits").get<long>(), zep.at("m").get<int>(), zep.at("pbits").get<long>(),
-      r.at("largest_pegasus_hierarchical").at("m").get<int>(),
-      r.at("largest_pegasus_hierarchical").at("pbits").get<long>(),
-      r.at("largest_zephyr_t4_hierarchical").at("m").get<int>(),
-      r.at("largest_zephyr_t4_hierarchical").at("pbits").get<long>(),
+      100 * r.at("max_util").get<double>(), part, r.at("largest_pegasus").get<int>(),
+      r.at("largest_pegasus_pbits").get<long>(), r.at("largest_zephyr_t4").get<int>(),
+      r.at("largest_zephyr_t4_pbits").get<long>(), r.at("largest_pegasus_hierarchical").get<int>(),
+      r.at("largest_pegasus_hierarchical_pbits").get<long>(), r.at("largest_zephyr_t4_hierarchical").get<int>(),
+      r.at("largest_zephyr_t4_hierarchical_pbits").get<long>(),
       r.at("clock_mhz").get<double>(), r.at("flips_per_s").get<double>(),
       r.at("graph").get<std::string>(), r.at("pbits").get<long>(),
-      r.at("cycles_per_sweep").get<int>(), peg.at("flips_per_s").get<double>(),
-      peg.at("m").get<int>(), r.at("yosys_seconds").get<double>(),
+      r.at("cycles_per_sweep").get<int>(), r.at("largest_pegasus_flips_per_s").get<double>(),
+      r.at("largest_pegasus").get<int>(), r.at("yosys_seconds").get<double>(),
       r.at("probe_seconds").get<double>());
   return md;
 }

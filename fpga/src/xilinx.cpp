@@ -266,8 +266,11 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
         {"ff_per_degree", model.ff.b}}},
       {"part_capacity", {{"lut", part.luts}, {"ff", part.ffs}}},
       {"max_util", a.max_util},
-      {"largest_pegasus", {{"m", peg.m}, {"pbits", peg.pbits}, {"flips_per_s", peg_flips}}},
-      {"largest_zephyr_t4", {{"m", zep.m}, {"pbits", zep.pbits}}},
+      {"largest_pegasus", peg.m},  // M of pegasus:M (0: none fits)
+      {"largest_pegasus_pbits", peg.pbits},
+      {"largest_pegasus_flips_per_s", peg_flips},
+      {"largest_zephyr_t4", zep.m},  // M of zephyr:M,4
+      {"largest_zephyr_t4_pbits", zep.pbits},
       {"clock_mhz", a.clock_mhz},
       {"cycles_per_sweep", cps},
       {"flips_per_s", flips},
@@ -518,10 +521,15 @@ EstimateResult estimate_xilinx(const EstimateOptions& a) {
       {"model", model_json(flat)},
       {"model_hierarchical", model_json(hier)},
       {"max_util", a.max_util},
-      {"largest_pegasus", {{"m", peg.m}, {"pbits", peg.pbits}, {"flips_per_s", peg_flips}}},
-      {"largest_zephyr_t4", {{"m", zep.m}, {"pbits", zep.pbits}}},
-      {"largest_pegasus_hierarchical", {{"m", hpeg.m}, {"pbits", hpeg.pbits}}},
-      {"largest_zephyr_t4_hierarchical", {{"m", hzep.m}, {"pbits", hzep.pbits}}},
+      {"largest_pegasus", peg.m},  // M of pegasus:M (0: none fits)
+      {"largest_pegasus_pbits", peg.pbits},
+      {"largest_pegasus_flips_per_s", peg_flips},
+      {"largest_zephyr_t4", zep.m},  // M of zephyr:M,4
+      {"largest_zephyr_t4_pbits", zep.pbits},
+      {"largest_pegasus_hierarchical", hpeg.m},
+      {"largest_pegasus_hierarchical_pbits", hpeg.pbits},
+      {"largest_zephyr_t4_hierarchical", hzep.m},
+      {"largest_zephyr_t4_hierarchical_pbits", hzep.pbits},
       {"clock_mhz", a.clock_mhz},
       {"cycles_per_sweep", cps},
       {"flips_per_s", flips},

@@ -21,24 +21,32 @@ using Clock = std::chrono::steady_clock;
 Ice40Result build_ice40(const Ice40Options& a) {
   const auto t_all = Clock::now();
   const Board b = load_board(a.board);
-  const std::string yosys = find_tool("yosys", "yosys");
-  const std::string nextpnr = find_tool("nextpnr-ice40", "nextpnr-ice40");
-  const std::string icepack = find_tool("icepack", "fpga-icestorm");
   const Design d = make_design(a.graph, a.spec, a.beta);
+  check_arch(a.arch, a.features, d.spec);
   if (d.spec.schedule == Schedule::Async && !a.features.async)
     throw Error("--schedule async needs the async hardware: add --async 1");
-  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-build") /
-                                                        (b.name + "-" + sanitize(d.graph->spec()))
+  const bool lean = a.arch == rtl::Arch::Lean;
+  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-build") / (b.name + (lean ? "-lean-" : "-") +
+                                                                               sanitize(d.graph->spec()))
                                                   : fs::path(a.out));
-  fs::create_directories(out);
   nlohmann::json secs = nlohmann::json::object();
 
   // Clock and UART. The oscillator's frequency runs without the PLL (whose
-  // output starts at 16 MHz).
+  // output starts at 16 MHz); below it, the oscillator divided by 2..16.
   board::Pll pll;
   double mhz = a.freq_mhz > 0 ? a.freq_mhz : b.freq_mhz;
   std::string pll_mode = b.pll;
-  if (b.pll == "none" || std::abs(mhz - b.osc_mhz) < 1e-9) {
+  int clk_div = 1;
+  if (mhz < b.osc_mhz - 1e-9) {
+    const double n = b.osc_mhz / mhz;
+    clk_div = static_cast<int>(std::lround(n));
+    if (clk_div < 2 || clk_div > 16 || std::abs(n - clk_div) > 1e-6 * n)
+      throw Error(fmt::format("--freq {} MHz: below the oscillator's {} MHz the clock is the oscillator "
+                              "divided by 2..16 (e.g. {} or {} MHz)",
+                              mhz, b.osc_mhz, b.osc_mhz / 2, b.osc_mhz / 3));
+    mhz = b.osc_mhz / clk_div;
+    pll_mode = "none";
+  } else if (b.pll == "none" || std::abs(mhz - b.osc_mhz) < 1e-9) {
     if (std::abs(mhz - b.osc_mhz) > 1e-9)
       throw Error("board " + b.name + " has no PLL: --freq must be the oscillator's " +
                   fmt::format("{}", b.osc_mhz));
@@ -60,10 +68,16 @@ Ice40Result build_ice40(const Ice40Options& a) {
   if (a.buffer_words < 4 || a.buffer_words > 16384 || (a.buffer_words & (a.buffer_words - 1)))
     throw Error("--buffer-words must be a power of two in [4, 16384]");
   const auto timeout_clks = static_cast<std::uint64_t>(hz * 0.1);  // 100 ms without a byte
+  const std::string yosys = find_tool("yosys", "yosys");
+  const std::string nextpnr = find_tool("nextpnr-ice40", "nextpnr-ice40");
+  const std::string icepack = find_tool("icepack", "fpga-icestorm");
+  fs::create_directories(out);
 
   // 1. Emit.
   auto t0 = Clock::now();
-  const auto em = board::emit_board(d.prog, *d.graph, (out / "design").string());
+  rtl::EmitOptions eo;
+  eo.arch = a.arch;
+  const auto em = board::emit_board(d.prog, *d.graph, (out / "design").string(), eo);
   secs["emit"] = std::chrono::duration<double>(Clock::now() - t0).count();
 
   // 2. Synthesis.
@@ -76,12 +90,12 @@ Ice40Result build_ice40(const Ice40Options& a) {
       "read_verilog -sv{}{}\n"
       "chparam {} -set ClkHz {} -set ClksPerBit {} -set TimeoutClks {} -set BufWords {} -set "
       "LedActiveLow {} "
-      "-set PllDivr {} -set PllDivf {} -set PllDivq {} -set PllFilterRange {} pbit_board_top\n"
+      "-set PllDivr {} -set PllDivf {} -set PllDivq {} -set PllFilterRange {} -set ClkDiv {} pbit_board_top\n"
       "synth_ice40 -top pbit_board_top{} -json {}\n"
       "tee -o {} stat\n",
       b.name, d.graph->spec(), define, join_files(em.files), a.features.chparam(),
       static_cast<std::uint64_t>(hz), clks_per_bit, timeout_clks, a.buffer_words,
-      int(b.led_active_low), pll.divr, pll.divf, pll.divq, pll.filter,
+      int(b.led_active_low), pll.divr, pll.divf, pll.divq, pll.filter, clk_div,
       b.device == "up5k" ? " -dsp" : "", json.string(), (out / "yosys_stat.txt").string());
   write_text((out / "synth.ys").string(), ys);
   if (a.progress) fmt::print(stderr, "yosys synth_ice40 ({} p-bits) ...\n", em.array.num_cells);
@@ -95,8 +109,8 @@ Ice40Result build_ice40(const Ice40Options& a) {
   if (luts > b.logic_cells)
     throw Error(fmt::format(
         "the design does not fit the {} ({}): {} LUT4 for {} logic cells; try a smaller graph, "
-        "or leave --stats/--async/--lut-writable at 0",
-        b.name, b.device, luts, b.logic_cells));
+        "or leave --stats/--async/--lut-writable at 0{}",
+        b.name, b.device, luts, b.logic_cells, lean ? "" : ", or --arch lean"));
 
   // 3. Place and route.
   const fs::path asc = out / "pbit_board.asc", report = out / "nextpnr_report.json",
@@ -167,6 +181,7 @@ Ice40Result build_ice40(const Ice40Options& a) {
       {"colors", d.prog.num_colors},
       {"spec", a.spec_json},
       {"beta", a.beta},
+      {"arch", rtl::to_string(a.arch)},
       {"features", a.features.to_json()},
       {"clock_mhz", mhz},
       {"pll",
@@ -174,7 +189,8 @@ Ice40Result build_ice40(const Ice40Options& a) {
         {"divr", pll.divr},
         {"divf", pll.divf},
         {"divq", pll.divq},
-        {"filter_range", pll.filter}}},
+        {"filter_range", pll.filter},
+        {"divider", clk_div}}},
       {"uart", {{"baud", a.baud}, {"clks_per_bit", clks_per_bit}, {"baud_error", baud_err}}},
       {"utilization", util},
       {"yosys_lut4", luts},

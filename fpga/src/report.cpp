@@ -11,14 +11,15 @@ std::string ice40_markdown(const nlohmann::json& r) {
   std::string md = fmt::format(
       "# pbit board build: {} on {} ({} {})\n\n"
       "| | |\n|---|---|\n| p-bits | {} ({} colours, {} cycles/sweep) |\n"
-      "| clock | {:.3f} MHz (PLL {} DIVR={} DIVF={} DIVQ={}) |\n"
+      "| clock | {:.3f} MHz (PLL {} DIVR={} DIVF={} DIVQ={}{}) |\n"
       "| Fmax (nextpnr) | {:.2f} MHz: timing {} |\n| UART | {} baud ({} clocks/bit) |\n"
       "| flips/s | {:.3g} (p-bits x clock / cycles per sweep) |\n| bitstream | {} |\n\n",
       r.at("graph").get<std::string>(), r.at("board").get<std::string>(),
       r.at("device").get<std::string>(), r.at("package").get<std::string>(),
       r.at("pbits").get<long>(), r.at("colors").get<int>(), r.at("cycles_per_sweep").get<int>(),
       mhz, pll.at("mode").get<std::string>(), pll.at("divr").get<int>(), pll.at("divf").get<int>(),
-      pll.at("divq").get<int>(), fmax, r.at("timing_met").get<bool>() ? "met" : "NOT met",
+      pll.at("divq").get<int>(),
+      pll.value("divider", 1) > 1 ? fmt::format("; oscillator / {}", pll.value("divider", 1)) : std::string(), fmax, r.at("timing_met").get<bool>() ? "met" : "NOT met",
       r.at("uart").at("baud").get<int>(), r.at("uart").at("clks_per_bit").get<int>(),
       r.at("flips_per_s").get<double>(), r.at("bitstream").get<std::string>());
   md += "| resource | used | available |\n|---|---|---|\n";
@@ -82,8 +83,6 @@ std::string estimate_markdown(const nlohmann::json& r) {
                       c.at("cells").get<long>(), c.at("hier_lut").get<long>(),
                       c.at("flat_lut").get<long>(), c.at("hier_ff").get<long>(),
                       c.at("flat_ff").get<long>());
-  const auto& peg = r.at("largest_pegasus");
-  const auto& zep = r.at("largest_zephyr_t4");
   md += fmt::format(
       "\nWhole array, flattened cells: {:.0f} LUT ({:.0f} per p-bit, {:.1f} % of the {}), {:.0f} "
       "FF ({:.0f} per "
@@ -108,16 +107,15 @@ std::string estimate_markdown(const nlohmann::json& r) {
       m.at("ff_per_pbit").get<double>(), m.at("ff_per_edge_slot").get<double>(),
       mh.at("lut_per_pbit").get<double>(), mh.at("lut_per_edge_slot").get<double>(),
       m.at("fixed_lut").get<long>(), m.at("fixed_ff").get<long>(),
-      100 * r.at("max_util").get<double>(), part, peg.at("m").get<int>(),
-      peg.at("pbits").get<long>(), zep.at("m").get<int>(), zep.at("pbits").get<long>(),
-      r.at("largest_pegasus_hierarchical").at("m").get<int>(),
-      r.at("largest_pegasus_hierarchical").at("pbits").get<long>(),
-      r.at("largest_zephyr_t4_hierarchical").at("m").get<int>(),
-      r.at("largest_zephyr_t4_hierarchical").at("pbits").get<long>(),
+      100 * r.at("max_util").get<double>(), part, r.at("largest_pegasus").get<int>(),
+      r.at("largest_pegasus_pbits").get<long>(), r.at("largest_zephyr_t4").get<int>(),
+      r.at("largest_zephyr_t4_pbits").get<long>(), r.at("largest_pegasus_hierarchical").get<int>(),
+      r.at("largest_pegasus_hierarchical_pbits").get<long>(), r.at("largest_zephyr_t4_hierarchical").get<int>(),
+      r.at("largest_zephyr_t4_hierarchical_pbits").get<long>(),
       r.at("clock_mhz").get<double>(), r.at("flips_per_s").get<double>(),
       r.at("graph").get<std::string>(), r.at("pbits").get<long>(),
-      r.at("cycles_per_sweep").get<int>(), peg.at("flips_per_s").get<double>(),
-      peg.at("m").get<int>(), r.at("yosys_seconds").get<double>(),
+      r.at("cycles_per_sweep").get<int>(), r.at("largest_pegasus_flips_per_s").get<double>(),
+      r.at("largest_pegasus").get<int>(), r.at("yosys_seconds").get<double>(),
       r.at("probe_seconds").get<double>());
   return md;
 }

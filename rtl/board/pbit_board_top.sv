@@ -1,9 +1,12 @@
 `default_nettype none
-// A p-bit board: the p-bit array with its register block (pbit_top) driven by
-// the UART-to-register bridge (pbit_uart_bridge; frame protocol in
+// A p-bit board: the p-bit array with its register block (pbit_board_array:
+// pbit_top, or pbit_lean_top for `--arch lean`) driven by the UART-to-register
+// bridge (pbit_uart_bridge; frame protocol in
 // fpga/README.md), clocked from the board oscillator through a PLL on iCE40
 // (define PBIT_ICE40_PLL: SB_PLL40_CORE, or PBIT_ICE40_PLL_PAD: SB_PLL40_PAD
-// for a clock pin that is the PLL's pad), or directly (simulation, lint).
+// for a clock pin that is the PLL's pad), or directly (simulation, lint); or,
+// for clocks below the iCE40 PLL's 16 MHz, the oscillator divided by ClkDiv (a
+// fabric clock from a flip-flop, which nextpnr puts on a global net).
 //
 // Reset: there is no reset pin. A power-on counter (its flops start at 0 after
 // configuration, the FPGA idiom: no reset of its own) holds the design in
@@ -15,14 +18,15 @@ module pbit_board_top #(
   parameter int          ClksPerBit = 104,      // [4,65535] UART: ClkHz / baud
   parameter logic [31:0] TimeoutClks = 32'd1200000,  // [1,2^32-1] request inter-byte timeout
   parameter int          BufWords = 256,        // [4,16384] power of two: bridge request buffer
-  parameter bit          LutWritable = 1'b1,    // [0,1] pbit_top parameters
+  parameter bit          LutWritable = 1'b1,    // [0,1] pbit_top parameters (all 0 for the lean array)
   parameter bit          Stats = 1'b1,          // [0,1]
   parameter bit          Async = 1'b1,          // [0,1]
   parameter bit          LedActiveLow = 1'b0,   // [0,1] LEDs on at 0
   parameter int          PllDivr = 0,           // [0,15] iCE40 PLL (icepll): f = 12 MHz (DIVF+1) / ((DIVR+1) 2^DIVQ)
   parameter int          PllDivf = 63,          // [0,127]
   parameter int          PllDivq = 5,           // [1,6]
-  parameter int          PllFilterRange = 1     // [0,7]
+  parameter int          PllFilterRange = 1,    // [0,7]
+  parameter int          ClkDiv = 1             // [1,16] the design clock = the PLL's (or oscillator's) / ClkDiv
 ) (
   input  wire logic clk_i,       // board oscillator
   input  wire logic uart_rx_i,   // from the host
@@ -31,7 +35,7 @@ module pbit_board_top #(
   output      logic led_link_o
 );
   // ---- clock
-  logic clk, pll_lock;
+  logic clk_src, clk, pll_lock;
 `ifdef PBIT_ICE40_PLL_PAD
   SB_PLL40_PAD #(
     .FEEDBACK_PATH("SIMPLE"),
@@ -41,7 +45,7 @@ module pbit_board_top #(
     .FILTER_RANGE(3'(PllFilterRange))
   ) u_pll (
     .PACKAGEPIN(clk_i),
-    .PLLOUTGLOBAL(clk),
+    .PLLOUTGLOBAL(clk_src),
     .LOCK(pll_lock),
     .RESETB(1'b1),
     .BYPASS(1'b0)
@@ -55,17 +59,35 @@ module pbit_board_top #(
     .FILTER_RANGE(3'(PllFilterRange))
   ) u_pll (
     .REFERENCECLK(clk_i),
-    .PLLOUTGLOBAL(clk),
+    .PLLOUTGLOBAL(clk_src),
     .LOCK(pll_lock),
     .RESETB(1'b1),
     .BYPASS(1'b0)
   );
 `else
-  assign clk = clk_i;
+  assign clk_src = clk_i;
   assign pll_lock = 1'b1;
   logic [18:0] unused_pll;
   assign unused_pll = {4'(PllDivr), 7'(PllDivf), 3'(PllDivq), 3'(PllFilterRange), 2'b0};
 `endif
+  if (ClkDiv > 1) begin : g_clk_div
+    // high for the first ClkDiv/2 of every ClkDiv source cycles; flops start at 0
+    logic [4:0] div_q = '0;
+    logic [4:0] div_d;
+    logic       clk_q = 1'b0;
+    logic       clk_d;
+    always_comb begin
+      div_d = (div_q == 5'(ClkDiv - 1)) ? 5'd0 : div_q + 5'd1;
+      clk_d = div_d < 5'(ClkDiv / 2);
+    end
+    always_ff @(posedge clk_src) begin
+      div_q <= div_d;
+      clk_q <= clk_d;
+    end
+    assign clk = clk_q;
+  end else begin : g_clk
+    assign clk = clk_src;
+  end
 
   // ---- power-on reset
   logic [3:0] por_q = '0;
@@ -133,15 +155,13 @@ module pbit_board_top #(
     .active_o(link_active)
   );
 
-  pbit_top #(
+  pbit_board_array #(
     .LutWritable(LutWritable),
     .Stats(Stats),
-    .Async(Async),
-    .CellClocks(1'b0)
+    .Async(Async)
   ) u_top (
     .clk_i(clk),
     .rst_ni(rst_n),
-    .cell_clk_i('0),
     .req_i(req),
     .we_i(we),
     .addr_i(addr),

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The iCE40 flow on the small board design (ctest label `fpga`):
 #
-#   ice40.sh PBIT_EXE WORKDIR [BOARD [GRAPH]]     (default icebreaker, chimera:1)
+#   ice40.sh PBIT_EXE WORKDIR [BOARD [GRAPH [ARCH [FREQ]]]]   (default icebreaker, chimera:1, full,
+#                                                             the board's clock)
 #   ice40.sh PBIT_EXE WORKDIR too-big            chimera:1,2 on the UP5K: a clear "does not fit"
 #
 # 1. the board design (array + UART bridge + board top) lints clean with
-#    verilator -Wall (rtl/board/ and the generated pbit_board_pkg.sv);
+#    verilator -Wall (rtl/board/ and the generated pbit_board_pkg.sv), with the
+#    clock divider too;
 # 2. pbit fpga build (yosys synth_ice40 -> nextpnr-ice40 -> icepack) writes a
 #    bitstream of the device's size, the JSON report says timing is met and the
 #    design fits; the flip rate is p-bits x clock / cycles per sweep;
@@ -14,7 +16,7 @@
 # after synthesis and before place and route.
 # Exit 77 (skipped) when a tool is missing.
 set -euo pipefail
-pbit=$1 work=$2 board=${3:-icebreaker} graph=${4:-chimera:1}
+pbit=$1 work=$2 board=${3:-icebreaker} graph=${4:-chimera:1} arch=${5:-full} freq=${6:-}
 for tool in verilator yosys nextpnr-ice40 icepack; do
   command -v $tool > /dev/null || { echo "SKIP: $tool not found"; exit 77; }
 done
@@ -37,21 +39,26 @@ if [[ $board == too-big ]]; then
   exit 0
 fi
 
-"$pbit" fpga emit --graph "$graph" --out "$work/lint" --beta-mode fold > /dev/null
+"$pbit" fpga emit --graph "$graph" --arch "$arch" --out "$work/lint" --beta-mode fold > /dev/null
 log="$work/lint.log"
-verilator --lint-only -Wall "$rtl/pbit.vlt" -f "$work/lint/board_files.f" --top-module pbit_board_top \
-  -GLutWritable=1\'b0 -GStats=1\'b0 -GAsync=1\'b0 > "$log" 2>&1 || true
-if grep -E '^%(Warning|Error)' "$log" | grep -qE 'rtl/board/|pbit_board_pkg'; then
-  cat "$log"
-  fail "verilator lint of the board RTL"
-fi
-echo "board RTL lint clean"
+for div in 1 2; do
+  verilator --lint-only -Wall "$rtl/pbit.vlt" -f "$work/lint/board_files.f" --top-module pbit_board_top \
+    -GLutWritable=1\'b0 -GStats=1\'b0 -GAsync=1\'b0 -GClkDiv=$div > "$log" 2>&1 || true
+  if grep -E '^%(Warning|Error)' "$log" | grep -qE 'rtl/board/|pbit_board_pkg'; then
+    cat "$log"
+    fail "verilator lint of the board RTL (ClkDiv=$div)"
+  fi
+done
+echo "board RTL lint clean ($arch array)"
 
-"$pbit" fpga build --board "$board" --graph "$graph" --beta-mode fold --out "$work/build" --json \
-  > "$work/report.json" 2> "$work/build.log" || { cat "$work/build.log"; fail "pbit fpga build"; }
-python3 - "$work/report.json" <<'PY' || fail "report"
+"$pbit" fpga build --board "$board" --graph "$graph" --arch "$arch" ${freq:+--freq "$freq"} --beta-mode fold \
+  --out "$work/build" --json > "$work/report.json" 2> "$work/build.log" || { cat "$work/build.log"; fail "pbit fpga build"; }
+python3 - "$work/report.json" "$arch" "$freq" <<'PY' || fail "report"
 import json, os, sys
 r = json.load(open(sys.argv[1]))
+assert r["arch"] == sys.argv[2], r["arch"]
+if sys.argv[3]:
+    assert abs(r["clock_mhz"] - float(sys.argv[3])) < 1e-9, r["clock_mhz"]
 size = os.path.getsize(r["bitstream"])
 expect = {"up5k": 104090, "hx8k": 135100}[r["device"]]
 assert size == expect, f"bitstream of {size} bytes, expected {expect} for the {r['device']}"
@@ -59,7 +66,7 @@ assert r["timing_met"] and r["fmax_mhz"] >= r["clock_mhz"], (r["fmax_mhz"], r["c
 lc = r["utilization"]["ICESTORM_LC"]
 assert 0 < lc["used"] <= lc["available"], lc
 assert abs(r["flips_per_s"] - r["pbits"] * r["clock_mhz"] * 1e6 / r["cycles_per_sweep"]) < 1
-print(f"{r['graph']} on {r['board']}: {lc['used']}/{lc['available']} LCs, Fmax {r['fmax_mhz']:.2f} MHz "
+print(f"{r['graph']} ({r['arch']}) on {r['board']}: {lc['used']}/{lc['available']} LCs, Fmax {r['fmax_mhz']:.2f} MHz "
       f"at {r['clock_mhz']} MHz, {r['flips_per_s']:.3g} flips/s, bitstream {size} bytes, "
       f"yosys {r['seconds']['yosys']:.0f} s, nextpnr {r['seconds']['nextpnr']:.0f} s")
 PY

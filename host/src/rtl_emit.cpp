@@ -1,5 +1,6 @@
 // The RTL generator (rtl_emit.hpp): package, array wiring, LUT file, file list.
 #include <pbit/error.hpp>
+#include <pbit/graphs/generators.hpp>
 #include <pbit/regmap.hpp>
 #include <pbit/rtl_emit.hpp>
 
@@ -335,6 +336,119 @@ EngineTables engine_tables(const Program& prog) {
   return t;
 }
 
+std::optional<EnginePegasus> engine_pegasus(const graphs::Graph& g) {
+  if (g.family() != graphs::Family::Pegasus || g.params().empty()) return std::nullopt;
+  EnginePegasus p;
+  p.m = g.params().at(0);
+  p.offsets0 = graphs::pegasus_offsets(0);
+  p.offsets1 = graphs::pegasus_offsets(1);
+  // As graphs/ (fabric_only): vertical tracks are bounded by the horizontal
+  // offsets and vice versa.
+  p.fabric_start0 = *std::min_element(p.offsets1.begin(), p.offsets1.end());
+  p.fabric_end0 = 12 - *std::max_element(p.offsets1.begin(), p.offsets1.end());
+  p.fabric_start1 = *std::min_element(p.offsets0.begin(), p.offsets0.end());
+  p.fabric_end1 = 12 - *std::max_element(p.offsets0.begin(), p.offsets0.end());
+  return p;
+}
+
+namespace {
+
+// The RTL's rule (pbit_engine_pegasus.sv), step by step.
+struct PegasusRule {
+  const EnginePegasus& p;
+  int offset(int u, int k) const { return (u ? p.offsets1 : p.offsets0)[static_cast<std::size_t>(k)]; }
+  bool in_fabric(int u, int w, int k) const {
+    if (w == 0 && k < (u ? p.fabric_start1 : p.fabric_start0)) return false;
+    if (w == p.m - 1 && k >= 12 - (u ? p.fabric_end1 : p.fabric_end0)) return false;
+    return true;
+  }
+  std::int64_t index(int u, int w, int k, int z) const {
+    const int skip = u ? p.fabric_start0 + p.fabric_end0 + p.fabric_start1 : p.fabric_start0;
+    return ((std::int64_t{u} * p.m + w) * 12 + k - skip) * (p.m - 1) + z;
+  }
+};
+
+}  // namespace
+
+std::vector<std::array<std::int32_t, kEnginePegasusCandidates>> engine_pegasus_candidates(
+    const EnginePegasus& p) {
+  const PegasusRule r{p};
+  const int m = p.m;
+  std::vector<std::array<std::int32_t, kEnginePegasusCandidates>> out;
+  for (int u = 0; u < 2; ++u)
+    for (int w = 0; w < m; ++w)
+      for (int k = 0; k < 12; ++k) {
+        if (!r.in_fabric(u, w, k)) continue;
+        for (int z = 0; z + 1 < m; ++z) {
+          const auto me = static_cast<std::int32_t>(r.index(u, w, k, z));
+          const std::int32_t below = z > 0 ? me - 1 : -1, above = z < m - 2 ? me + 1 : -1;
+          const std::array<std::int32_t, 3> own =
+              k % 2 == 0 ? std::array<std::int32_t, 3>{below, above, me + (m - 1)}
+                         : std::array<std::int32_t, 3>{me - (m - 1), below, above};
+          std::array<std::int32_t, 12> inner{};
+          const int s = r.offset(u, k);
+          for (int i = 0; i < 12; ++i) {
+            const int kk = (s + i) % 12;
+            const int wp = z + (kk < s ? 1 : 0), zp = w - (k < r.offset(1 - u, kk) ? 1 : 0);
+            const bool ok = zp >= 0 && zp <= m - 2 && r.in_fabric(1 - u, wp, kk);
+            inner[static_cast<std::size_t>(i)] = ok ? static_cast<std::int32_t>(r.index(1 - u, wp, kk, zp)) : -1;
+          }
+          std::array<std::int32_t, kEnginePegasusCandidates> c{};
+          std::size_t n = 0;
+          if (u == 0)
+            for (auto x : own) c[n++] = x;
+          for (auto x : inner) c[n++] = x;
+          if (u == 1)
+            for (auto x : own) c[n++] = x;
+          if (static_cast<std::size_t>(me) != out.size())
+            throw Error("engine_pegasus_candidates: compact index out of order");
+          out.push_back(c);
+        }
+      }
+  return out;
+}
+
+std::vector<std::uint32_t> engine_pegasus_order(const EnginePegasus& p) {
+  const PegasusRule r{p};
+  std::vector<std::uint32_t> order;
+  for (int color = 0; color < 4; ++color) {
+    const int u = color / 2, parity = color % 2;
+    for (int w = 0; w < p.m; ++w)
+      for (int k = 0; k < 12; ++k) {
+        if (!r.in_fabric(u, w, k)) continue;
+        for (int z = (parity + k) % 2; z <= p.m - 2; z += 2)
+          order.push_back(static_cast<std::uint32_t>(r.index(u, w, k, z)));
+      }
+  }
+  return order;
+}
+
+void check_engine_pegasus(const EnginePegasus& p, const Program& prog) {
+  const auto cand = engine_pegasus_candidates(p);
+  if (cand.size() != prog.n)
+    throw Error("engine: the Pegasus rule gives " + std::to_string(cand.size()) + " p-bits, the graph has " +
+                std::to_string(prog.n));
+  for (std::uint32_t c = 0; c < prog.n; ++c) {
+    std::vector<std::uint32_t> got;
+    for (auto x : cand[c])
+      if (x >= 0) got.push_back(static_cast<std::uint32_t>(x));
+    const std::vector<std::uint32_t> want(prog.nbr.begin() + prog.offsets[c], prog.nbr.begin() + prog.offsets[c + 1]);
+    if (got != want)
+      throw Error("engine: the Pegasus rule's neighbours of p-bit " + std::to_string(c) +
+                  " differ from the graph's");
+  }
+  const auto order = engine_pegasus_order(p);
+  std::vector<char> seen(prog.n, 0);
+  int last = 0;
+  for (auto c : order) {
+    if (c >= prog.n || seen[c]) throw Error("engine: the Pegasus order repeats or leaves p-bit " + std::to_string(c));
+    seen[c] = 1;
+    if (prog.color[c] < last) throw Error("engine: the Pegasus order is not colour by colour");
+    last = prog.color[c];
+  }
+  if (order.size() != prog.n) throw Error("engine: the Pegasus order misses p-bits");
+}
+
 std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file, Arch arch,
                      const std::string& mem_dir) {
   check_emittable(prog, g);
@@ -398,6 +512,24 @@ std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::str
       << "  localparam EngineOrderFile = \"" << mem_dir << "/pbit_engine_order.mem\";\n"
       << "  localparam EngineNbrFile = \"" << mem_dir << "/pbit_engine_nbr.mem\";\n"
       << "  localparam EngineDegFile = \"" << mem_dir << "/pbit_engine_deg.mem\";\n";
+    // The graph from the Pegasus coordinates (no order or neighbour ROM).
+    const auto peg = engine_pegasus(g);
+    if (peg) check_engine_pegasus(*peg, prog);
+    const EnginePegasus p = peg.value_or(EnginePegasus{2, {}, {}, 0, 0, 0, 0});
+    const auto offsets = [](const std::array<int, 12>& a) {
+      std::uint64_t v = 0;
+      for (int k = 11; k >= 0; --k) v = (v << 4) | static_cast<std::uint64_t>(a[static_cast<std::size_t>(k)] & 15);
+      return "48'h" + hex(v, 12);
+    };
+    o << "  // pegasus:M from the coordinates (1), or the ROMs above (0); pbit_engine_pegasus\n"
+      << "  localparam int EngineNbrKind = " << (peg ? 1 : 0) << ";\n"
+      << "  localparam int PegasusM = " << p.m << ";\n"
+      << "  localparam logic [47:0] PegasusOffsets0 = " << offsets(p.offsets0) << ";  // S0[k] at [4k +: 4]\n"
+      << "  localparam logic [47:0] PegasusOffsets1 = " << offsets(p.offsets1) << ";\n"
+      << "  localparam int PegasusFabricStart0 = " << p.fabric_start0 << ";\n"
+      << "  localparam int PegasusFabricEnd0 = " << p.fabric_end0 << ";\n"
+      << "  localparam int PegasusFabricStart1 = " << p.fabric_start1 << ";\n"
+      << "  localparam int PegasusFabricEnd1 = " << p.fabric_end1 << ";\n";
   }
   o << "endpackage\n";
   return o.str();

@@ -41,6 +41,7 @@ module pbit_engine_ctrl #(
   output      logic [pbit_pkg::AddrBits-1:0]     addr_o,   // the registered request
   output      logic [31:0]                       wdata_o,
   output      logic                              cell_we_o,
+  output      logic                              cell_re_o,  // a read of a cell register (decode cycle)
   output      logic                              lut_we_o,
   input  wire logic [31:0]                       cell_rdata_i,
   input  wire logic                              cell_wok_i,
@@ -89,6 +90,7 @@ module pbit_engine_ctrl #(
   logic unused_cell_reg;  // the core decodes the register offset
   assign unused_cell_reg = ^cell_off[pbit_pkg::CellRegBits-1:0];
   assign addr_o = addr_q;
+  assign cell_re_o = rd && is_cell;
   assign wdata_o = wdata_q;
 
   // ---- writes, commands and the sequencer

@@ -11,6 +11,7 @@
 #include <pbit/error.hpp>
 #include <pbit/fpga/board_file.hpp>
 #include <pbit/fpga/cost_model.hpp>
+#include <pbit/fpga/logic_depth.hpp>
 #include <pbit/fpga/nextpnr.hpp>
 #include <pbit/fpga/program.hpp>
 #include <pbit/fpga/xilinx.hpp>
@@ -353,6 +354,22 @@ TEST_CASE("pbit fpga and --backend board: clear errors", "[board][cli]") {
     CHECK(WEXITSTATUS(pclose(p)) == 1);
     CHECK_THAT(out, Catch::Contains("yosys not found on PATH: install the Debian package yosys"));
   }
+  // The lean array (--arch lean) has none of the features and only the chromatic schedule.
+  r = run_pbit("fpga build --board icebreaker --graph chimera:1 --arch lean --stats 1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("the lean array has a ROM LUT, no statistics counters"));
+  r = run_pbit("fpga sim --graph chimera:1 --arch lean --lut-writable 1 --build-only");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("the lean array has a ROM LUT"));
+  r = run_pbit("fpga sim --graph chimera:1 --arch lean --schedule async --build-only");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("only the chromatic schedule"));
+  r = run_pbit("fpga estimate --graph chimera:1 --stats 1");  // the lean array by default
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("the lean array has a ROM LUT"));
+  r = run_pbit("fpga emit --graph chimera:1 --arch engine --out /nonexistent/x");
+  CHECK(r.status != 0);  // an option parse error (CLI11's exit status)
+  CHECK_THAT(r.err, Catch::Contains("--arch: engine not in {full,lean}"));
   r = run_pbit("fpga --help");
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("build") && Catch::Contains("estimate") && Catch::Contains("sim"));
@@ -659,4 +676,46 @@ TEST_CASE("lutram_luts and ltp_length read yosys' stat and ltp", "[fpga][lean]")
   CHECK(pbit::fpga::lutram_luts("=== m ===\n     LUT6 4\n") == 0);
   CHECK(pbit::fpga::ltp_length("\nLongest topological path in pbit_group_probe (length=17):\n    0: \\x\n") == 17);
   CHECK(pbit::fpga::ltp_length("nothing here") == 0);
+}
+
+// The update path's LUT levels from a yosys JSON netlist (logic_depth.hpp).
+TEST_CASE("logic_depth counts the LUTs on the deepest combinational path", "[fpga][lean]") {
+  // Bits: 2 = port in, 3 = FF q; ff d = 20. Path A: q -> LUT a -> CARRY4 c -> LUT b -> ff d
+  // (2 LUTs + 1 carry). Path B: port -> RAM read (ADDRA) -> LUT e -> LUT f -> LUT g -> RAM DIA
+  // (4 levels: the RAM read counts; its data input ends the path, so no loop through it).
+  auto cell = [](const std::string& type, nlohmann::json dirs, nlohmann::json conns) {
+    return nlohmann::json{{"type", type}, {"port_directions", dirs}, {"connections", conns}};
+  };
+  const nlohmann::json lut2 = {{"I0", "input"}, {"I1", "input"}, {"O", "output"}};
+  nlohmann::json cells = {
+      {"ff", cell("FDRE", {{"C", "input"}, {"D", "input"}, {"Q", "output"}}, {{"C", {1}}, {"D", {20}}, {"Q", {3}}})},
+      {"a", cell("LUT2", lut2, {{"I0", {3}}, {"I1", {2}}, {"O", {10}}})},
+      {"c", cell("CARRY4", {{"S", "input"}, {"CI", "input"}, {"CO", "output"}, {"O", "output"}},
+                 {{"S", {10, "0", "0", "0"}}, {"CI", {"0"}}, {"CO", {11, 12, 13, 14}}, {"O", {15, 16, 17, 18}}})},
+      {"b", cell("LUT2", lut2, {{"I0", {14}}, {"I1", {3}}, {"O", {20}}})},
+      {"ram", cell("RAM32M16", {{"ADDRA", "input"}, {"DIA", "input"}, {"WE", "input"}, {"DOA", "output"}},
+                   {{"ADDRA", {2, "0"}}, {"DIA", {33, 33}}, {"WE", {20}}, {"DOA", {30, 31}}})},
+      {"e", cell("LUT2", lut2, {{"I0", {30}}, {"I1", {31}}, {"O", {32}}})},
+      {"i", cell("INV", {{"I", "input"}, {"O", "output"}}, {{"I", {32}}, {"O", {34}}})},
+      {"f", cell("LUT2", lut2, {{"I0", {34}}, {"I1", {2}}, {"O", {35}}})},
+      {"g", cell("LUT2", lut2, {{"I0", {35}}, {"I1", {3}}, {"O", {33}}})}};
+  nlohmann::json net = {{"modules", {{"top", {{"cells", cells}}}}}};
+  auto d = fpga::logic_depth(net, "top");
+  CHECK(d.lut_levels == 4);
+  CHECK(d.carry_cells == 0);
+  CHECK(d.path == std::vector<std::string>{"RAM32M16", "LUT2", "LUT2", "LUT2"});
+  // Without the RAM path the carry path is the deepest: 2 LUTs and the CARRY4 between them.
+  for (const char* c : {"ram", "e", "i", "f", "g"}) net["modules"]["top"]["cells"].erase(c);
+  d = fpga::logic_depth(net, "top");
+  CHECK(d.lut_levels == 2);
+  CHECK(d.carry_cells == 1);
+  CHECK(d.path == std::vector<std::string>{"LUT2", "CARRY4", "LUT2"});
+  // A combinational loop, a cell without port directions, a missing module: errors.
+  auto loop = net;
+  loop["modules"]["top"]["cells"]["a"]["connections"]["I1"] = {20};
+  CHECK_THROWS_WITH(fpga::logic_depth(loop, "top"), Catch::Contains("combinational loop"));
+  auto nodir = net;
+  nodir["modules"]["top"]["cells"]["b"].erase("port_directions");
+  CHECK_THROWS_WITH(fpga::logic_depth(nodir, "top"), Catch::Contains("cell b (LUT2) has no port directions"));
+  CHECK_THROWS_WITH(fpga::logic_depth(net, "other"), Catch::Contains("no module 'other'"));
 }

@@ -18,15 +18,19 @@ namespace pbit::fpga {
 namespace fs = std::filesystem;
 
 BoardSim build_board_sim(const BoardSimOptions& a) {
-  const std::string verilator = find_tool("verilator", "verilator");
   if (a.clks_per_bit < 4 || a.clks_per_bit > 65535)
     throw Error("--clks-per-bit must be in [4, 65535]");
   if (a.jobs < 1) throw Error("--jobs must be >= 1");
   const Design d = make_design(a.graph, a.spec, a.beta);
-  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-sim") / sanitize(d.graph->spec())
-                                                  : fs::path(a.out));
+  check_arch(a.arch, a.features, d.spec);
+  const std::string verilator = find_tool("verilator", "verilator");
+  const bool lean = a.arch == rtl::Arch::Lean;
+  const fs::path out = fs::absolute(
+      a.out.empty() ? fs::path("fpga-sim") / ((lean ? "lean-" : "") + sanitize(d.graph->spec())) : fs::path(a.out));
   fs::create_directories(out);
-  const auto em = board::emit_board(d.prog, *d.graph, (out / "design").string());
+  rtl::EmitOptions eo;
+  eo.arch = a.arch;
+  const auto em = board::emit_board(d.prog, *d.graph, (out / "design").string(), eo);
   const fs::path main_cpp = fs::path(source_dir()) / "sim" / "board_uart" / "board_uart_main.cpp";
   if (!fs::exists(main_cpp)) throw Error("missing " + main_cpp.string());
   // The simulated clock: nominally 1 MHz (what a small model achieves), which

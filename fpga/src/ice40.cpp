@@ -21,14 +21,16 @@ using Clock = std::chrono::steady_clock;
 Ice40Result build_ice40(const Ice40Options& a) {
   const auto t_all = Clock::now();
   const Board b = load_board(a.board);
+  const Design d = make_design(a.graph, a.spec, a.beta);
+  check_arch(a.arch, a.features, d.spec);
   const std::string yosys = find_tool("yosys", "yosys");
   const std::string nextpnr = find_tool("nextpnr-ice40", "nextpnr-ice40");
   const std::string icepack = find_tool("icepack", "fpga-icestorm");
-  const Design d = make_design(a.graph, a.spec, a.beta);
   if (d.spec.schedule == Schedule::Async && !a.features.async)
     throw Error("--schedule async needs the async hardware: add --async 1");
-  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-build") /
-                                                        (b.name + "-" + sanitize(d.graph->spec()))
+  const bool lean = a.arch == rtl::Arch::Lean;
+  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-build") / (b.name + (lean ? "-lean-" : "-") +
+                                                                               sanitize(d.graph->spec()))
                                                   : fs::path(a.out));
   fs::create_directories(out);
   nlohmann::json secs = nlohmann::json::object();
@@ -63,7 +65,9 @@ Ice40Result build_ice40(const Ice40Options& a) {
 
   // 1. Emit.
   auto t0 = Clock::now();
-  const auto em = board::emit_board(d.prog, *d.graph, (out / "design").string());
+  rtl::EmitOptions eo;
+  eo.arch = a.arch;
+  const auto em = board::emit_board(d.prog, *d.graph, (out / "design").string(), eo);
   secs["emit"] = std::chrono::duration<double>(Clock::now() - t0).count();
 
   // 2. Synthesis.
@@ -95,8 +99,8 @@ Ice40Result build_ice40(const Ice40Options& a) {
   if (luts > b.logic_cells)
     throw Error(fmt::format(
         "the design does not fit the {} ({}): {} LUT4 for {} logic cells; try a smaller graph, "
-        "or leave --stats/--async/--lut-writable at 0",
-        b.name, b.device, luts, b.logic_cells));
+        "or leave --stats/--async/--lut-writable at 0{}",
+        b.name, b.device, luts, b.logic_cells, lean ? "" : ", or --arch lean"));
 
   // 3. Place and route.
   const fs::path asc = out / "pbit_board.asc", report = out / "nextpnr_report.json",
@@ -167,6 +171,7 @@ Ice40Result build_ice40(const Ice40Options& a) {
       {"colors", d.prog.num_colors},
       {"spec", a.spec_json},
       {"beta", a.beta},
+      {"arch", rtl::to_string(a.arch)},
       {"features", a.features.to_json()},
       {"clock_mhz", mhz},
       {"pll",

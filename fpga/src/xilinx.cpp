@@ -1,6 +1,7 @@
 // The Xilinx resource estimate (xilinx.hpp).
 #include <pbit/error.hpp>
 #include <pbit/fpga/cost_model.hpp>
+#include <pbit/fpga/logic_depth.hpp>
 #include <pbit/fpga/report.hpp>
 #include <pbit/fpga/tools.hpp>
 #include <pbit/fpga/xilinx.hpp>
@@ -15,6 +16,7 @@
 #include <cmath>
 #include <filesystem>
 #include <regex>
+#include <tuple>
 
 namespace pbit::fpga {
 namespace fs = std::filesystem;
@@ -64,17 +66,17 @@ namespace {
 // functions as LUT trees, as a vendor tool packs them): (1) the design with the
 // groups as black boxes (control, the LUT's bus copy, the array's cell-index
 // compares) once; (2) one pbit_group per slot count, flattened
-// (fpga/xilinx/pbit_group_probe.sv), with its longest combinational path
-// (ltp after deleting the flip-flops and RAMs, which yosys' ltp does not know as
-// sequential: the cells from the phase input to the state's next value, LUTs
-// and CARRY4s). Distributed RAM counts as the LUTs it occupies.
+// (fpga/xilinx/pbit_group_probe.sv), with its logic depth: the most LUTs on a
+// path between its flip-flops, RAMs and ports (logic_depth.hpp, from the
+// netlist: the update path from the phase and the neighbour states through the
+// coupling RAM read, the gated sum, the LUT ROM and the compare to the state),
+// and, as a cross-check, yosys' ltp (cells on the longest path, after deleting
+// the flip-flops and RAMs, which ltp does not know as sequential). Distributed
+// RAM counts as the LUTs it occupies.
 EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, const std::string& yosys) {
   const auto t_all = Clock::now();
-  if (a.features.lut_writable || a.features.stats || a.features.async)
-    throw Error("the lean array has a ROM LUT, no statistics counters and no async schedule "
-                "(--lut-writable 0 --stats 0 --async 0)");
+  check_arch(rtl::Arch::Lean, a.features, a.spec);
   const Design d = make_design(a.graph, a.spec, a.beta);
-  rtl::check_arch_spec(rtl::Arch::Lean, d.spec);
   const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-estimate") /
                                                         (a.part + "-lean-" + sanitize(d.graph->spec()))
                                                   : fs::path(a.out));
@@ -134,7 +136,8 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
     long groups = 0, cells = 0;
     Resources res;
     long ram_luts = 0;
-    int levels = 0;
+    LogicDepth depth;
+    int ltp_cells = 0;
   };
   std::map<int, Shape> shapes;
   double probe_seconds = 0;
@@ -144,9 +147,9 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
     write_text((dir / "probe.ys").string(),
                fmt::format("read_verilog -sv{}\nchparam -set Slots {} pbit_group_probe\n"
                            "synth_xilinx -flatten -nowidelut -family {} -top pbit_group_probe\n"
-                           "tee -o {} stat\ndelete t:FD* t:RAM*\ntee -o {} ltp -noff\n",
+                           "tee -o {} stat\nwrite_json {}\ndelete t:FD* t:RAM*\ntee -o {} ltp -noff\n",
                            join_files(group_files), slots, part.family, (dir / "stat.txt").string(),
-                           (dir / "ltp.txt").string()));
+                           (dir / "netlist.json").string(), (dir / "ltp.txt").string()));
     const auto pr = run_tool(
         {yosys, "-q", "-l", (dir / "yosys.log").string(), "-s", (dir / "probe.ys").string()},
         (dir / "yosys.out").string());
@@ -160,7 +163,19 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
     sh.cells = t.second;
     sh.res = parse_yosys_stat(gs).total;
     sh.ram_luts = lutram_luts(gs);
-    sh.levels = ltp_length(read_text((dir / "ltp.txt").string()));
+    sh.ltp_cells = ltp_length(read_text((dir / "ltp.txt").string()));
+    {
+      // The netlist holds yosys' whole Xilinx cell library (~10 MB): read it, keep the depth.
+      const fs::path nj = dir / "netlist.json";
+      nlohmann::json net;
+      try {
+        net = nlohmann::json::parse(read_text(nj.string()));
+      } catch (const nlohmann::json::exception& e) {
+        throw Error("cannot parse " + nj.string() + ": " + e.what());
+      }
+      sh.depth = logic_depth(net, "pbit_group_probe");
+      fs::remove(nj);
+    }
     shapes[slots] = sh;
   }
   // Totals; LUTs include those used as distributed RAM.
@@ -168,7 +183,8 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
   double lut = static_cast<double>(fixed.lut + glue.lut + lutram_luts(stat_text)),
          ff = static_cast<double>(fixed.ff + glue.ff);
   std::vector<DegreePoint> lut_pts, ff_pts;
-  int levels = 0;
+  LogicDepth depth;  // the deepest group's
+  int depth_slots = 0;
   for (const auto& [slots, sh] : shapes) {
     const double gl = static_cast<double>(sh.res.lut + sh.ram_luts), gf = static_cast<double>(sh.res.ff);
     lut += gl * static_cast<double>(sh.groups);
@@ -176,7 +192,10 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
     const double per = static_cast<double>(sh.groups) / static_cast<double>(sh.cells);
     lut_pts.push_back({slots, sh.cells, gl * per});
     ff_pts.push_back({slots, sh.cells, gf * per});
-    levels = std::max(levels, sh.levels);
+    if (std::tie(sh.depth.lut_levels, sh.depth.carry_cells) > std::tie(depth.lut_levels, depth.carry_cells)) {
+      depth = sh.depth;
+      depth_slots = slots;
+    }
   }
   // Cost model per p-bit (by its group's slot count ~ its degree): a + b x degree.
   CostModel model;
@@ -208,7 +227,9 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
                       {"ff", sh.res.ff},
                       {"carry", sh.res.carry},
                       {"muxf", sh.res.muxf},
-                      {"logic_levels", sh.levels}});
+                      {"lut_levels", sh.depth.lut_levels},
+                      {"carry_on_path", sh.depth.carry_cells},
+                      {"ltp_cells", sh.ltp_cells}});
   EstimateResult res;
   res.out = out.string();
   res.report = {
@@ -229,7 +250,15 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
       {"fixed", {{"lut", model.fixed_lut}, {"ff", model.fixed_ff}}},
       {"glue", {{"lut", glue.lut}, {"ff", glue.ff}}},
       {"group_shapes", groups},
-      {"logic_levels", levels},
+      {"logic_levels", depth.lut_levels},
+      {"logic_depth",
+       {{"lut_levels", depth.lut_levels},
+        {"carry_on_path", depth.carry_cells},
+        {"muxf_on_path", depth.muxf_cells},
+        {"group_slots", depth_slots},
+        {"path", depth.path},
+        {"measured", "the most LUTs on a path between flip-flops, RAMs and ports of the flattened group "
+                     "(distributed-RAM read = 1 LUT; carries counted apart)"}}},
       {"model",
        {{"lut_per_pbit", model.lut.a},
         {"lut_per_degree", model.lut.b},
@@ -252,19 +281,22 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
       "| | LUT | FF |\n|---|---|---|\n| total | {:.0f} ({:.1f} %) | {:.0f} ({:.1f} %) |\n"
       "| per p-bit | {:.1f} | {:.1f} |\n| control + LUT copy | {:.0f} | {:.0f} |\n"
       "| array glue (cell selects) | {} | {} |\n\n"
-      "| slots | groups | p-bits | LUT (of which RAM) | FF | carry | logic levels |\n|---|---|---|---|---|---|---|\n",
+      "| slots | groups | p-bits | LUT (of which RAM) | FF | carry | LUT levels (+ CARRY4 on the path) |\n"
+      "|---|---|---|---|---|---|---|\n",
       d.graph->spec(), part.name, d.prog.n, lg.member.size(), d.prog.num_colors, part.family, lut,
       100.0 * lut / part.luts, ff, 100.0 * ff / part.ffs, lut / n, ff / n, model.fixed_lut, model.fixed_ff,
       glue.lut, glue.ff);
   for (const auto& [slots, sh] : shapes)
-    md += fmt::format("| {} | {} | {} | {} ({}) | {} | {} | {} |\n", slots, sh.groups, sh.cells,
-                      sh.res.lut + sh.ram_luts, sh.ram_luts, sh.res.ff, sh.res.carry, sh.levels);
+    md += fmt::format("| {} | {} | {} | {} ({}) | {} | {} | {} (+ {}) |\n", slots, sh.groups, sh.cells,
+                      sh.res.lut + sh.ram_luts, sh.ram_luts, sh.res.ff, sh.res.carry, sh.depth.lut_levels,
+                      sh.depth.carry_cells);
   md += fmt::format(
       "\nCost model per p-bit: LUT = {:.1f} + {:.2f} x degree, FF = {:.1f} + {:.2f} x degree.\n"
       "Largest within {:.0f} % of the part: pegasus:{} ({} p-bits, {:.3g} flips/s), zephyr:{},4 ({} p-bits).\n"
-      "At {} MHz ({} cycles a sweep): {:.3g} flips/s (published: 50e9-64e9).\n",
+      "At {} MHz ({} cycles a sweep): {:.3g} flips/s (published: 50e9-64e9).\n"
+      "Update path: {} LUT levels + {} CARRY4 (the {}-slot group).\n",
       model.lut.a, model.lut.b, model.ff.a, model.ff.b, 100 * a.max_util, peg.m, peg.pbits, peg_flips, zep.m,
-      zep.pbits, a.clock_mhz, cps, flips);
+      zep.pbits, a.clock_mhz, cps, flips, depth.lut_levels, depth.carry_cells, depth_slots);
   res.markdown = md;
   write_text((out / "estimate.json").string(), res.report.dump(2) + "\n");
   write_text((out / "estimate.md").string(), res.markdown);

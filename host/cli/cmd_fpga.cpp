@@ -27,8 +27,26 @@ void add_features(CLI::App& app, fpga::Features& f, bool full_default) {
       ->capture_default_str();
 }
 
+// The lean array has none of the features: off unless asked for (then refused).
+void lean_features(const std::string& arch, const CLI::App& app, fpga::Features& f) {
+  if (arch != "lean") return;
+  if (app.count("--lut-writable") == 0) f.lut_writable = false;
+  if (app.count("--stats") == 0) f.stats = false;
+  if (app.count("--async") == 0) f.async = false;
+}
+
+void add_arch(CLI::App& app, std::string& arch, const std::string& what) {
+  app.add_option("--arch", arch,
+                 "full: pbit_top, a cell per p-bit, with the features below | lean: the area-lean array "
+                 "(rtl/lean: groups of p-bits of different colours share one datapath; ROM LUT, no "
+                 "statistics, chromatic; --beta-mode fold)" +
+                     what)
+      ->capture_default_str()
+      ->check(CLI::IsMember({"full", "lean"}));
+}
+
 struct EmitArgs {
-  std::string graph, out;
+  std::string graph, out, arch = "full";
   SpecOptions spec;
   double beta = 1.0;
   bool json = false;
@@ -36,15 +54,19 @@ struct EmitArgs {
 
 int run_emit(const EmitArgs& a) {
   const fpga::Design d = fpga::make_design(a.graph, a.spec.spec(), a.beta);
-  const auto r = board::emit_board(d.prog, *d.graph, a.out);
+  rtl::EmitOptions eo;
+  eo.arch = rtl::parse_arch(a.arch);
+  fpga::check_arch(eo.arch, {}, d.spec);
+  const auto r = board::emit_board(d.prog, *d.graph, a.out, eo);
   if (a.json) {
     print_json({{"graph", d.graph->spec()},
+                {"arch", a.arch},
                 {"cells", r.array.num_cells},
                 {"files", r.files},
                 {"files_list", r.files_list}});
     return 0;
   }
-  fmt::print("board design for {} ({} p-bits, {} colours) in {}\n", d.graph->spec(),
+  fmt::print("board design ({} array) for {} ({} p-bits, {} colours) in {}\n", a.arch, d.graph->spec(),
              r.array.num_cells, r.array.num_colors, r.array.outdir);
   fmt::print("file list  {}\n", r.files_list);
   fmt::print(
@@ -56,10 +78,12 @@ int run_emit(const EmitArgs& a) {
 struct BuildArgs {
   fpga::Ice40Options o;
   SpecOptions spec;
+  std::string arch = "full";
   bool json = false;
 };
 
 int run_build(BuildArgs& a) {
+  a.o.arch = rtl::parse_arch(a.arch);
   a.o.spec = a.spec.spec();
   a.o.spec_json = a.spec.to_json(a.o.spec);
   a.o.progress = !a.json;
@@ -80,18 +104,13 @@ int run_build(BuildArgs& a) {
 struct EstimateArgs {
   fpga::EstimateOptions o;
   SpecOptions spec;
-  std::string arch = "full";
+  std::string arch = "lean";
   bool json = false;
 };
 
 int run_estimate(EstimateArgs& a, const CLI::App& app) {
   a.o.arch = rtl::parse_arch(a.arch);
-  if (a.o.arch == rtl::Arch::Lean) {
-    // The lean array has none of the features: off unless asked for (then refused).
-    if (app.count("--lut-writable") == 0) a.o.features.lut_writable = false;
-    if (app.count("--stats") == 0) a.o.features.stats = false;
-    if (app.count("--async") == 0) a.o.features.async = false;
-  }
+  lean_features(a.arch, app, a.o.features);
   a.o.spec = a.spec.spec();
   a.o.spec_json = a.spec.to_json(a.o.spec);
   a.o.progress = !a.json;
@@ -106,13 +125,16 @@ int run_estimate(EstimateArgs& a, const CLI::App& app) {
 struct SimArgs {
   fpga::BoardSimOptions o;
   SpecOptions spec;
+  std::string arch = "full";
   std::string pty_file;
   double idle_exit = 0;
   int corrupt_every = 0;
   bool build_only = false;
 };
 
-int run_sim(SimArgs& a) {
+int run_sim(SimArgs& a, const CLI::App& app) {
+  a.o.arch = rtl::parse_arch(a.arch);
+  lean_features(a.arch, app, a.o.features);
   a.o.spec = a.spec.spec();
   const auto sim = fpga::build_board_sim(a.o);
   if (a.build_only) {
@@ -157,6 +179,7 @@ Command add_fpga_command(CLI::App& app) {
   emit->add_option("--beta", ea->beta, "inverse temperature of the initial LUT contents")
       ->capture_default_str();
   emit->add_flag("--json", ea->json, "print one JSON document on stdout");
+  add_arch(*emit, ea->arch, "");
   ea->spec.add_to(*emit);
 
   auto ba = std::make_shared<BuildArgs>();
@@ -188,16 +211,17 @@ Command add_fpga_command(CLI::App& app) {
                    "inverse temperature of the LUT contents (a ROM unless --lut-writable 1)")
       ->capture_default_str();
   build->add_flag("--json", ba->json, "print one JSON document on stdout");
+  add_arch(*build, ba->arch, "");
   add_features(*build, ba->o.features, false);
   ba->spec.add_to(*build);
 
   auto xa = std::make_shared<EstimateArgs>();
   auto* est = sub->add_subcommand(
       "estimate",
-      "Xilinx resource estimate: yosys synth_xilinx of the array (hierarchical), LUT/FF/BRAM/DSP "
-      "per\n"
-      "p-bit, the largest Pegasus/Zephyr that fits, projected flips/s. Writes OUT/estimate.md and\n"
-      "OUT/estimate.json. pegasus:14 takes about 25 minutes.");
+      "Xilinx resource estimate: yosys synth_xilinx of the array (the lean one unless --arch full),\n"
+      "LUT/FF per p-bit, a per-degree cost model, the largest Pegasus/Zephyr that fits, projected\n"
+      "flips/s, the update path's LUT levels. Writes OUT/estimate.md and OUT/estimate.json.\n"
+      "pegasus:14 takes several minutes (--arch full: about 25).");
   est->add_option("--part", xa->o.part, "xcvu9p | xcvu13p | xcu250 | xc7a100t | xc7a35t")
       ->capture_default_str();
   est->add_option("--graph", xa->o.graph, "graph spec")->capture_default_str();
@@ -210,12 +234,7 @@ Command add_fpga_command(CLI::App& app) {
   est->add_option("--beta", xa->o.beta, "inverse temperature of the LUT contents")
       ->capture_default_str();
   est->add_flag("--json", xa->json, "print one JSON document on stdout");
-  est->add_option("--arch", xa->arch,
-                  "full: pbit_top with the features below | lean: the area-lean array (rtl/lean: groups "
-                  "of p-bits of different colours share one datapath; ROM LUT, no statistics, chromatic; "
-                  "--beta-mode fold); pegasus:14 takes a few minutes")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"full", "lean"}));
+  add_arch(*est, xa->arch, "; the features default to 1 with --arch full");
   add_features(*est, xa->o.features, true);
   xa->spec.add_to(*est);
 
@@ -241,6 +260,7 @@ Command add_fpga_command(CLI::App& app) {
   sim->add_option("--jobs", sa->o.jobs, "parallel compile jobs")->capture_default_str();
   sim->add_option("--beta", sa->o.beta, "inverse temperature of the LUT contents")
       ->capture_default_str();
+  add_arch(*sim, sa->arch, "; the features default to 1 with --arch full");
   add_features(*sim, sa->o.features, true);
   sa->spec.add_to(*sim);
 
@@ -257,7 +277,7 @@ Command add_fpga_command(CLI::App& app) {
             if (emit->parsed()) return run_emit(*ea);
             if (build->parsed()) return run_build(*ba);
             if (est->parsed()) return run_estimate(*xa, *est);
-            if (sim->parsed()) return run_sim(*sa);
+            if (sim->parsed()) return run_sim(*sa, *sim);
             if (prog->parsed()) return run_program(*pa);
             return 0;
           }};

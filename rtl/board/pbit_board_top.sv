@@ -1,6 +1,7 @@
 `default_nettype none
-// A p-bit board: the p-bit array with its register block (pbit_top) driven by
-// the UART-to-register bridge (pbit_uart_bridge; frame protocol in
+// A p-bit board: the p-bit array with its register block (pbit_board_array:
+// pbit_top, or pbit_lean_top for `--arch lean`) driven by the UART-to-register
+// bridge (pbit_uart_bridge; frame protocol in
 // fpga/README.md), clocked from the board oscillator through a PLL on iCE40
 // (define PBIT_ICE40_PLL: SB_PLL40_CORE, or PBIT_ICE40_PLL_PAD: SB_PLL40_PAD
 // for a clock pin that is the PLL's pad), or directly (simulation, lint).
@@ -15,7 +16,7 @@ module pbit_board_top #(
   parameter int          ClksPerBit = 104,      // [4,65535] UART: ClkHz / baud
   parameter logic [31:0] TimeoutClks = 32'd1200000,  // [1,2^32-1] request inter-byte timeout
   parameter int          BufWords = 256,        // [4,16384] power of two: bridge request buffer
-  parameter bit          LutWritable = 1'b1,    // [0,1] pbit_top parameters
+  parameter bit          LutWritable = 1'b1,    // [0,1] pbit_top parameters (all 0 for the lean array)
   parameter bit          Stats = 1'b1,          // [0,1]
   parameter bit          Async = 1'b1,          // [0,1]
   parameter bit          LedActiveLow = 1'b0,   // [0,1] LEDs on at 0
@@ -133,15 +134,13 @@ module pbit_board_top #(
     .active_o(link_active)
   );
 
-  pbit_top #(
+  pbit_board_array #(
     .LutWritable(LutWritable),
     .Stats(Stats),
-    .Async(Async),
-    .CellClocks(1'b0)
+    .Async(Async)
   ) u_top (
     .clk_i(clk),
     .rst_ni(rst_n),
-    .cell_clk_i('0),
     .req_i(req),
     .we_i(we),
     .addr_i(addr),

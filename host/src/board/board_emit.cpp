@@ -79,6 +79,9 @@ std::string emit_board_pkg() {
 
 BoardEmitResult emit_board(const Program& prog, const graphs::Graph& g, const std::string& outdir,
                            const rtl::EmitOptions& options) {
+  if (options.arch == rtl::Arch::Engine)
+    throw Error("the board design holds the full or the lean array (--arch full|lean); the engine has no "
+                "board top yet");
   BoardEmitResult r;
   r.array = rtl::emit_rtl(prog, g, outdir, options);
   const fs::path out = r.array.outdir;
@@ -91,6 +94,10 @@ BoardEmitResult emit_board(const Program& prog, const graphs::Graph& g, const st
   write_text(pkg, emit_board_pkg());
   r.files = r.array.files;
   r.files.push_back(pkg.string());
+  // The array behind the bridge: pbit_board_array wraps the architecture's top.
+  const fs::path wrapper = fs::path(board_dir.string() + rtl::arch_dir(options.arch)) / "pbit_board_array.sv";
+  if (!fs::exists(wrapper)) throw Error("missing " + wrapper.string() + " (the board RTL)");
+  r.files.push_back(wrapper.lexically_normal().string());
   for (std::string line; std::getline(in, line);) {
     const auto b = line.find_first_not_of(" \t\r");
     if (b == std::string::npos || line.compare(b, 2, "//") == 0) continue;

@@ -15,6 +15,7 @@ struct BoardSimOptions {
   NumericSpec spec;
   double beta = 1.0;
   Features features;
+  rtl::Arch arch = rtl::Arch::Full;  // full: pbit_top with `features`; lean: pbit_lean_top (features off)
   int clks_per_bit = 4;  // simulated UART clocks per bit
   int jobs = 2;          // parallel compile jobs
   bool progress = true;

@@ -3,6 +3,7 @@
 // wiring, colours, widths and LUT contents) and the pbit_top features.
 #include <pbit/graphs/graph.hpp>
 #include <pbit/program.hpp>
+#include <pbit/rtl_emit.hpp>
 #include <pbit/spec.hpp>
 
 #include <nlohmann/json.hpp>
@@ -28,5 +29,11 @@ struct Design {
 };
 // Throws pbit::Error for a bad graph spec, spec or beta.
 Design make_design(const std::string& graph_spec, const NumericSpec& spec, double beta);
+
+// The array of a board design or estimate: full (pbit_top with the features) or
+// lean (rtl/lean: ROM LUT, no statistics, chromatic: every feature off). Throws
+// pbit::Error for the engine (no board top), a feature the lean array lacks, or
+// a schedule the architecture does not run.
+void check_arch(rtl::Arch arch, const Features& features, const NumericSpec& spec);
 
 }  // namespace pbit::fpga

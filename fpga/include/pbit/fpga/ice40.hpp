@@ -18,6 +18,7 @@ struct Ice40Options {
   nlohmann::json spec_json;  // the spec as the command line shows it (for the report)
   double beta = 1.0;         // LUT contents
   Features features;
+  rtl::Arch arch = rtl::Arch::Full;  // full: pbit_top with `features`; lean: pbit_lean_top (features off)
   double freq_mhz = 0;  // 0: the board's default clock
   int baud = 115200;
   int seed = 1;            // nextpnr placement seed

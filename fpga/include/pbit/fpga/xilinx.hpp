@@ -31,9 +31,10 @@ struct EstimateOptions {
   nlohmann::json spec_json;  // the spec as the command line shows it (for the report)
   double beta = 1.0;
   Features features;
-  // full: pbit_top (features above); lean: pbit_lean_top (rtl/lean; ROM LUT, no
-  // statistics, chromatic: the features must all be off).
-  rtl::Arch arch = rtl::Arch::Full;
+  // lean (the default, as `pbit fpga estimate`): pbit_lean_top (rtl/lean; ROM
+  // LUT, no statistics, chromatic: the features must all be off); full: pbit_top
+  // with the features above.
+  rtl::Arch arch = rtl::Arch::Lean;
   double clock_mhz = 100;  // for the flips/s projection (an assumption)
   double max_util = 0.8;   // usable fraction of LUTs and FFs for "largest that fits"
   bool progress = true;

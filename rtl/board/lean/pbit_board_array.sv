@@ -1,0 +1,40 @@
+`default_nettype none
+// The board's p-bit array, area-lean architecture (`--arch lean`, rtl/lean/):
+// pbit_lean_top behind pbit_top's bus. The same module and ports as
+// ../pbit_board_array.sv (`pbit fpga emit` lists one of the two). The lean
+// array has none of the features: ROM LUT, no statistics counters, chromatic
+// only, so the parameters must be 0 (the host refuses anything else); the
+// bridge reports the flags from them.
+module pbit_board_array #(
+  parameter bit LutWritable = 1'b0,  // [0,0] (pbit_board_top's parameters)
+  parameter bit Stats = 1'b0,        // [0,0]
+  parameter bit Async = 1'b0         // [0,0]
+) (
+  input  wire logic                          clk_i,
+  input  wire logic                          rst_ni,
+  input  wire logic                          req_i,
+  input  wire logic                          we_i,
+  input  wire logic [pbit_pkg::AddrBits-1:0] addr_i,
+  input  wire logic [31:0]                   wdata_i,
+  output      logic                          rvalid_o,
+  output      logic [31:0]                   rdata_o,
+  output      logic                          busy_o,
+  output      logic [pbit_pkg::NumCells-1:0] state_o
+);
+  logic [2:0] unused_features;
+  assign unused_features = {LutWritable, Stats, Async};
+
+  pbit_lean_top u_top (
+    .clk_i,
+    .rst_ni,
+    .cell_clk_i('0),
+    .req_i,
+    .we_i,
+    .addr_i,
+    .wdata_i,
+    .rvalid_o,
+    .rdata_o,
+    .busy_o,
+    .state_o
+  );
+endmodule

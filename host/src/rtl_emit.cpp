@@ -94,6 +94,9 @@ std::vector<Reg> global_regs() {
        "async: a cell updates in a cycle iff its fresh timer word < this (unsigned); "
        "reset value from the spec"},
       {"BUS_ERRORS", "RegBusErrors", rm::BUS_ERRORS, "RO", "ignored writes and unknown commands"},
+      {"SWEEP_CYCLES", "RegSweepCycles", rm::SWEEP_CYCLES, "RO",
+       "clock cycles of one chromatic sweep: NUM_COLORS for the arrays, the lane's count for the graph for the "
+       "engine (`--arch engine`)"},
   };
 }
 
@@ -449,6 +452,81 @@ void check_engine_pegasus(const EnginePegasus& p, const Program& prog) {
   if (order.size() != prog.n) throw Error("engine: the Pegasus order misses p-bits");
 }
 
+std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
+  const auto peg = engine_pegasus(g);
+  if (!peg) {
+    // The ROMs: one Idle cycle, then degree + 4 cycles a p-bit.
+    std::uint64_t n = 1;
+    for (std::uint32_t i = 0; i < prog.n; ++i) n += prog.offsets[i + 1] - prog.offsets[i] + 4;
+    return n;
+  }
+  // The coordinates: 15 candidates + 4 cycles a p-bit (3 when the last
+  // candidate is no neighbour), and a Head that waits while the lookahead
+  // skips grid positions outside the fabric or the track (pbit_engine_pegasus,
+  // cycle by cycle).
+  const PegasusRule r{*peg};
+  const int m = peg->m;
+  struct Pos {
+    int col = 0, w = 0, k = 0, z = 0;
+  } la;
+  const auto ok = [&](const Pos& p) { return r.in_fabric(p.col / 2, p.w, p.k) && p.z <= m - 2; };
+  const auto next = [&](Pos p) {
+    if (p.z + 2 <= m - 2) {
+      p.z += 2;
+      return p;
+    }
+    if (p.k == 11) {
+      p.k = 0;
+      if (p.w == m - 1) {
+        p.w = 0;
+        p.col = (p.col + 1) % 4;
+      } else {
+        ++p.w;
+      }
+    } else {
+      ++p.k;
+    }
+    p.z = (p.col ^ p.k) & 1;
+    return p;
+  };
+  const auto cand = engine_pegasus_candidates(*peg);
+  bool ent = false;
+  Pos at;  // the entry's position
+  const auto cycle = [&](bool advance) {  // one clock edge of the lookahead and entry
+    const bool la_ok = ok(la), take = (advance || !ent) && la_ok;
+    if (take) at = la;
+    if (take || !la_ok) la = next(la);
+    ent = (ent && !advance) || take;
+  };
+  std::uint64_t n = 1;  // Idle (start)
+  for (std::uint32_t done = 0; done < prog.n; ++done) {
+    for (bool seen = false; !seen;) {  // Head
+      ++n;
+      seen = ent;
+      cycle(false);
+    }
+    // Slots: the 15 candidates, then the last one's J and state word and its
+    // sum (when it is a neighbour), then the saturated sum.
+    const auto idx = r.index(at.col / 2, at.w, at.k, at.z);
+    const bool last = cand[static_cast<std::size_t>(idx)][kEnginePegasusCandidates - 1] >= 0;
+    for (int c = 0; c < kEnginePegasusCandidates + 1 + (last ? 1 : 0); ++c) {
+      ++n;
+      cycle(false);
+    }
+    ++n;  // Write
+    cycle(true);
+  }
+  return n;
+}
+
+int engine_spram_banks(const Program& prog) {
+  constexpr std::uint64_t kBank = 16384;
+  const std::uint64_t stride = static_cast<std::uint64_t>(std::max(max_degree(prog), 1));
+  const std::uint64_t per_word = prog.spec.weight_bits <= 8 ? 2 : 1;
+  const std::uint64_t j_words = (prog.n * stride + per_word - 1) / per_word;
+  return static_cast<int>((j_words + kBank - 1) / kBank + 2 * ((prog.n + kBank - 1) / kBank));
+}
+
 std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file, Arch arch,
                      const std::string& mem_dir) {
   check_emittable(prog, g);
@@ -521,6 +599,8 @@ std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::str
       for (int k = 11; k >= 0; --k) v = (v << 4) | static_cast<std::uint64_t>(a[static_cast<std::size_t>(k)] & 15);
       return "48'h" + hex(v, 12);
     };
+    o << "  localparam logic [31:0] EngineSweepCycles = 32'd" << engine_sweep_cycles(prog, g)
+      << ";  // SWEEP_CYCLES: clock cycles of a sweep\n";
     o << "  // pegasus:M from the coordinates (1), or the ROMs above (0); pbit_engine_pegasus\n"
       << "  localparam int EngineNbrKind = " << (peg ? 1 : 0) << ";\n"
       << "  localparam int PegasusM = " << p.m << ";\n"

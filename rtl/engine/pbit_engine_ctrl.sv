@@ -23,7 +23,8 @@ module pbit_engine_ctrl #(
   parameter int LutShift = 0,        // [0,SumBits-1]
   parameter int LutBits = 16,        // [2,16]
   parameter int RngKind = 0,         // [0,1] 0 = lfsr32, 1 = xorshift32
-  parameter bit LutWritable = 1'b1   // [0,1]
+  parameter bit LutWritable = 1'b1,  // [0,1]
+  parameter logic [31:0] SweepCycles = 32'd1  // SWEEP_CYCLES: clock cycles of a sweep (pbit_pkg)
 ) (
   input  wire logic                              clk_i,
   input  wire logic                              rst_ni,
@@ -192,6 +193,7 @@ module pbit_engine_ctrl #(
         rdata_d[pbit_pkg::LutGeometryShiftLsb +: 8] = 8'(LutShift);
         rdata_d[pbit_pkg::LutGeometryWritableBit] = LutWritable;
         rdata_d[pbit_pkg::LutGeometryAsyncBit] = 1'b0;
+        rdata_d[pbit_pkg::LutGeometryNoStatsBit] = 1'b1;
       end
       if (addr_q == pbit_pkg::RegCtrl) begin
         rdata_d[pbit_pkg::CtrlStatsEnableBit] = stats_q;
@@ -206,6 +208,7 @@ module pbit_engine_ctrl #(
       if (addr_q == pbit_pkg::RegAsyncPeriod) rdata_d = period_q;
       if (addr_q == pbit_pkg::RegAsyncThreshold) rdata_d = thresh_q;
       if (addr_q == pbit_pkg::RegBusErrors) rdata_d = errors_q;
+      if (addr_q == pbit_pkg::RegSweepCycles) rdata_d = SweepCycles;
       if (is_lut) rdata_d = 32'(signed'(lut_rdata_i));
       if (is_cell) rdata_d = cell_rdata_i;
       if (is_state) rdata_d = state_word_i;

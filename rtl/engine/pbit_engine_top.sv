@@ -52,7 +52,8 @@ module pbit_engine_top #(
     .LutShift(pbit_pkg::LutShift),
     .LutBits(pbit_pkg::LutBits),
     .RngKind(pbit_pkg::RngKind),
-    .LutWritable(LutWritable)
+    .LutWritable(LutWritable),
+    .SweepCycles(pbit_pkg::EngineSweepCycles)
   ) u_ctrl (
     .clk_i,
     .rst_ni,

@@ -18,6 +18,11 @@ namespace fs = std::filesystem;
 namespace rm = regmap;
 
 static_assert((rm::CELL_STRIDE & (rm::CELL_STRIDE - 1)) == 0, "CELL_STRIDE must be a power of two");
+// The engine tells its windows by bit fields: each base a power of two, at
+// least as large as its window.
+static_assert((rm::CELL_BASE & (rm::CELL_BASE - 1)) == 0, "CELL_BASE must be a power of two");
+static_assert((rm::STATE_BASE & (rm::STATE_BASE - 1)) == 0, "STATE_BASE must be a power of two");
+static_assert((rm::LUT_BASE & (rm::LUT_BASE - 1)) == 0, "LUT_BASE must be a power of two");
 static_assert(rm::STAT_AGREE + rm::kMaxDegree <= rm::CELL_STRIDE, "cell window overflows its stride");
 static_assert(rm::COUPLING + rm::kMaxDegree <= rm::STAT_AGREE, "COUPLING slots overlap STAT_AGREE");
 
@@ -30,6 +35,7 @@ constexpr int kCellRegBits = log2_exact(rm::CELL_STRIDE);
 // Cells the address space holds: CELL_BASE + n * CELL_STRIDE <= 2^kAddrBits.
 constexpr std::uint64_t kMaxCells =
     ((std::uint64_t{1} << rm::kAddrBits) - rm::CELL_BASE) / rm::CELL_STRIDE;
+static_assert(rm::state_words(kMaxCells) <= rm::STATE_BASE, "the STATES window outgrows its base");
 
 std::string hex(std::uint64_t v, int digits) {
   digits = std::clamp(digits, 1, 16);  // a 64-bit word
@@ -462,8 +468,8 @@ std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
   }
   // The coordinates: 15 candidates + 4 cycles a p-bit (3 when the last
   // candidate is no neighbour), and a Head that waits while the lookahead
-  // skips grid positions outside the fabric or the track (pbit_engine_pegasus,
-  // cycle by cycle).
+  // skips grid positions outside the fabric or the track, or registers the
+  // index of a position it reached (pbit_engine_pegasus, cycle by cycle).
   const PegasusRule r{*peg};
   const int m = peg->m;
   struct Pos {
@@ -490,12 +496,14 @@ std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
     return p;
   };
   const auto cand = engine_pegasus_candidates(*peg);
-  bool ent = false;
+  bool ent = false, fresh = false;  // after the start: no entry, the lookahead at (0, 0, 0, 0)
   Pos at;  // the entry's position
   const auto cycle = [&](bool advance) {  // one clock edge of the lookahead and entry
-    const bool la_ok = ok(la), take = (advance || !ent) && la_ok;
+    const bool la_ok = ok(la), take = (advance || !ent) && la_ok && fresh;
     if (take) at = la;
-    if (take || !la_ok) la = next(la);
+    const bool moved = take || !la_ok;
+    if (moved) la = next(la);
+    fresh = !moved;  // its index is registered the cycle after it moved
     ent = (ent && !advance) || take;
   };
   std::uint64_t n = 1;  // Idle (start)

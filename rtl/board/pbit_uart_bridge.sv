@@ -111,6 +111,12 @@ module pbit_uart_bridge #(
   logic [AddrBits-1:0] stat_addr;
   logic        a0_out, a1_big, span_ok, cells_ok;
   logic [SpanBits-1:0] span;       // words a READ/WRITE burst covers
+  // The checks of a request's arguments, registered: the arguments are stable
+  // for at least two byte times (the CRC) before Decode uses them, and the
+  // adders and the multiplier stay out of Decode's path (the board's clock).
+  logic [SpanBits-1:0] span_q;
+  logic [19:0]         stat_words_q;
+  logic                a1_big_q, span_ok_q, cells_ok_q;
   logic [AddrBits:0]   span_end;   // arg0 + span: must not pass the end of the bus
   logic [CellBits+SpanBits-1:0] cell_end;
   always_comb begin
@@ -276,20 +282,20 @@ module pbit_uart_bridge #(
             pbit_board_pkg::CmdRead, pbit_board_pkg::CmdReadBurst: begin
               if (n_words != ((cmd_q == pbit_board_pkg::CmdRead) ? SpanBits'(1) : SpanBits'(2))) begin
                 status_d = pbit_board_pkg::StBadLen;
-              end else if (span == '0 || (cmd_q == pbit_board_pkg::CmdReadBurst && a1_big) || !span_ok) begin
+              end else if (span_q == '0 || (cmd_q == pbit_board_pkg::CmdReadBurst && a1_big_q) || !span_ok_q) begin
                 status_d = pbit_board_pkg::StBadArg;  // span: 1 (READ) or arg1 (READ_BURST)
               end else begin
-                len_d = 16'(span) << 2;
-                cnt_d = 16'(span);
+                len_d = 16'(span_q) << 2;
+                cnt_d = 16'(span_q);
               end
             end
             pbit_board_pkg::CmdWrite, pbit_board_pkg::CmdWriteBurst: begin
               if ((cmd_q == pbit_board_pkg::CmdWrite) ? (n_words != SpanBits'(2)) : (n_words < SpanBits'(2))) begin
                 status_d = pbit_board_pkg::StBadLen;
-              end else if (!span_ok) begin
+              end else if (!span_ok_q) begin
                 status_d = pbit_board_pkg::StBadArg;
               end else begin
-                cnt_d = 16'(span);
+                cnt_d = 16'(span_q);
                 state_d = WrRead;
               end
             end
@@ -309,13 +315,13 @@ module pbit_uart_bridge #(
             pbit_board_pkg::CmdReadStats: begin
               if (n_words != SpanBits'(3)) begin
                 status_d = pbit_board_pkg::StBadLen;
-              end else if (arg1_q == '0 || a1_big || !cells_ok || arg2_q > 32'(pbit_pkg::MaxSlots) ||
-                           stat_words > 20'(pbit_board_pkg::MaxReadWords)) begin
+              end else if (arg1_q == '0 || a1_big_q || !cells_ok_q || arg2_q > 32'(pbit_pkg::MaxSlots) ||
+                           stat_words_q > 20'(pbit_board_pkg::MaxReadWords)) begin
                 status_d = pbit_board_pkg::StBadArg;
               end else begin
                 addr_d = pbit_pkg::CellBase | (AddrBits'(arg0_q[CellBits-1:0]) << CellHi);
-                len_d = 16'(stat_words << 2);
-                cnt_d = 16'(stat_words);
+                len_d = 16'(stat_words_q << 2);
+                cnt_d = 16'(stat_words_q);
               end
             end
             pbit_board_pkg::CmdReadStates: begin  // the STATES words, read over the bus
@@ -457,6 +463,13 @@ module pbit_uart_bridge #(
   assign unused_args = ^arg2_q[31:SlotBits];
 
   // ---- flops
+  always_ff @(posedge clk_i) begin
+    span_q <= span;
+    stat_words_q <= stat_words;
+    a1_big_q <= a1_big;
+    span_ok_q <= span_ok;
+    cells_ok_q <= cells_ok;
+  end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= Idle;

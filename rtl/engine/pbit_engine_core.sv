@@ -88,6 +88,7 @@ module pbit_engine_core #(
 );
   localparam int AddrBits = pbit_pkg::AddrBits;
   localparam int RegBits = pbit_pkg::CellRegBits;
+  localparam int CellBaseLog = $clog2(pbit_pkg::CellBase);  // regmap.hpp: a power of two
   localparam int StateWords = (NumCells + 31) / 32;
   localparam int SwBits = (StateWords > 1) ? $clog2(StateWords) : 1;
   localparam int LutIdxBits = $clog2(LutDepth);
@@ -219,19 +220,25 @@ module pbit_engine_core #(
   logic [IdxBits-1:0]   la_idx, idx_b;
   logic [RegBits-1:0]   reg_b, slot_b;
   logic [31:0]          la_word;
-  logic [JAddrBits-1:0] jslot_b, jslot;
+  logic [JAddrBits-1:0] jslot_la, jslot_b, jslot_b_q, jslot;
+  logic [RegBits-1:0]   la_slot;
   logic                 in_j;  // addr_i is a coupling slot below the cell's degree (decode cycle)
   always_comb begin
     la_cell_off = la_addr_i - pbit_pkg::CellBase;
     la_state_off = la_addr_i - pbit_pkg::StateBase;
     la_idx = la_cell_off[RegBits +: IdxBits];
+    la_slot = la_cell_off[RegBits-1:0] - pbit_pkg::CellRegCoupling;
+    // The coupling slot of the arriving request, registered for the decode cycle.
+    jslot_la = JAddrBits'(cmul(32'(la_idx), Stride) + 32'(la_slot));
     // The state word: a STATES register's, or the addressed cell's.
-    la_word = (la_addr_i >= pbit_pkg::CellBase) ? (32'(la_idx) >> 5) : 32'(la_state_off);
+    // (CellBase is a power of two, the cell window runs to the end of the
+    // bus: an OR of the high bits, no carry chain in the state RAM's address path.)
+    la_word = (la_addr_i[AddrBits-1:CellBaseLog] != '0) ? (32'(la_idx) >> 5) : 32'(la_state_off[SwBits-1:0]);
     cell_off = addr_i - pbit_pkg::CellBase;
     idx_b = cell_off[RegBits +: IdxBits];
     reg_b = cell_off[RegBits-1:0];
     slot_b = reg_b - pbit_pkg::CellRegCoupling;
-    jslot_b = JAddrBits'(cmul(32'(idx_b), Stride) + 32'(slot_b));
+    jslot_b = jslot_b_q;
     jslot = jbase_q + JAddrBits'(s_q);  // the lane's next slot
     in_j = reg_b >= pbit_pkg::CellRegCoupling && slot_b < RegBits'(d_rdata) && 32'(slot_b) < Stride;
   end
@@ -314,6 +321,7 @@ module pbit_engine_core #(
       StIdle: begin
         if (run_i) begin
           pos_d = '0;
+          j_d = '0;
           g_start = 1'b1;
           st_d = StHead;
         end
@@ -327,8 +335,7 @@ module pbit_engine_core #(
           c_raddr = ent_idx;
           lane_r_en = 1'b1;
           r_addr = ent_idx;
-          cand_en = ent_ncand != '0;
-          cand = '0;
+          cand_en = ent_ncand != '0;  // candidate 0 (j_q is 0 here)
           v1_d = cand_en;
           j_d = cand_en ? 5'd1 : 5'd0;
           s_d = '0;
@@ -368,6 +375,7 @@ module pbit_engine_core #(
         lane_r_en = 1'b1;
         lane_r_we = 1'b1;
         g_adv = 1'b1;
+        j_d = '0;
         if (32'(pos_q) == 32'(NumCells - 1)) begin
           done_o = 1'b1;
           st_d = StIdle;
@@ -500,6 +508,7 @@ module pbit_engine_core #(
       pos_q <= '0;
       idx_q <= '0;
       jbase_q <= '0;
+      jslot_b_q <= '0;
       ncand_q <= '0;
       j_q <= '0;
       s_q <= '0;
@@ -522,6 +531,7 @@ module pbit_engine_core #(
       pos_q <= pos_d;
       idx_q <= idx_d;
       jbase_q <= jbase_d;
+      jslot_b_q <= jslot_la;
       ncand_q <= ncand_d;
       j_q <= j_d;
       s_q <= s_d;

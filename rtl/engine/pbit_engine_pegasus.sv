@@ -13,8 +13,9 @@
 // Update order: colour 2u + (k + z) mod 2 (graphs/ coloring.cpp), colour by
 // colour; within a colour by w, k, then z in steps of 2. A lookahead position
 // walks the (u, w, k, z) grid, skipping positions outside the fabric or the
-// track (a cycle each, a few per colour), and the entry (the p-bit being
-// updated) takes it over when the lane asks for the next p-bit.
+// track (a cycle each, mostly while the lane works), and the entry (the p-bit
+// being updated) takes it over when the lane asks for the next p-bit, at the
+// earliest the cycle after the lookahead reached it.
 //
 // Candidates: 15 per p-bit, in ascending compact index (the CSR slot order),
 // each valid or not:
@@ -76,17 +77,22 @@ module pbit_engine_pegasus #(
   logic [1:0]         la_col_d, la_col_q;  // colour 2u + (k + z) mod 2
   logic [CBits-1:0]   la_w_d, la_w_q, la_z_d, la_z_q;
   logic [3:0]         la_k_d, la_k_q;
+  logic               la_fresh_d, la_fresh_q;  // la_idx_q, la_base_q belong to the position
+  logic [IdxBits-1:0] la_idx_d, la_idx_q, la_base_d, la_base_q;
   logic               ent_valid_d, ent_valid_q;
   logic               ent_u_d, ent_u_q;
-  logic [CBits-1:0]   ent_w_d, ent_w_q, ent_z_d, ent_z_q;
-  logic [3:0]         ent_k_d, ent_k_q, ent_s_d, ent_s_q;
+  logic               ent_w0_d, ent_w0_q, ent_wl_d, ent_wl_q;  // w = 0, w = M-1
+  logic               ent_z0_d, ent_z0_q, ent_zl_d, ent_zl_q;  // z = 0, z = M-2
+  logic [3:0]         ent_k_d, ent_k_q;
   logic [IdxBits-1:0] ent_idx_d, ent_idx_q, ent_base_d, ent_base_q;
+  // the next internal candidate: kk, and a = [kk < S] (kk runs S..11, then 0..S-1)
+  logic [3:0]         kk_d, kk_q;
+  logic               a_d, a_q;
 
-  logic               la_u, la_ok, take;
+  logic               la_u, la_ok, take, internal;
   logic [1:0]         nx_col;
   logic [CBits-1:0]   nx_w, nx_z;
   logic [3:0]         nx_k;
-  logic [IdxBits-1:0] la_idx, la_base;
   always_comb begin
     la_u = la_col_q[1];
     la_ok = in_fabric(la_u, la_w_q, la_k_q) && 32'(la_z_q) <= M - 2;
@@ -109,86 +115,97 @@ module pbit_engine_pegasus #(
       end
       nx_z = {{(CBits - 1){1'b0}}, nx_col[0] ^ nx_k[0]};  // (k + z) mod 2 = the colour's parity
     end
-    // Compact index of the lookahead; the base of its internal neighbours'
-    // indices: ((M u' + z) 12 - Skip[u'])(M-1) + w (mod 2^IdxBits, exact in the end).
-    la_idx = IdxBits'(cmul(cmul((la_u ? M : 0) + 32'(la_w_q), 12) + 32'(la_k_q) - (la_u ? Skip1 : Skip0), M1) +
-                      32'(la_z_q));
-    la_base = IdxBits'(cmul(cmul((la_u ? 0 : M) + 32'(la_z_q), 12) - (la_u ? Skip0 : Skip1), M1) + 32'(la_w_q));
+    // The lookahead's compact index and the base of its internal neighbours'
+    // indices, ((M u' + z) 12 - Skip[u'])(M-1) + w (mod 2^IdxBits, exact in the
+    // end), registered: a position is taken only the cycle after it is reached
+    // (la_fresh), which keeps these multiplications out of the entry's path.
+    la_idx_d = IdxBits'(cmul(cmul((la_u ? M : 0) + 32'(la_w_q), 12) + 32'(la_k_q) - (la_u ? Skip1 : Skip0), M1) +
+                        32'(la_z_q));
+    la_base_d = IdxBits'(cmul(cmul((la_u ? 0 : M) + 32'(la_z_q), 12) - (la_u ? Skip0 : Skip1), M1) + 32'(la_w_q));
 
-    take = (advance_i || !ent_valid_q) && la_ok;
+    take = (advance_i || !ent_valid_q) && la_ok && la_fresh_q;
     la_col_d = la_col_q;
     la_w_d = la_w_q;
     la_k_d = la_k_q;
     la_z_d = la_z_q;
+    la_fresh_d = 1'b1;
     if (take || !la_ok) begin
       la_col_d = nx_col;
       la_w_d = nx_w;
       la_k_d = nx_k;
       la_z_d = nx_z;
+      la_fresh_d = 1'b0;
     end
     ent_valid_d = ent_valid_q && !advance_i;
     ent_u_d = ent_u_q;
-    ent_w_d = ent_w_q;
+    ent_w0_d = ent_w0_q;
+    ent_wl_d = ent_wl_q;
+    ent_z0_d = ent_z0_q;
+    ent_zl_d = ent_zl_q;
     ent_k_d = ent_k_q;
-    ent_z_d = ent_z_q;
-    ent_s_d = ent_s_q;
     ent_idx_d = ent_idx_q;
     ent_base_d = ent_base_q;
+    // The candidates: kk steps with every internal one.
+    internal = ent_u_q ? (cand_i < 5'd12) : (cand_i >= 5'd3);
+    kk_d = kk_q;
+    a_d = a_q;
+    if (cand_en_i && internal) begin
+      kk_d = (kk_q == 4'd11) ? 4'd0 : kk_q + 4'd1;
+      a_d = a_q || kk_q == 4'd11;
+    end
     if (take) begin
       ent_valid_d = 1'b1;
       ent_u_d = la_u;
-      ent_w_d = la_w_q;
+      ent_w0_d = la_w_q == '0;
+      ent_wl_d = 32'(la_w_q) == M - 1;
+      ent_z0_d = la_z_q == '0;
+      ent_zl_d = 32'(la_z_q) == M - 2;
       ent_k_d = la_k_q;
-      ent_z_d = la_z_q;
-      ent_s_d = offset(la_u, la_k_q);
-      ent_idx_d = la_idx;
-      ent_base_d = la_base;
+      ent_idx_d = la_idx_q;
+      ent_base_d = la_base_q;
+      kk_d = offset(la_u, la_k_q);
+      a_d = 1'b0;
     end
     if (start_i) begin
       la_col_d = '0;
       la_w_d = '0;
       la_k_d = '0;
       la_z_d = '0;
+      la_fresh_d = 1'b0;
       ent_valid_d = 1'b0;
     end
   end
   assign ent_valid_o = ent_valid_q;
   assign ent_idx_o = ent_idx_q;
 
-  // ---- the candidates
-  logic               own, a, b, w_ok, f_ok, nv_d, nv_q, up;
+  // ---- the candidate presented: its neighbour's index and validity
+  logic               b, w_ok, f_ok, nv_d, nv_q, up;
   logic [1:0]         o;
-  logic [3:0]         i, kk;
-  logic [4:0]         sum;       // S + i < 24
-  logic [CBits-1:0]   wp;
-  logic [IdxBits-1:0] nb_d, nb_q;
+  logic [IdxBits-1:0] nb_d, nb_q, kkm;
   always_comb begin
     up = !ent_u_q;  // the other orientation u'
-    own = ent_u_q ? (cand_i >= 5'd12) : (cand_i < 5'd3);
     o = ent_u_q ? 2'(cand_i - 5'd12) : 2'(cand_i);
-    i = ent_u_q ? 4'(cand_i) : 4'(cand_i - 5'd3);
-    sum = 5'(ent_s_q) + 5'(i);
-    kk = 4'((sum >= 5'd12) ? sum - 5'd12 : sum);
-    a = kk < ent_s_q;                 // w' = z + a
-    b = ent_k_q < offset(up, kk);     // z' = w - b
-    wp = ent_z_q + CBits'(a);
-    w_ok = !(ent_w_q == '0 && b) && !(32'(ent_w_q) == M - 1 && !b);  // 0 <= z' <= M-2
-    f_ok = in_fabric(up, wp, kk);
+    b = ent_k_q < offset(up, kk_q);  // z' = w - b
+    w_ok = !(ent_w0_q && b) && !(ent_wl_q && !b);  // 0 <= z' <= M-2
+    // (u', w' = z + a, kk) in the fabric; w' = 0 iff z = 0 and !a, w' = M-1 iff z = M-2 and a
+    f_ok = !(ent_z0_q && !a_q && 32'(kk_q) < (up ? FabricStart1 : FabricStart0)) &&
+           !(ent_zl_q && a_q && 32'(kk_q) >= 12 - (up ? FabricEnd1 : FabricEnd0));
+    kkm = IdxBits'(cmul(32'(kk_q), M1));
     nv_d = w_ok && f_ok;
-    nb_d = ent_base_q + (a ? IdxBits'(12 * M1) : '0) + IdxBits'(cmul(32'(kk), M1)) - IdxBits'(b);
-    if (own) begin
+    nb_d = ent_base_q + (a_q ? IdxBits'(12 * M1) : '0) + kkm - IdxBits'(b);
+    if (!internal) begin
       nv_d = 1'b1;
       if (!ent_k_q[0]) begin
         unique case (o)
-          2'd0: begin nv_d = ent_z_q != '0; nb_d = ent_idx_q - IdxBits'(1); end
-          2'd1: begin nv_d = 32'(ent_z_q) + 2 < M; nb_d = ent_idx_q + IdxBits'(1); end
+          2'd0: begin nv_d = !ent_z0_q; nb_d = ent_idx_q - IdxBits'(1); end
+          2'd1: begin nv_d = !ent_zl_q; nb_d = ent_idx_q + IdxBits'(1); end
           default: nb_d = ent_idx_q + IdxBits'(M1);
         endcase
       end else begin
         unique case (o)
           2'd0: nb_d = ent_idx_q - IdxBits'(M1);
-          2'd1: begin nv_d = ent_z_q != '0; nb_d = ent_idx_q - IdxBits'(1); end
-          default: begin nv_d = 32'(ent_z_q) + 2 < M; nb_d = ent_idx_q + IdxBits'(1); end
+          2'd1: begin nv_d = !ent_z0_q; nb_d = ent_idx_q - IdxBits'(1); end
+          default: begin nv_d = !ent_zl_q; nb_d = ent_idx_q + IdxBits'(1); end
         endcase
       end
     end
@@ -203,14 +220,20 @@ module pbit_engine_pegasus #(
       la_w_q <= '0;
       la_k_q <= '0;
       la_z_q <= '0;
+      la_fresh_q <= 1'b0;
+      la_idx_q <= '0;
+      la_base_q <= '0;
       ent_valid_q <= 1'b0;
       ent_u_q <= 1'b0;
-      ent_w_q <= '0;
+      ent_w0_q <= 1'b0;
+      ent_wl_q <= 1'b0;
+      ent_z0_q <= 1'b0;
+      ent_zl_q <= 1'b0;
       ent_k_q <= '0;
-      ent_z_q <= '0;
-      ent_s_q <= '0;
       ent_idx_q <= '0;
       ent_base_q <= '0;
+      kk_q <= '0;
+      a_q <= 1'b0;
       nv_q <= 1'b0;
       nb_q <= '0;
     end else begin
@@ -218,14 +241,20 @@ module pbit_engine_pegasus #(
       la_w_q <= la_w_d;
       la_k_q <= la_k_d;
       la_z_q <= la_z_d;
+      la_fresh_q <= la_fresh_d;
+      la_idx_q <= la_idx_d;
+      la_base_q <= la_base_d;
       ent_valid_q <= ent_valid_d;
       ent_u_q <= ent_u_d;
-      ent_w_q <= ent_w_d;
+      ent_w0_q <= ent_w0_d;
+      ent_wl_q <= ent_wl_d;
+      ent_z0_q <= ent_z0_d;
+      ent_zl_q <= ent_zl_d;
       ent_k_q <= ent_k_d;
-      ent_z_q <= ent_z_d;
-      ent_s_q <= ent_s_d;
       ent_idx_q <= ent_idx_d;
       ent_base_q <= ent_base_d;
+      kk_q <= kk_d;
+      a_q <= a_d;
       nv_q <= nv_d;
       nb_q <= nb_d;
     end

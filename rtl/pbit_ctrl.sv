@@ -276,6 +276,7 @@ module pbit_ctrl #(
       if (addr_q == pbit_pkg::RegAsyncPeriod) rdata_d = period_q;
       if (addr_q == pbit_pkg::RegAsyncThreshold) rdata_d = thresh_q;
       if (addr_q == pbit_pkg::RegBusErrors) rdata_d = errors_q;
+      if (addr_q == pbit_pkg::RegSweepCycles) rdata_d = 32'(NumColors);  // a chromatic sweep
       if (is_lut) rdata_d = 32'(signed'(lut_rdata_i));
       if (is_cell) rdata_d = cell_rdata_i;
       if (is_state) rdata_d = states_padded[32*state_off[$clog2(StateWords+1)-1:0] +: 32];

@@ -372,7 +372,18 @@ TEST_CASE("pbit fpga and --backend board: clear errors", "[board][cli]") {
   r = run_pbit("fpga estimate --graph chimera:1 --stats 1");  // the lean array by default
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("the lean array has a ROM LUT"));
-  r = run_pbit("fpga emit --graph chimera:1 --arch engine --out /nonexistent/x");
+  // The engine (--arch engine): no statistics, chromatic; no Xilinx estimate of it.
+  r = run_pbit("fpga build --board icebreaker --graph chimera:1 --arch engine --stats 1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("the engine has no statistics counters and no async schedule"));
+  r = run_pbit("fpga sim --graph chimera:1 --arch engine --schedule async --build-only");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("only the chromatic schedule"));
+  // pegasus:15 (4,928 p-bits) needs 3 banks of couplings + 2 of RNG states: no UP5K build.
+  r = run_pbit("fpga build --board icebreaker --graph pegasus:15 --arch engine --beta-mode fold");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("the engine's couplings and RNG states need 5 SPRAM blocks"));
+  r = run_pbit("fpga estimate --graph chimera:1 --arch engine");
   CHECK(r.status != 0);  // an option parse error (CLI11's exit status)
   CHECK_THAT(r.err, Catch::Contains("--arch: engine not in {full,lean}"));
   r = run_pbit("fpga --help");

@@ -339,6 +339,44 @@ TEST_CASE("the engine's ROMs: update order by colour, neighbours by slot, degree
   }
 }
 
+// The engine's graph from the Pegasus coordinates (rtl/engine/pbit_engine_pegasus.sv):
+// the hardware's rule, modelled in C++, gives exactly the CSR neighbours in slot
+// order and an order that updates every p-bit once, colour by colour.
+TEST_CASE("the engine's Pegasus rule: candidates = CSR slots, order by colour", "[rtl][engine]") {
+  for (int m = 2; m <= 16; ++m) {
+    const auto g = G("pegasus:" + std::to_string(m));
+    const Program prog = zero_program(g);
+    const auto p = rtl::engine_pegasus(*g);
+    REQUIRE(p);
+    CHECK(p->m == m);
+    CHECK_NOTHROW(rtl::check_engine_pegasus(*p, prog));
+    const auto cand = rtl::engine_pegasus_candidates(*p);
+    REQUIRE(cand.size() == prog.n);
+    std::size_t slots = 0;
+    for (std::uint32_t c = 0; c < prog.n; ++c) {
+      std::vector<std::uint32_t> got;
+      for (auto x : cand[c])
+        if (x >= 0) got.push_back(static_cast<std::uint32_t>(x));
+      REQUIRE(got == std::vector<std::uint32_t>(prog.nbr.begin() + prog.offsets[c], prog.nbr.begin() + prog.offsets[c + 1]));
+      slots += got.size();
+    }
+    CHECK(slots == 2 * g->num_edges());
+    const auto order = rtl::engine_pegasus_order(*p);
+    REQUIRE(order.size() == prog.n);
+    std::vector<int> seen(prog.n, 0);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      ++seen[order[i]];
+      if (i > 0) CHECK(prog.color[order[i]] >= prog.color[order[i - 1]]);
+    }
+    CHECK(std::count(seen.begin(), seen.end(), 1) == static_cast<long>(prog.n));
+  }
+  CHECK_FALSE(rtl::engine_pegasus(*G("chimera:2")));
+  CHECK_FALSE(rtl::engine_pegasus(*G("zephyr:2")));
+  // A program of another graph is refused.
+  const auto p4 = rtl::engine_pegasus(*G("pegasus:4"));
+  CHECK_THROWS_WITH(rtl::check_engine_pegasus(*p4, zero_program(G("pegasus:3"))), Catch::Contains("Pegasus rule"));
+}
+
 TEST_CASE("pbit rtl emit --arch engine: package, ROM files, file list", "[rtl][engine][cli]") {
   const fs::path dir = tmp_dir("engine");
   auto r = pbit_cli("rtl emit --graph pegasus:2 --arch engine --rng lfsr32 --json --out " + dir.string());
@@ -357,12 +395,22 @@ TEST_CASE("pbit rtl emit --arch engine: package, ROM files, file list", "[rtl][e
   CHECK(num.at("EngineSlotBits") == static_cast<std::uint64_t>(t.slot_bits));
   CHECK(num.at("EngineDegBits") == static_cast<std::uint64_t>(t.deg_bits));
   CHECK(pkg.find("EngineNbrFile = \"" + (dir / "pbit_engine_nbr.mem").string() + "\"") != std::string::npos);
+  // pegasus:M: the graph from the coordinates, with the offsets and fabric bounds of graphs/.
+  CHECK(num.at("EngineNbrKind") == 1);
+  CHECK(num.at("PegasusM") == 2);
+  CHECK(num.at("PegasusFabricStart0") == 2);
+  CHECK(num.at("PegasusFabricEnd1") == 2);
+  CHECK(pkg.find("PegasusOffsets0 = 48'h6666aaaa2222;") != std::string::npos);  // S0 = 2,2,2,2,10,...,6 from k = 0
   // files.f: the package, then rtl/engine/files.f in order, the top last.
   const auto hand = rtl::hand_written_files(rtl::default_rtl_dir() + "/engine");
   std::string list = (dir / "pbit_pkg.sv").string() + "\n";
   for (const auto& f : hand) list += f + "\n";
   CHECK(slurp(dir / "files.f") == list);
   CHECK(fs::path(hand.back()).filename() == "pbit_engine_top.sv");
+  // Other graphs: the ROMs.
+  r = pbit_cli("rtl emit --graph chimera:1 --arch engine --out " + dir.string());
+  REQUIRE(r.code == 0);
+  CHECK(pkg_numbers(slurp(dir / "pbit_pkg.sv")).at("EngineNbrKind") == 0);
   r = pbit_cli("rtl emit --graph chimera:1 --arch tiny --out " + dir.string());
   CHECK(r.code == 2);
   CHECK_THROWS_WITH(rtl::parse_arch("tiny"), Catch::Contains("known: full, engine, lean"));

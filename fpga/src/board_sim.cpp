@@ -24,9 +24,9 @@ BoardSim build_board_sim(const BoardSimOptions& a) {
   const Design d = make_design(a.graph, a.spec, a.beta);
   check_arch(a.arch, a.features, d.spec);
   const std::string verilator = find_tool("verilator", "verilator");
-  const bool lean = a.arch == rtl::Arch::Lean;
+  const std::string arch = a.arch == rtl::Arch::Full ? "" : std::string(rtl::to_string(a.arch)) + "-";
   const fs::path out = fs::absolute(
-      a.out.empty() ? fs::path("fpga-sim") / ((lean ? "lean-" : "") + sanitize(d.graph->spec())) : fs::path(a.out));
+      a.out.empty() ? fs::path("fpga-sim") / (arch + sanitize(d.graph->spec())) : fs::path(a.out));
   fs::create_directories(out);
   rtl::EmitOptions eo;
   eo.arch = a.arch;

@@ -28,9 +28,8 @@ Design make_design(const std::string& graph_spec, const NumericSpec& spec, doubl
 }
 
 void check_arch(rtl::Arch arch, const Features& f, const NumericSpec& spec) {
-  if (arch == rtl::Arch::Engine)
-    throw Error("the FPGA flows take the full or the lean array (--arch full|lean); the engine has no board "
-                "top yet");
+  if (arch == rtl::Arch::Engine && (f.stats || f.async))
+    throw Error("the engine has no statistics counters and no async schedule (--stats 0 --async 0)");
   if (arch == rtl::Arch::Lean && (f.lut_writable || f.stats || f.async))
     throw Error("the lean array has a ROM LUT, no statistics counters and no async schedule "
                 "(--lut-writable 0 --stats 0 --async 0)");

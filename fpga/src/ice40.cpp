@@ -23,11 +23,18 @@ Ice40Result build_ice40(const Ice40Options& a) {
   const Board b = load_board(a.board);
   const Design d = make_design(a.graph, a.spec, a.beta);
   check_arch(a.arch, a.features, d.spec);
+  const bool full = a.arch == rtl::Arch::Full, engine = a.arch == rtl::Arch::Engine;
+  // The engine's couplings and RNG states go into the UP5K's four SPRAM
+  // blocks (elsewhere: block RAM, as far as it goes).
+  const int sprams = engine && b.device == "up5k" ? rtl::engine_spram_banks(d.prog) : 0;
+  if (sprams > 4)
+    throw Error(fmt::format("the design does not fit the {} ({}): the engine's couplings and RNG states need {} "
+                            "SPRAM blocks of 16K x 16, the device has 4; try a smaller graph",
+                            b.name, b.device, sprams));
   if (d.spec.schedule == Schedule::Async && !a.features.async)
     throw Error("--schedule async needs the async hardware: add --async 1");
-  const bool lean = a.arch == rtl::Arch::Lean;
-  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-build") / (b.name + (lean ? "-lean-" : "-") +
-                                                                               sanitize(d.graph->spec()))
+  const std::string tag = full ? "-" : "-" + std::string(rtl::to_string(a.arch)) + "-";
+  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-build") / (b.name + tag + sanitize(d.graph->spec()))
                                                   : fs::path(a.out));
   nlohmann::json secs = nlohmann::json::object();
 
@@ -81,9 +88,10 @@ Ice40Result build_ice40(const Ice40Options& a) {
   secs["emit"] = std::chrono::duration<double>(Clock::now() - t0).count();
 
   // 2. Synthesis.
-  const std::string define = pll_mode == "pad"    ? " -DPBIT_ICE40_PLL_PAD"
-                             : pll_mode == "core" ? " -DPBIT_ICE40_PLL"
-                                                  : "";
+  const std::string define = std::string(pll_mode == "pad"    ? " -DPBIT_ICE40_PLL_PAD"
+                                         : pll_mode == "core" ? " -DPBIT_ICE40_PLL"
+                                                              : "") +
+                             (b.device == "up5k" ? " -DPBIT_ICE40_SPRAM" : "");
   const fs::path json = out / "pbit_board.json", ylog = out / "yosys.log";
   const std::string ys = fmt::format(
       "# pbit fpga build --board {} --graph {}: iCE40 synthesis (yosys -s synth.ys)\n"
@@ -110,7 +118,7 @@ Ice40Result build_ice40(const Ice40Options& a) {
     throw Error(fmt::format(
         "the design does not fit the {} ({}): {} LUT4 for {} logic cells; try a smaller graph, "
         "or leave --stats/--async/--lut-writable at 0{}",
-        b.name, b.device, luts, b.logic_cells, lean ? "" : ", or --arch lean"));
+        b.name, b.device, luts, b.logic_cells, full ? ", or --arch lean|engine" : ""));
 
   // 3. Place and route.
   const fs::path asc = out / "pbit_board.asc", report = out / "nextpnr_report.json",
@@ -171,7 +179,9 @@ Ice40Result build_ice40(const Ice40Options& a) {
   Ice40Result res;
   res.timing_met = rep.fmax_mhz >= mhz;
   res.out = out.string();
-  const int cps = d.spec.cycles_per_sweep(d.prog.num_colors);
+  // The arrays: a cycle a colour; the engine: its lane's cycles (SWEEP_CYCLES).
+  const auto cps = engine ? rtl::engine_sweep_cycles(d.prog, *d.graph)
+                          : static_cast<std::uint64_t>(d.spec.cycles_per_sweep(d.prog.num_colors));
   res.report = {
       {"board", b.name},
       {"device", b.device},
@@ -197,7 +207,8 @@ Ice40Result build_ice40(const Ice40Options& a) {
       {"fmax_mhz", rep.fmax_mhz},
       {"timing_met", res.timing_met},
       {"cycles_per_sweep", cps},
-      {"flips_per_s", static_cast<double>(d.prog.n) * hz / cps},
+      {"sweeps_per_s", hz / static_cast<double>(cps)},
+      {"flips_per_s", static_cast<double>(d.prog.n) * hz / static_cast<double>(cps)},
       {"bitstream", bin.string()},
       {"program", fmt::format("openFPGALoader -b {} -f {}",
                               b.ofl_board.empty() ? "<board>" : b.ofl_board, bin.string())},

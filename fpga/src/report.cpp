@@ -10,17 +10,20 @@ std::string ice40_markdown(const nlohmann::json& r) {
   const double fmax = r.at("fmax_mhz"), mhz = r.at("clock_mhz");
   std::string md = fmt::format(
       "# pbit board build: {} on {} ({} {})\n\n"
-      "| | |\n|---|---|\n| p-bits | {} ({} colours, {} cycles/sweep) |\n"
+      "| | |\n|---|---|\n| p-bits | {} ({} colours, {} array, {} cycles/sweep) |\n"
       "| clock | {:.3f} MHz (PLL {} DIVR={} DIVF={} DIVQ={}{}) |\n"
       "| Fmax (nextpnr) | {:.2f} MHz: timing {} |\n| UART | {} baud ({} clocks/bit) |\n"
+      "| sweeps/s | {:.4g} (clock / cycles per sweep) |\n"
       "| flips/s | {:.3g} (p-bits x clock / cycles per sweep) |\n| bitstream | {} |\n\n",
       r.at("graph").get<std::string>(), r.at("board").get<std::string>(),
       r.at("device").get<std::string>(), r.at("package").get<std::string>(),
-      r.at("pbits").get<long>(), r.at("colors").get<int>(), r.at("cycles_per_sweep").get<int>(),
+      r.at("pbits").get<long>(), r.at("colors").get<int>(), r.value("arch", std::string("full")),
+      r.at("cycles_per_sweep").get<long>(),
       mhz, pll.at("mode").get<std::string>(), pll.at("divr").get<int>(), pll.at("divf").get<int>(),
       pll.at("divq").get<int>(),
       pll.value("divider", 1) > 1 ? fmt::format("; oscillator / {}", pll.value("divider", 1)) : std::string(), fmax, r.at("timing_met").get<bool>() ? "met" : "NOT met",
       r.at("uart").at("baud").get<int>(), r.at("uart").at("clks_per_bit").get<int>(),
+      r.value("sweeps_per_s", mhz * 1e6 / r.at("cycles_per_sweep").get<double>()),
       r.at("flips_per_s").get<double>(), r.at("bitstream").get<std::string>());
   md += "| resource | used | available |\n|---|---|---|\n";
   for (const auto& [k, v] : r.at("utilization").items())

@@ -27,22 +27,29 @@ void add_features(CLI::App& app, fpga::Features& f, bool full_default) {
       ->capture_default_str();
 }
 
-// The lean array has none of the features: off unless asked for (then refused).
-void lean_features(const std::string& arch, const CLI::App& app, fpga::Features& f) {
-  if (arch != "lean") return;
-  if (app.count("--lut-writable") == 0) f.lut_writable = false;
+// The lean array has none of the features, the engine no statistics and no
+// async schedule: off unless asked for (then refused).
+void arch_features(const std::string& arch, const CLI::App& app, fpga::Features& f) {
+  if (arch == "full") return;
+  if (arch == "lean" && app.count("--lut-writable") == 0) f.lut_writable = false;
   if (app.count("--stats") == 0) f.stats = false;
   if (app.count("--async") == 0) f.async = false;
 }
 
-void add_arch(CLI::App& app, std::string& arch, const std::string& what) {
+void add_arch(CLI::App& app, std::string& arch, const std::string& what, bool engine) {
+  std::vector<std::string> archs = {"full", "lean"};
+  if (engine) archs.push_back("engine");
   app.add_option("--arch", arch,
                  "full: pbit_top, a cell per p-bit, with the features below | lean: the area-lean array "
                  "(rtl/lean: groups of p-bits of different colours share one datapath; ROM LUT, no "
                  "statistics, chromatic; --beta-mode fold)" +
+                     std::string(engine ? " | engine: the time-multiplexed engine (rtl/engine: weights, RNG "
+                                          "states and states in RAM, one update lane; no statistics, "
+                                          "chromatic; pegasus:14 fits the iCEBreaker)"
+                                        : "") +
                      what)
       ->capture_default_str()
-      ->check(CLI::IsMember({"full", "lean"}));
+      ->check(CLI::IsMember(archs));
 }
 
 struct EmitArgs {
@@ -111,7 +118,7 @@ struct EstimateArgs {
 
 int run_estimate(EstimateArgs& a, const CLI::App& app) {
   a.o.arch = rtl::parse_arch(a.arch);
-  lean_features(a.arch, app, a.o.features);
+  arch_features(a.arch, app, a.o.features);
   a.o.spec = a.spec.spec();
   a.o.spec_json = a.spec.to_json(a.o.spec);
   a.o.progress = !a.json;
@@ -135,7 +142,7 @@ struct SimArgs {
 
 int run_sim(SimArgs& a, const CLI::App& app) {
   a.o.arch = rtl::parse_arch(a.arch);
-  lean_features(a.arch, app, a.o.features);
+  arch_features(a.arch, app, a.o.features);
   a.o.spec = a.spec.spec();
   const auto sim = fpga::build_board_sim(a.o);
   if (a.build_only) {
@@ -180,7 +187,7 @@ Command add_fpga_command(CLI::App& app) {
   emit->add_option("--beta", ea->beta, "inverse temperature of the initial LUT contents")
       ->capture_default_str();
   emit->add_flag("--json", ea->json, "print one JSON document on stdout");
-  add_arch(*emit, ea->arch, "");
+  add_arch(*emit, ea->arch, "", true);
   ea->spec.add_to(*emit);
 
   auto ba = std::make_shared<BuildArgs>();
@@ -212,7 +219,7 @@ Command add_fpga_command(CLI::App& app) {
                    "inverse temperature of the LUT contents (a ROM unless --lut-writable 1)")
       ->capture_default_str();
   build->add_flag("--json", ba->json, "print one JSON document on stdout");
-  add_arch(*build, ba->arch, "");
+  add_arch(*build, ba->arch, "", true);
   add_features(*build, ba->o.features, false);
   ba->spec.add_to(*build);
 
@@ -235,7 +242,7 @@ Command add_fpga_command(CLI::App& app) {
   est->add_option("--beta", xa->o.beta, "inverse temperature of the LUT contents")
       ->capture_default_str();
   est->add_flag("--json", xa->json, "print one JSON document on stdout");
-  add_arch(*est, xa->arch, "; the features default to 1 with --arch full");
+  add_arch(*est, xa->arch, "; the features default to 1 with --arch full", false);
   add_features(*est, xa->o.features, true);
   xa->spec.add_to(*est);
 
@@ -261,7 +268,7 @@ Command add_fpga_command(CLI::App& app) {
   sim->add_option("--jobs", sa->o.jobs, "parallel compile jobs")->capture_default_str();
   sim->add_option("--beta", sa->o.beta, "inverse temperature of the LUT contents")
       ->capture_default_str();
-  add_arch(*sim, sa->arch, "; the features default to 1 with --arch full");
+  add_arch(*sim, sa->arch, "; the features default to 1 with --arch full", true);
   add_features(*sim, sa->o.features, true);
   sa->spec.add_to(*sim);
 

@@ -1,5 +1,6 @@
 // The RTL generator (rtl_emit.hpp): package, array wiring, LUT file, file list.
 #include <pbit/error.hpp>
+#include <pbit/graphs/generators.hpp>
 #include <pbit/regmap.hpp>
 #include <pbit/rtl_emit.hpp>
 
@@ -17,6 +18,11 @@ namespace fs = std::filesystem;
 namespace rm = regmap;
 
 static_assert((rm::CELL_STRIDE & (rm::CELL_STRIDE - 1)) == 0, "CELL_STRIDE must be a power of two");
+// The engine tells its windows by bit fields: each base a power of two, at
+// least as large as its window.
+static_assert((rm::CELL_BASE & (rm::CELL_BASE - 1)) == 0, "CELL_BASE must be a power of two");
+static_assert((rm::STATE_BASE & (rm::STATE_BASE - 1)) == 0, "STATE_BASE must be a power of two");
+static_assert((rm::LUT_BASE & (rm::LUT_BASE - 1)) == 0, "LUT_BASE must be a power of two");
 static_assert(rm::STAT_AGREE + rm::kMaxDegree <= rm::CELL_STRIDE, "cell window overflows its stride");
 static_assert(rm::COUPLING + rm::kMaxDegree <= rm::STAT_AGREE, "COUPLING slots overlap STAT_AGREE");
 
@@ -29,6 +35,7 @@ constexpr int kCellRegBits = log2_exact(rm::CELL_STRIDE);
 // Cells the address space holds: CELL_BASE + n * CELL_STRIDE <= 2^kAddrBits.
 constexpr std::uint64_t kMaxCells =
     ((std::uint64_t{1} << rm::kAddrBits) - rm::CELL_BASE) / rm::CELL_STRIDE;
+static_assert(rm::state_words(kMaxCells) <= rm::STATE_BASE, "the STATES window outgrows its base");
 
 std::string hex(std::uint64_t v, int digits) {
   digits = std::clamp(digits, 1, 16);  // a 64-bit word
@@ -93,6 +100,9 @@ std::vector<Reg> global_regs() {
        "async: a cell updates in a cycle iff its fresh timer word < this (unsigned); "
        "reset value from the spec"},
       {"BUS_ERRORS", "RegBusErrors", rm::BUS_ERRORS, "RO", "ignored writes and unknown commands"},
+      {"SWEEP_CYCLES", "RegSweepCycles", rm::SWEEP_CYCLES, "RO",
+       "clock cycles of one chromatic sweep: NUM_COLORS for the arrays, the lane's count for the graph for the "
+       "engine (`--arch engine`)"},
   };
 }
 
@@ -335,6 +345,196 @@ EngineTables engine_tables(const Program& prog) {
   return t;
 }
 
+std::optional<EnginePegasus> engine_pegasus(const graphs::Graph& g) {
+  if (g.family() != graphs::Family::Pegasus || g.params().empty()) return std::nullopt;
+  EnginePegasus p;
+  p.m = g.params().at(0);
+  p.offsets0 = graphs::pegasus_offsets(0);
+  p.offsets1 = graphs::pegasus_offsets(1);
+  // As graphs/ (fabric_only): vertical tracks are bounded by the horizontal
+  // offsets and vice versa.
+  p.fabric_start0 = *std::min_element(p.offsets1.begin(), p.offsets1.end());
+  p.fabric_end0 = 12 - *std::max_element(p.offsets1.begin(), p.offsets1.end());
+  p.fabric_start1 = *std::min_element(p.offsets0.begin(), p.offsets0.end());
+  p.fabric_end1 = 12 - *std::max_element(p.offsets0.begin(), p.offsets0.end());
+  return p;
+}
+
+namespace {
+
+// The RTL's rule (pbit_engine_pegasus.sv), step by step.
+struct PegasusRule {
+  const EnginePegasus& p;
+  int offset(int u, int k) const { return (u ? p.offsets1 : p.offsets0)[static_cast<std::size_t>(k)]; }
+  bool in_fabric(int u, int w, int k) const {
+    if (w == 0 && k < (u ? p.fabric_start1 : p.fabric_start0)) return false;
+    if (w == p.m - 1 && k >= 12 - (u ? p.fabric_end1 : p.fabric_end0)) return false;
+    return true;
+  }
+  std::int64_t index(int u, int w, int k, int z) const {
+    const int skip = u ? p.fabric_start0 + p.fabric_end0 + p.fabric_start1 : p.fabric_start0;
+    return ((std::int64_t{u} * p.m + w) * 12 + k - skip) * (p.m - 1) + z;
+  }
+};
+
+}  // namespace
+
+std::vector<std::array<std::int32_t, kEnginePegasusCandidates>> engine_pegasus_candidates(
+    const EnginePegasus& p) {
+  const PegasusRule r{p};
+  const int m = p.m;
+  std::vector<std::array<std::int32_t, kEnginePegasusCandidates>> out;
+  for (int u = 0; u < 2; ++u)
+    for (int w = 0; w < m; ++w)
+      for (int k = 0; k < 12; ++k) {
+        if (!r.in_fabric(u, w, k)) continue;
+        for (int z = 0; z + 1 < m; ++z) {
+          const auto me = static_cast<std::int32_t>(r.index(u, w, k, z));
+          const std::int32_t below = z > 0 ? me - 1 : -1, above = z < m - 2 ? me + 1 : -1;
+          const std::array<std::int32_t, 3> own =
+              k % 2 == 0 ? std::array<std::int32_t, 3>{below, above, me + (m - 1)}
+                         : std::array<std::int32_t, 3>{me - (m - 1), below, above};
+          std::array<std::int32_t, 12> inner{};
+          const int s = r.offset(u, k);
+          for (int i = 0; i < 12; ++i) {
+            const int kk = (s + i) % 12;
+            const int wp = z + (kk < s ? 1 : 0), zp = w - (k < r.offset(1 - u, kk) ? 1 : 0);
+            const bool ok = zp >= 0 && zp <= m - 2 && r.in_fabric(1 - u, wp, kk);
+            inner[static_cast<std::size_t>(i)] = ok ? static_cast<std::int32_t>(r.index(1 - u, wp, kk, zp)) : -1;
+          }
+          std::array<std::int32_t, kEnginePegasusCandidates> c{};
+          std::size_t n = 0;
+          if (u == 0)
+            for (auto x : own) c[n++] = x;
+          for (auto x : inner) c[n++] = x;
+          if (u == 1)
+            for (auto x : own) c[n++] = x;
+          if (static_cast<std::size_t>(me) != out.size())
+            throw Error("engine_pegasus_candidates: compact index out of order");
+          out.push_back(c);
+        }
+      }
+  return out;
+}
+
+std::vector<std::uint32_t> engine_pegasus_order(const EnginePegasus& p) {
+  const PegasusRule r{p};
+  std::vector<std::uint32_t> order;
+  for (int color = 0; color < 4; ++color) {
+    const int u = color / 2, parity = color % 2;
+    for (int w = 0; w < p.m; ++w)
+      for (int k = 0; k < 12; ++k) {
+        if (!r.in_fabric(u, w, k)) continue;
+        for (int z = (parity + k) % 2; z <= p.m - 2; z += 2)
+          order.push_back(static_cast<std::uint32_t>(r.index(u, w, k, z)));
+      }
+  }
+  return order;
+}
+
+void check_engine_pegasus(const EnginePegasus& p, const Program& prog) {
+  const auto cand = engine_pegasus_candidates(p);
+  if (cand.size() != prog.n)
+    throw Error("engine: the Pegasus rule gives " + std::to_string(cand.size()) + " p-bits, the graph has " +
+                std::to_string(prog.n));
+  for (std::uint32_t c = 0; c < prog.n; ++c) {
+    std::vector<std::uint32_t> got;
+    for (auto x : cand[c])
+      if (x >= 0) got.push_back(static_cast<std::uint32_t>(x));
+    const std::vector<std::uint32_t> want(prog.nbr.begin() + prog.offsets[c], prog.nbr.begin() + prog.offsets[c + 1]);
+    if (got != want)
+      throw Error("engine: the Pegasus rule's neighbours of p-bit " + std::to_string(c) +
+                  " differ from the graph's");
+  }
+  const auto order = engine_pegasus_order(p);
+  std::vector<char> seen(prog.n, 0);
+  int last = 0;
+  for (auto c : order) {
+    if (c >= prog.n || seen[c]) throw Error("engine: the Pegasus order repeats or leaves p-bit " + std::to_string(c));
+    seen[c] = 1;
+    if (prog.color[c] < last) throw Error("engine: the Pegasus order is not colour by colour");
+    last = prog.color[c];
+  }
+  if (order.size() != prog.n) throw Error("engine: the Pegasus order misses p-bits");
+}
+
+std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
+  const auto peg = engine_pegasus(g);
+  if (!peg) {
+    // The ROMs: one Idle cycle, then degree + 4 cycles a p-bit.
+    std::uint64_t n = 1;
+    for (std::uint32_t i = 0; i < prog.n; ++i) n += prog.offsets[i + 1] - prog.offsets[i] + 4;
+    return n;
+  }
+  // The coordinates: 15 candidates + 4 cycles a p-bit (3 when the last
+  // candidate is no neighbour), and a Head that waits while the lookahead
+  // skips grid positions outside the fabric or the track, or registers the
+  // index of a position it reached (pbit_engine_pegasus, cycle by cycle).
+  const PegasusRule r{*peg};
+  const int m = peg->m;
+  struct Pos {
+    int col = 0, w = 0, k = 0, z = 0;
+  } la;
+  const auto ok = [&](const Pos& p) { return r.in_fabric(p.col / 2, p.w, p.k) && p.z <= m - 2; };
+  const auto next = [&](Pos p) {
+    if (p.z + 2 <= m - 2) {
+      p.z += 2;
+      return p;
+    }
+    if (p.k == 11) {
+      p.k = 0;
+      if (p.w == m - 1) {
+        p.w = 0;
+        p.col = (p.col + 1) % 4;
+      } else {
+        ++p.w;
+      }
+    } else {
+      ++p.k;
+    }
+    p.z = (p.col ^ p.k) & 1;
+    return p;
+  };
+  const auto cand = engine_pegasus_candidates(*peg);
+  bool ent = false, fresh = false;  // after the start: no entry, the lookahead at (0, 0, 0, 0)
+  Pos at;  // the entry's position
+  const auto cycle = [&](bool advance) {  // one clock edge of the lookahead and entry
+    const bool la_ok = ok(la), take = (advance || !ent) && la_ok && fresh;
+    if (take) at = la;
+    const bool moved = take || !la_ok;
+    if (moved) la = next(la);
+    fresh = !moved;  // its index is registered the cycle after it moved
+    ent = (ent && !advance) || take;
+  };
+  std::uint64_t n = 1;  // Idle (start)
+  for (std::uint32_t done = 0; done < prog.n; ++done) {
+    for (bool seen = false; !seen;) {  // Head
+      ++n;
+      seen = ent;
+      cycle(false);
+    }
+    // Slots: the 15 candidates, then the last one's J and state word and its
+    // sum (when it is a neighbour), then the saturated sum.
+    const auto idx = r.index(at.col / 2, at.w, at.k, at.z);
+    const bool last = cand[static_cast<std::size_t>(idx)][kEnginePegasusCandidates - 1] >= 0;
+    for (int c = 0; c < kEnginePegasusCandidates + 1 + (last ? 1 : 0); ++c) {
+      ++n;
+      cycle(false);
+    }
+    ++n;  // Write
+    cycle(true);
+  }
+  return n;
+}
+
+int engine_spram_banks(const Program& prog) {
+  constexpr std::uint64_t kBank = 16384;
+  const std::uint64_t stride = static_cast<std::uint64_t>(std::max(max_degree(prog), 1));
+  const std::uint64_t per_word = prog.spec.weight_bits <= 8 ? 2 : 1;
+  const std::uint64_t j_words = (prog.n * stride + per_word - 1) / per_word;
+  return static_cast<int>((j_words + kBank - 1) / kBank + 2 * ((prog.n + kBank - 1) / kBank));
+}
+
 std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::string& lut_file, Arch arch,
                      const std::string& mem_dir) {
   check_emittable(prog, g);
@@ -398,6 +598,26 @@ std::string emit_pkg(const Program& prog, const graphs::Graph& g, const std::str
       << "  localparam EngineOrderFile = \"" << mem_dir << "/pbit_engine_order.mem\";\n"
       << "  localparam EngineNbrFile = \"" << mem_dir << "/pbit_engine_nbr.mem\";\n"
       << "  localparam EngineDegFile = \"" << mem_dir << "/pbit_engine_deg.mem\";\n";
+    // The graph from the Pegasus coordinates (no order or neighbour ROM).
+    const auto peg = engine_pegasus(g);
+    if (peg) check_engine_pegasus(*peg, prog);
+    const EnginePegasus p = peg.value_or(EnginePegasus{2, {}, {}, 0, 0, 0, 0});
+    const auto offsets = [](const std::array<int, 12>& a) {
+      std::uint64_t v = 0;
+      for (int k = 11; k >= 0; --k) v = (v << 4) | static_cast<std::uint64_t>(a[static_cast<std::size_t>(k)] & 15);
+      return "48'h" + hex(v, 12);
+    };
+    o << "  localparam logic [31:0] EngineSweepCycles = 32'd" << engine_sweep_cycles(prog, g)
+      << ";  // SWEEP_CYCLES: clock cycles of a sweep\n";
+    o << "  // pegasus:M from the coordinates (1), or the ROMs above (0); pbit_engine_pegasus\n"
+      << "  localparam int EngineNbrKind = " << (peg ? 1 : 0) << ";\n"
+      << "  localparam int PegasusM = " << p.m << ";\n"
+      << "  localparam logic [47:0] PegasusOffsets0 = " << offsets(p.offsets0) << ";  // S0[k] at [4k +: 4]\n"
+      << "  localparam logic [47:0] PegasusOffsets1 = " << offsets(p.offsets1) << ";\n"
+      << "  localparam int PegasusFabricStart0 = " << p.fabric_start0 << ";\n"
+      << "  localparam int PegasusFabricEnd0 = " << p.fabric_end0 << ";\n"
+      << "  localparam int PegasusFabricStart1 = " << p.fabric_start1 << ";\n"
+      << "  localparam int PegasusFabricEnd1 = " << p.fabric_end1 << ";\n";
   }
   o << "endpackage\n";
   return o.str();

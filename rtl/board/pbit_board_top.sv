@@ -126,7 +126,6 @@ module pbit_board_top #(
   logic                              req, we, rvalid, busy, link_active;
   logic [pbit_pkg::AddrBits-1:0]     addr;
   logic [31:0]                       wdata, rdata;
-  logic [pbit_pkg::NumCells-1:0]     state;
   pbit_uart_bridge #(
     .NumCells(pbit_pkg::NumCells),
     .BufWords(BufWords),
@@ -151,7 +150,6 @@ module pbit_board_top #(
     .rvalid_i(rvalid),
     .rdata_i(rdata),
     .busy_i(busy),
-    .state_i(state),
     .active_o(link_active)
   );
 
@@ -168,8 +166,7 @@ module pbit_board_top #(
     .wdata_i(wdata),
     .rvalid_o(rvalid),
     .rdata_o(rdata),
-    .busy_o(busy),
-    .state_o(state)
+    .busy_o(busy)
   );
 
   assign led_run_o = busy ^ LedActiveLow;

@@ -10,9 +10,11 @@
 // while the bridge executes or answers are dropped. After a framing error or
 // a bad length the bridge drops bytes until the line has been quiet for
 // QuietClks and then answers with the error; a request that stops arriving is
-// answered with TIMEOUT after TimeoutClks without a byte.
+// answered with TIMEOUT after TimeoutClks without a byte. READ_STATES reads
+// the STATES registers (every architecture has them; the engine has no state
+// port).
 module pbit_uart_bridge #(
-  parameter int          NumCells = 1,           // [1,2^18] p-bits (READ_STATES, INFO)
+  parameter int          NumCells = 1,           // [1,2^18] p-bits (READ_STATES, READ_STATS, INFO)
   parameter int          BufWords = 256,         // [4,16384] power of two: request buffer
   parameter logic [31:0] ClkHz = 32'd12000000,   // [1,2^32-1] for INFO only
   parameter int          ClksPerBit = 208,       // [4,65535] for INFO and the quiet time
@@ -36,13 +38,15 @@ module pbit_uart_bridge #(
   input  wire logic                          rvalid_i,
   input  wire logic [31:0]                   rdata_i,
   input  wire logic                          busy_i,
-  input  wire logic [NumCells-1:0]           state_i,
   // activity (LED): receiving, executing or answering a request
   output      logic                          active_o
 );
   localparam int AddrBits = pbit_pkg::AddrBits;
   localparam int BufBits = $clog2(BufWords);
   localparam int StateBytes = (NumCells + 7) / 8;
+  localparam int StateWords = (NumCells + 31) / 32;
+  // READ_STATES: the STATES words, all 4 bytes of each but the last's first ones
+  localparam logic [1:0] LastLane = 2'(4 * StateWords - StateBytes);
   localparam int MaxLen = 4 * BufWords;                  // request payload bytes
   localparam logic [31:0] QuietClks = 32'(20 * ClksPerBit);  // two byte times
   localparam logic [31:0] IdleMax = (TimeoutClks > QuietClks) ? TimeoutClks : QuietClks;
@@ -50,7 +54,6 @@ module pbit_uart_bridge #(
   localparam int SlotBits = $clog2(pbit_pkg::MaxSlots + 1);
   localparam int CellBits = $clog2(NumCells + 1);
   localparam int SpanBits = 15;                                  // counts <= 16384 words
-  localparam int StateIdxBits = (StateBytes > 1) ? $clog2(StateBytes) : 1;
   localparam int CellHi = pbit_pkg::CellRegBits;                 // the cell window's low bits
 
   typedef enum logic [4:0] {
@@ -105,11 +108,15 @@ module pbit_uart_bridge #(
   logic [SpanBits-1:0] n_words;   // request payload words
   logic [19:0] stat_words;         // READ_STATS response words (n < 2^14, slots <= MaxSlots)
   logic [31:0] info_word;
-  logic [7:0]  state_byte;
   logic [AddrBits-1:0] stat_addr;
-  logic [StateBytes*8-1:0] state_pad;
   logic        a0_out, a1_big, span_ok, cells_ok;
   logic [SpanBits-1:0] span;       // words a READ/WRITE burst covers
+  // The checks of a request's arguments, registered: the arguments are stable
+  // for at least two byte times (the CRC) before Decode uses them, and the
+  // adders and the multiplier stay out of Decode's path (the board's clock).
+  logic [SpanBits-1:0] span_q;
+  logic [19:0]         stat_words_q;
+  logic                a1_big_q, span_ok_q, cells_ok_q;
   logic [AddrBits:0]   span_end;   // arg0 + span: must not pass the end of the bus
   logic [CellBits+SpanBits-1:0] cell_end;
   always_comb begin
@@ -136,8 +143,6 @@ module pbit_uart_bridge #(
       4'(pbit_board_pkg::InfoWords - pbit_board_pkg::InfoTimeoutClks):info_word = TimeoutClks;
       default: info_word = '0;
     endcase
-    state_pad = (StateBytes*8)'(state_i);
-    state_byte = state_pad[8 * addr_q[StateIdxBits-1:0] +: 8];
     // addr_q is a cell window (its low CellHi bits 0): the register offset goes there
     stat_addr = {addr_q[AddrBits-1:CellHi], (off_q == '0) ? pbit_pkg::CellRegStatPlus
                  : CellHi'(pbit_pkg::CellRegStatAgree + CellHi'(off_q) - CellHi'(1))};
@@ -277,20 +282,20 @@ module pbit_uart_bridge #(
             pbit_board_pkg::CmdRead, pbit_board_pkg::CmdReadBurst: begin
               if (n_words != ((cmd_q == pbit_board_pkg::CmdRead) ? SpanBits'(1) : SpanBits'(2))) begin
                 status_d = pbit_board_pkg::StBadLen;
-              end else if (span == '0 || (cmd_q == pbit_board_pkg::CmdReadBurst && a1_big) || !span_ok) begin
+              end else if (span_q == '0 || (cmd_q == pbit_board_pkg::CmdReadBurst && a1_big_q) || !span_ok_q) begin
                 status_d = pbit_board_pkg::StBadArg;  // span: 1 (READ) or arg1 (READ_BURST)
               end else begin
-                len_d = 16'(span) << 2;
-                cnt_d = 16'(span);
+                len_d = 16'(span_q) << 2;
+                cnt_d = 16'(span_q);
               end
             end
             pbit_board_pkg::CmdWrite, pbit_board_pkg::CmdWriteBurst: begin
               if ((cmd_q == pbit_board_pkg::CmdWrite) ? (n_words != SpanBits'(2)) : (n_words < SpanBits'(2))) begin
                 status_d = pbit_board_pkg::StBadLen;
-              end else if (!span_ok) begin
+              end else if (!span_ok_q) begin
                 status_d = pbit_board_pkg::StBadArg;
               end else begin
-                cnt_d = 16'(span);
+                cnt_d = 16'(span_q);
                 state_d = WrRead;
               end
             end
@@ -310,21 +315,21 @@ module pbit_uart_bridge #(
             pbit_board_pkg::CmdReadStats: begin
               if (n_words != SpanBits'(3)) begin
                 status_d = pbit_board_pkg::StBadLen;
-              end else if (arg1_q == '0 || a1_big || !cells_ok || arg2_q > 32'(pbit_pkg::MaxSlots) ||
-                           stat_words > 20'(pbit_board_pkg::MaxReadWords)) begin
+              end else if (arg1_q == '0 || a1_big_q || !cells_ok_q || arg2_q > 32'(pbit_pkg::MaxSlots) ||
+                           stat_words_q > 20'(pbit_board_pkg::MaxReadWords)) begin
                 status_d = pbit_board_pkg::StBadArg;
               end else begin
                 addr_d = pbit_pkg::CellBase | (AddrBits'(arg0_q[CellBits-1:0]) << CellHi);
-                len_d = 16'(stat_words << 2);
-                cnt_d = 16'(stat_words);
+                len_d = 16'(stat_words_q << 2);
+                cnt_d = 16'(stat_words_q);
               end
             end
-            pbit_board_pkg::CmdReadStates: begin
+            pbit_board_pkg::CmdReadStates: begin  // the STATES words, read over the bus
               if (n_words != '0) status_d = pbit_board_pkg::StBadLen;
               else begin
-                addr_d = '0;  // the state byte index
+                addr_d = pbit_pkg::StateBase;
                 len_d = 16'(StateBytes);
-                cnt_d = 16'(StateBytes);
+                cnt_d = 16'(StateWords);
               end
             end
             default: status_d = pbit_board_pkg::StBadCmd;
@@ -403,18 +408,13 @@ module pbit_uart_bridge #(
           endcase
         end
       end
-      TxFetch: begin  // the next payload word (or state byte)
+      TxFetch: begin  // the next payload word
         lane_d = '0;
         state_d = TxPay;
         unique case (cmd_q)
           pbit_board_pkg::CmdInfo: word_d = info_word;
           pbit_board_pkg::CmdRun: word_d = cycles_q;
-          pbit_board_pkg::CmdReadStates: begin
-            word_d = {24'd0, state_byte};
-            lane_d = 2'd3;  // one byte
-            addr_d = addr_q + 1'b1;
-          end
-          default: begin  // READ, READ_BURST, READ_STATS: a bus read
+          default: begin  // READ, READ_BURST, READ_STATS, READ_STATES: a bus read
             req_o = 1'b1;
             addr_o = (cmd_q == pbit_board_pkg::CmdReadStats) ? stat_addr : addr_q;
             if (cmd_q == pbit_board_pkg::CmdReadStats) begin
@@ -434,7 +434,9 @@ module pbit_uart_bridge #(
       TxBusWait: begin
         if (rvalid_i) begin
           word_d = rdata_i;
-          lane_d = '0;
+          // READ_STATES sends StateBytes bytes: the last word's low bytes only
+          // (starting at a later lane ends the word early).
+          lane_d = (cmd_q == pbit_board_pkg::CmdReadStates && cnt_q == 16'd1) ? LastLane : '0;
           state_d = TxPay;
         end
       end
@@ -461,6 +463,13 @@ module pbit_uart_bridge #(
   assign unused_args = ^arg2_q[31:SlotBits];
 
   // ---- flops
+  always_ff @(posedge clk_i) begin
+    span_q <= span;
+    stat_words_q <= stat_words;
+    a1_big_q <= a1_big;
+    span_ok_q <= span_ok;
+    cells_ok_q <= cells_ok;
+  end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= Idle;

@@ -1,40 +1,49 @@
 `default_nettype none
 // The engine's memories and its update lane (rtl/README.md "The engine").
 //
-// Everything a p-bit has lives in RAM: couplings (jmem, slot s of cell c at
-// c * 2^SlotBits + s), fields (hmem), clamps (cmem), sample RNG states (rmem)
-// and states (smem, 32 per word, word w = cells 32w..32w+31, the STATES
-// register layout). Two generated ROMs describe the graph: the update order
-// (orom: cells sorted by colour, each entry {degree, cell}) and the neighbours
-// (nrom: the cell of slot s of cell c at c * 2^SlotBits + s, CSR slot order),
-// plus the degrees by cell (drom) for the bus's slot range check.
+// Everything a p-bit has lives in RAM: couplings (jmem), fields (hmem), clamps
+// (cmem), sample RNG states (rmem) and states (smem, 32 per word, word w =
+// cells 32w..32w+31, the STATES register layout). The graph (update order and
+// neighbours) comes from pbit_engine_graph: ROMs generated per graph
+// (NbrKind 0) or, for pegasus:M, computed from the coordinates (NbrKind 1).
+//
+// Couplings and RNG states are in single-port RAMs of 16-bit words
+// (pbit_engine_spram: the iCE40 UP5K's SPRAM on the board): slot s of cell c
+// is slot c * Stride + s (Stride = MaxDegree), two slots a word (bytes 0 and
+// 1, written under a nibble mask) when WeightBits <= 8, else one; an RNG
+// state is a 32-bit word at c. The rest are two-port RAMs (block RAM).
 //
 // A sweep walks the update order once. The p-bits of one colour never
 // neighbour each other, so updating them one after the other gives exactly the
 // chromatic schedule's result; a p-bit finishes (state and RNG written) before
 // the next one reads anything, so colour boundaries need no special care.
-// One p-bit takes degree + 4 cycles:
-//   Head    the order entry is there: read h, clamp, RNG state and slot 0
-//   Slots   one slot a cycle: J and the neighbour's cell, then its state word,
-//           then I += m ? J : -J (a 3-stage pipeline); after the last slot:
+// One p-bit takes candidates + 4 cycles (candidates: the degree, or 15 for
+// Pegasus coordinates):
+//   Head    the order entry is there: read h, clamp, RNG state; candidate 0
+//   Slots   one candidate a cycle: its neighbour (and whether it is one) from
+//           the graph, then J of the next slot and the neighbour's state
+//           word, then I += m ? J : -J (a 3-stage pipeline); after the last:
 //           saturate, read LUT[k] and the p-bit's own state word
 //   Write   v = sign(I) LUT[k], w = rng_step(state), m = v > top(w) (or the
 //           clamp value); write the state word and the RNG state
 //
 // Bus side (only while no sweep runs; pbit_engine_ctrl refuses writes while
-// busy): every RAM's read port takes the address of the request as it arrives
-// (la_addr_i, the cycle before the decode), so in the decode cycle the RAM
+// busy). The two-port RAMs' read ports take the address of the request as it
+// arrives (la_addr_i, the cycle before the decode), so in the decode cycle the
 // words of the addressed cell, LUT entry or state word are there: reads answer
 // from them (cell_rdata_o, lut_rdata_o, state_word_o) and writes modify them
-// (a STATE or CLAMP write rewrites the state word with one bit changed). The
-// RAMs are transparent, so back-to-back requests see each other's writes.
-// While a sweep runs, those outputs read 0.
+// (a STATE or CLAMP write rewrites the state word with one bit changed); they
+// are transparent, so back-to-back requests see each other's writes. The
+// single-port RAMs are accessed in the decode cycle itself (addr_i): a write
+// is one masked write, a read's word is there in the next cycle, the one the
+// bus answers in (late_o, late_rdata_o). One request a cycle, one access each:
+// no conflicts. While a sweep runs, the RAM-held registers read 0.
 module pbit_engine_core #(
   parameter int          NumCells = 1,      // [1,2^20]
   parameter int          IdxBits = 1,       // [1,20] = max(1, clog2(NumCells))
-  parameter int          MaxDegree = 0,     // [0,2^SlotBits]
-  parameter int          SlotBits = 1,      // [1,5] coupling slots per cell = 2^SlotBits
-  parameter int          DegBits = 1,       // [1,6] = max(1, clog2(MaxDegree + 1))
+  parameter int          MaxDegree = 0,     // [0,24]
+  parameter int          SlotBits = 1,      // [1,5] neighbour ROM slots a cell = 2^SlotBits (NbrKind 0)
+  parameter int          DegBits = 1,       // [1,5] = max(1, clog2(MaxDegree + 1))
   parameter int          WeightBits = 6,    // [2,16]
   parameter int          SumBits = 6,       // [WeightBits,24]
   parameter int          LutDepth = 32,     // [2,4096] power of two
@@ -43,9 +52,17 @@ module pbit_engine_core #(
   parameter int          RngKind = 0,       // [0,1] 0 = lfsr32, 1 = xorshift32
   parameter bit          LutWritable = 1'b1,  // [0,1] 0: the LUT is a ROM
   parameter bit          StateMirror = 1'b1,  // [0,1] keep a flip-flop copy of the states on state_o
+  parameter int          NbrKind = 0,       // [0,1] pbit_engine_graph: 0 ROMs, 1 Pegasus coordinates
+  parameter int          PegasusM = 2,      // (NbrKind 1) pbit_engine_pegasus
+  parameter logic [47:0] PegasusOffsets0 = '0,
+  parameter logic [47:0] PegasusOffsets1 = '0,
+  parameter int          PegasusFabricStart0 = 0,
+  parameter int          PegasusFabricEnd0 = 0,
+  parameter int          PegasusFabricStart1 = 0,
+  parameter int          PegasusFabricEnd1 = 0,
   parameter              LutFile = "",      // $readmemh files: LUT contents,
-  parameter              OrderFile = "",    //   update order {degree, cell},
-  parameter              NbrFile = "",      //   neighbour cells by slot,
+  parameter              OrderFile = "",    //   update order {degree, cell} (NbrKind 0),
+  parameter              NbrFile = "",      //   neighbour cells by slot (NbrKind 0),
   parameter              DegFile = ""       //   degree by cell
 ) (
   input  wire logic                     clk_i,
@@ -58,24 +75,40 @@ module pbit_engine_core #(
   input  wire logic [pbit_pkg::AddrBits-1:0] addr_i,  // registered request address
   input  wire logic [31:0]              wdata_i,
   input  wire logic                     cell_we_i,  // write the cell register addr_i
+  input  wire logic                     cell_re_i,  // read the cell register addr_i
   input  wire logic                     lut_we_i,   // write the LUT entry addr_i
   output      logic [31:0]              cell_rdata_o,
   output      logic                     cell_wok_o, // addr_i is a writable cell register
   output      logic [LutBits-1:0]       lut_rdata_o,
   output      logic [31:0]              state_word_o,
+  output      logic                     late_o,       // the read of the previous cycle answers
+  output      logic [31:0]              late_rdata_o, //   with this (a single-port RAM's word)
   // observation
   output      logic [NumCells-1:0]      state_o
 );
   localparam int AddrBits = pbit_pkg::AddrBits;
   localparam int RegBits = pbit_pkg::CellRegBits;
-  localparam int Slots = 1 << SlotBits;
-  localparam int JAddrBits = IdxBits + SlotBits;
+  localparam int CellBaseLog = $clog2(pbit_pkg::CellBase);  // regmap.hpp: a power of two
   localparam int StateWords = (NumCells + 31) / 32;
   localparam int SwBits = (StateWords > 1) ? $clog2(StateWords) : 1;
   localparam int LutIdxBits = $clog2(LutDepth);
-  localparam int OrderBits = DegBits + IdxBits;
   localparam int AccBitsMin = WeightBits + $clog2(MaxDegree + 1) + 1;
   localparam int AccBits = (AccBitsMin > SumBits) ? AccBitsMin : SumBits;
+  // couplings: slot c * Stride + s, JPerWord slots a 16-bit word
+  localparam int Stride = (MaxDegree > 0) ? MaxDegree : 1;
+  localparam int JSlots = NumCells * Stride;
+  localparam int JPerWord = (WeightBits <= 8) ? 2 : 1;
+  localparam int JWords = (JSlots + JPerWord - 1) / JPerWord;
+  localparam int JAddrBits = (JSlots > 1) ? $clog2(JSlots) : 1;
+  localparam int JWordBits = (JWords > 1) ? $clog2(JWords) : 1;
+
+  // x * c for a constant c as shifts and adds: yosys -dsp would map a
+  // multiplier to an iCE40 DSP, whose paths nextpnr-ice40 0.4 does not time.
+  function automatic logic [31:0] cmul(input logic [31:0] x, input logic [31:0] c);
+    cmul = '0;
+    for (int b = 0; b < 32; b++)
+      if (c[b]) cmul = cmul + (x << b);
+  endfunction
 
   typedef enum logic [1:0] {
     StIdle  = 2'd0,
@@ -85,51 +118,83 @@ module pbit_engine_core #(
   } state_e;
 
   // ---- the lane's registers
-  state_e             st_d, st_q;
-  logic [IdxBits-1:0] pos_d, pos_q;      // position in the update order
-  logic [IdxBits-1:0] idx_d, idx_q;      // the p-bit being updated
-  logic [DegBits-1:0] deg_d, deg_q;      // its degree
-  logic [DegBits-1:0] s_d, s_q;          // next slot to read
-  logic               first_d, first_q;  // first Slots cycle: h, clamp, RNG arrive
-  logic               v1_d, v1_q;        // a slot's J and neighbour arrive
-  logic               v2_d, v2_q;        // that neighbour's state word arrives
-  logic [WeightBits-1:0] j2_d, j2_q;     // the slot's J, waiting for the state
-  logic [4:0]         b2_d, b2_q;        // the neighbour's bit in its word
-  logic [AccBits-1:0] acc_d, acc_q;      // h + sum of the slots so far (exact)
-  logic               neg_d, neg_q;      // I < 0 (Write)
-  logic [1:0]         clamp_d, clamp_q;  // {value, enable}
-  logic [31:0]        rng_d, rng_q;      // the p-bit's RNG state
-  logic               bus_ok_d, bus_ok_q;  // the RAM ports served the bus last cycle
-  logic [NumCells-1:0] mirror_d, mirror_q;
+  state_e               st_d, st_q;
+  logic [IdxBits-1:0]   pos_d, pos_q;      // p-bits done in this sweep
+  logic [IdxBits-1:0]   idx_d, idx_q;      // the p-bit being updated
+  logic [JAddrBits-1:0] jbase_d, jbase_q;  // its slot 0
+  logic [4:0]           ncand_d, ncand_q;  // its candidates
+  logic [4:0]           j_d, j_q;          // next candidate to present
+  logic [4:0]           s_d, s_q;          // next coupling slot (valid candidates so far)
+  logic                 first_d, first_q;  // first Slots cycle: h, clamp, RNG arrive
+  logic                 v1_d, v1_q;        // a candidate's neighbour arrives
+  logic                 v2_d, v2_q;        // a slot's J and the neighbour's state word arrive
+  logic [4:0]           b2_d, b2_q;        // the neighbour's bit in its word
+  logic                 jl2_d, jl2_q;      // the slot's byte in its J word
+  logic [AccBits-1:0]   acc_d, acc_q;      // h + sum of the slots so far (exact)
+  logic                 neg_d, neg_q;      // I < 0 (Write)
+  logic [1:0]           clamp_d, clamp_q;  // {value, enable}
+  logic [31:0]          rng_d, rng_q;      // the p-bit's RNG state
+  logic                 bus_ok_d, bus_ok_q;  // the two-port RAMs served the bus last cycle
+  logic                 late_d, late_q;    // a single-port RAM read for the bus last cycle
+  logic                 late_j_d, late_j_q;  // of a coupling (else an RNG state)
+  logic                 late_l_d, late_l_q;  // its byte
+  logic [NumCells-1:0]  mirror_d, mirror_q;
 
-  // ---- memories: read addresses, write ports, outputs
-  logic [IdxBits-1:0]      o_raddr;
-  logic [OrderBits-1:0]    o_rdata;
-  logic [JAddrBits-1:0]    n_raddr, j_raddr, j_waddr;
-  logic [IdxBits-1:0]      n_rdata;
-  logic [IdxBits-1:0]      d_raddr;
-  logic [DegBits-1:0]      d_rdata;
-  logic [WeightBits-1:0]   j_rdata, h_rdata;
-  logic [IdxBits-1:0]      h_raddr, c_raddr, r_raddr, r_waddr, cell_w;
-  logic [1:0]              c_rdata;
-  logic [31:0]             r_rdata, r_wdata, s_wdata, s_rdata;
-  logic [SwBits-1:0]       s_raddr, s_waddr;
-  logic [LutIdxBits-1:0]   l_raddr;
-  logic [LutBits-1:0]      l_rdata;
-  logic                    j_we, h_we, c_we, r_we, s_we;
+  // ---- the graph
+  logic               g_start, g_adv, ent_valid, cand_en, nbr_valid;
+  logic [IdxBits-1:0] ent_idx, nbr;
+  logic [4:0]         ent_ncand, cand;
+  pbit_engine_graph #(
+    .NbrKind(NbrKind),
+    .NumCells(NumCells),
+    .IdxBits(IdxBits),
+    .SlotBits(SlotBits),
+    .DegBits(DegBits),
+    .OrderFile(OrderFile),
+    .NbrFile(NbrFile),
+    .PegasusM(PegasusM),
+    .PegasusOffsets0(PegasusOffsets0),
+    .PegasusOffsets1(PegasusOffsets1),
+    .PegasusFabricStart0(PegasusFabricStart0),
+    .PegasusFabricEnd0(PegasusFabricEnd0),
+    .PegasusFabricStart1(PegasusFabricStart1),
+    .PegasusFabricEnd1(PegasusFabricEnd1)
+  ) u_graph (
+    .clk_i,
+    .rst_ni,
+    .start_i(g_start),
+    .advance_i(g_adv),
+    .ent_valid_o(ent_valid),
+    .ent_idx_o(ent_idx),
+    .ent_ncand_o(ent_ncand),
+    .cand_en_i(cand_en),
+    .cand_i(cand),
+    .nbr_valid_o(nbr_valid),
+    .nbr_o(nbr)
+  );
 
-  pbit_engine_ram #(.Depth(NumCells), .Width(OrderBits), .AddrBits(IdxBits), .Writable(1'b0),
-                    .File(OrderFile)) u_orom (
-    .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .raddr_i(o_raddr), .rdata_o(o_rdata));
-  pbit_engine_ram #(.Depth(NumCells * Slots), .Width(IdxBits), .AddrBits(JAddrBits), .Writable(1'b0),
-                    .File(NbrFile)) u_nrom (
-    .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .raddr_i(n_raddr), .rdata_o(n_rdata));
+  // ---- memories: addresses, write ports, outputs
+  logic [IdxBits-1:0]    d_raddr;
+  logic [DegBits-1:0]    d_rdata;
+  logic [WeightBits-1:0] h_rdata;
+  logic [IdxBits-1:0]    h_raddr, c_raddr, cell_w;
+  logic [1:0]            c_rdata;
+  logic [31:0]           s_wdata, s_rdata;
+  logic [SwBits-1:0]     s_raddr, s_waddr;
+  logic [LutIdxBits-1:0] l_raddr;
+  logic [LutBits-1:0]    l_rdata;
+  logic                  h_we, c_we, s_we;
+  // single-port: couplings and RNG states
+  logic                  j_en, j_we, r_en, r_we;
+  logic [JWordBits-1:0]  j_addr;
+  logic [15:0]           j_wdata, j_rdata;
+  logic [3:0]            j_mask;
+  logic [IdxBits-1:0]    r_addr;
+  logic [31:0]           r_wdata, r_rdata;
+
   pbit_engine_ram #(.Depth(NumCells), .Width(DegBits), .AddrBits(IdxBits), .Writable(1'b0),
                     .File(DegFile)) u_drom (
     .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .raddr_i(d_raddr), .rdata_o(d_rdata));
-  pbit_engine_ram #(.Depth(NumCells * Slots), .Width(WeightBits), .AddrBits(JAddrBits)) u_jmem (
-    .clk_i, .we_i(j_we), .waddr_i(j_waddr), .wdata_i(wdata_i[WeightBits-1:0]), .raddr_i(j_raddr),
-    .rdata_o(j_rdata));
   pbit_engine_ram #(.Depth(NumCells), .Width(WeightBits), .AddrBits(IdxBits)) u_hmem (
     .clk_i, .we_i(h_we), .waddr_i(cell_w), .wdata_i(wdata_i[WeightBits-1:0]), .raddr_i(h_raddr),
     .rdata_o(h_rdata));
@@ -137,32 +202,58 @@ module pbit_engine_core #(
     .clk_i, .we_i(c_we), .waddr_i(cell_w),
     .wdata_i({wdata_i[pbit_pkg::ClampValueBit], wdata_i[pbit_pkg::ClampEnableBit]}),
     .raddr_i(c_raddr), .rdata_o(c_rdata));
-  pbit_engine_ram #(.Depth(NumCells), .Width(32), .AddrBits(IdxBits)) u_rmem (
-    .clk_i, .we_i(r_we), .waddr_i(r_waddr), .wdata_i(r_wdata), .raddr_i(r_raddr), .rdata_o(r_rdata));
   pbit_engine_ram #(.Depth(StateWords), .Width(32), .AddrBits(SwBits)) u_smem (
     .clk_i, .we_i(s_we), .waddr_i(s_waddr), .wdata_i(s_wdata), .raddr_i(s_raddr), .rdata_o(s_rdata));
   pbit_engine_ram #(.Depth(LutDepth), .Width(LutBits), .AddrBits(LutIdxBits), .Writable(LutWritable),
                     .File(LutFile)) u_lut (
     .clk_i, .we_i(lut_we_i), .waddr_i(addr_i[LutIdxBits-1:0] - LutIdxBits'(pbit_pkg::LutBase)),
     .wdata_i(wdata_i[LutBits-1:0]), .raddr_i(l_raddr), .rdata_o(l_rdata));
+  pbit_engine_spram #(.Words(JWords), .AddrBits(JWordBits), .Lanes(1)) u_jmem (
+    .clk_i, .en_i(j_en), .we_i(j_we), .addr_i(j_addr), .wdata_i(j_wdata), .mask_i(j_mask),
+    .rdata_o(j_rdata));
+  pbit_engine_spram #(.Words(NumCells), .AddrBits(IdxBits), .Lanes(2)) u_rmem (
+    .clk_i, .en_i(r_en), .we_i(r_we), .addr_i(r_addr), .wdata_i(r_wdata), .mask_i(8'hFF),
+    .rdata_o(r_rdata));
 
   // ---- bus addresses: as the request arrives (la_*) and in the decode cycle
-  logic [AddrBits-1:0] la_cell_off, la_state_off, cell_off;
-  logic [IdxBits-1:0]  la_idx, idx_b;
-  logic [RegBits-1:0]  la_reg, reg_b, la_slot, slot_b;
-  logic [31:0]         la_word;
+  logic [AddrBits-1:0]  la_cell_off, la_state_off, cell_off;
+  logic [IdxBits-1:0]   la_idx, idx_b;
+  logic [RegBits-1:0]   reg_b, slot_b;
+  logic [31:0]          la_word;
+  logic [JAddrBits-1:0] jslot_la, jslot_b, jslot_b_q, jslot;
+  logic [RegBits-1:0]   la_slot;
+  logic                 in_j;  // addr_i is a coupling slot below the cell's degree (decode cycle)
   always_comb begin
     la_cell_off = la_addr_i - pbit_pkg::CellBase;
     la_state_off = la_addr_i - pbit_pkg::StateBase;
     la_idx = la_cell_off[RegBits +: IdxBits];
-    la_reg = la_cell_off[RegBits-1:0];
-    la_slot = la_reg - pbit_pkg::CellRegCoupling;
+    la_slot = la_cell_off[RegBits-1:0] - pbit_pkg::CellRegCoupling;
+    // The coupling slot of the arriving request, registered for the decode cycle.
+    jslot_la = JAddrBits'(cmul(32'(la_idx), Stride) + 32'(la_slot));
     // The state word: a STATES register's, or the addressed cell's.
-    la_word = (la_addr_i >= pbit_pkg::CellBase) ? (32'(la_idx) >> 5) : 32'(la_state_off);
+    // (CellBase is a power of two, the cell window runs to the end of the
+    // bus: an OR of the high bits, no carry chain in the state RAM's address path.)
+    la_word = (la_addr_i[AddrBits-1:CellBaseLog] != '0) ? (32'(la_idx) >> 5) : 32'(la_state_off[SwBits-1:0]);
     cell_off = addr_i - pbit_pkg::CellBase;
     idx_b = cell_off[RegBits +: IdxBits];
     reg_b = cell_off[RegBits-1:0];
     slot_b = reg_b - pbit_pkg::CellRegCoupling;
+    jslot_b = jslot_b_q;
+    jslot = jbase_q + JAddrBits'(s_q);  // the lane's next slot
+    in_j = reg_b >= pbit_pkg::CellRegCoupling && slot_b < RegBits'(d_rdata) && 32'(slot_b) < Stride;
+  end
+
+  // ---- J words: the word and byte of a slot, the J of a read word
+  logic [JWordBits-1:0] jword, jword_b;
+  logic                 jl, jl_b;
+  logic [15:0]          jr, jr_late;
+  always_comb begin
+    jword = JWordBits'(32'(jslot) >> (JPerWord - 1));
+    jword_b = JWordBits'(32'(jslot_b) >> (JPerWord - 1));
+    jl = (JPerWord == 2) && jslot[0];
+    jl_b = (JPerWord == 2) && jslot_b[0];
+    jr = jl2_q ? {8'd0, j_rdata[15:8]} : j_rdata;
+    jr_late = late_l_q ? {8'd0, j_rdata[15:8]} : j_rdata;
   end
 
   // ---- the RNG step and the decision (Write)
@@ -177,27 +268,32 @@ module pbit_engine_core #(
   end
 
   // ---- the lane
-  logic [SumBits-1:0] sum, mag;
-  logic [31:0]        bucket;
-  logic               nbr_m, slots_done, dp;
-  logic [OrderBits-1:0] entry;
+  logic [SumBits-1:0]   sum, mag;
+  logic [31:0]          bucket;
+  logic [WeightBits-1:0] jv;
+  logic                 nbr_m, slots_done, dp, lane_j_en, lane_r_en, lane_r_we;
   always_comb begin
     st_d = st_q;
     pos_d = pos_q;
     idx_d = idx_q;
-    deg_d = deg_q;
+    jbase_d = jbase_q;
+    ncand_d = ncand_q;
+    j_d = j_q;
     s_d = s_q;
     first_d = 1'b0;
     v1_d = 1'b0;
     v2_d = 1'b0;
-    j2_d = j2_q;
     b2_d = b2_q;
+    jl2_d = jl2_q;
     acc_d = acc_q;
     neg_d = neg_q;
     clamp_d = clamp_q;
     rng_d = rng_q;
     done_o = 1'b0;
-    entry = o_rdata;
+    g_start = 1'b0;
+    g_adv = 1'b0;
+    cand_en = 1'b0;
+    cand = j_q;
 
     // Saturate: in range iff the bits above the sign bit of SumBits all equal it.
     if (acc_q[AccBits-1:SumBits-1] == '0 || acc_q[AccBits-1:SumBits-1] == '1) sum = acc_q[SumBits-1:0];
@@ -205,39 +301,47 @@ module pbit_engine_core #(
     mag = sum[SumBits-1] ? -sum : sum;
     bucket = 32'(mag) >> LutShift;
     nbr_m = s_rdata[b2_q];
-    slots_done = st_q == StSlots && !first_q && !v1_q && !v2_q && s_q == deg_q;
+    jv = jr[WeightBits-1:0];
+    slots_done = st_q == StSlots && !first_q && !v1_q && !v2_q && j_q == ncand_q;
 
-    // Datapath read addresses (the bus's when no sweep runs, below).
-    o_raddr = pos_d;
-    n_raddr = {idx_q, s_q[SlotBits-1:0]};
-    j_raddr = {idx_q, s_q[SlotBits-1:0]};
+    // Read ports of the lane (the bus's when no sweep runs, below).
     h_raddr = idx_q;
     c_raddr = idx_q;
-    r_raddr = idx_q;
-    s_raddr = SwBits'(32'(n_rdata) >> 5);
+    s_raddr = SwBits'(32'(nbr) >> 5);
     l_raddr = (bucket > 32'(LutDepth - 1)) ? LutIdxBits'(LutDepth - 1) : bucket[LutIdxBits-1:0];
     d_raddr = la_idx;
+    lane_j_en = 1'b0;
+    j_addr = jword;
+    lane_r_en = 1'b0;
+    lane_r_we = 1'b0;
+    r_addr = idx_q;
+    r_wdata = rng_next;
 
     unique case (st_q)
       StIdle: begin
         if (run_i) begin
           pos_d = '0;
-          o_raddr = '0;
+          j_d = '0;
+          g_start = 1'b1;
           st_d = StHead;
         end
       end
       StHead: begin
-        idx_d = entry[IdxBits-1:0];
-        deg_d = entry[IdxBits +: DegBits];
-        h_raddr = idx_d;
-        c_raddr = idx_d;
-        r_raddr = idx_d;
-        n_raddr = {idx_d, SlotBits'(0)};
-        j_raddr = {idx_d, SlotBits'(0)};
-        v1_d = deg_d != '0;
-        s_d = (deg_d != '0) ? DegBits'(1) : '0;
-        first_d = 1'b1;
-        st_d = StSlots;
+        if (ent_valid) begin
+          idx_d = ent_idx;
+          ncand_d = ent_ncand;
+          jbase_d = JAddrBits'(cmul(32'(ent_idx), Stride));
+          h_raddr = ent_idx;
+          c_raddr = ent_idx;
+          lane_r_en = 1'b1;
+          r_addr = ent_idx;
+          cand_en = ent_ncand != '0;  // candidate 0 (j_q is 0 here)
+          v1_d = cand_en;
+          j_d = cand_en ? 5'd1 : 5'd0;
+          s_d = '0;
+          first_d = 1'b1;
+          st_d = StSlots;
+        end
       end
       StSlots: begin
         if (first_q) begin
@@ -247,15 +351,18 @@ module pbit_engine_core #(
         end
         if (v2_q) begin
           // m ? +J : -J, with -J = ~J + 1
-          acc_d = acc_d + AccBits'(signed'(j2_q ^ {WeightBits{~nbr_m}})) + AccBits'(!nbr_m);
+          acc_d = acc_d + AccBits'(signed'(jv ^ {WeightBits{~nbr_m}})) + AccBits'(!nbr_m);
         end
-        if (v1_q) begin
-          j2_d = j_rdata;
-          b2_d = 5'(32'(n_rdata));  // its bit in the state word
+        if (v1_q && nbr_valid) begin
+          lane_j_en = 1'b1;
+          b2_d = 5'(32'(nbr));  // its bit in the state word
+          jl2_d = jl;
+          s_d = s_q + 5'd1;
           v2_d = 1'b1;
         end
-        if (s_q != deg_q) begin
-          s_d = s_q + DegBits'(1);
+        if (j_q != ncand_q) begin
+          cand_en = 1'b1;
+          j_d = j_q + 5'd1;
           v1_d = 1'b1;
         end
         if (slots_done) begin
@@ -265,44 +372,46 @@ module pbit_engine_core #(
         end
       end
       StWrite: begin
+        lane_r_en = 1'b1;
+        lane_r_we = 1'b1;
+        g_adv = 1'b1;
+        j_d = '0;
         if (32'(pos_q) == 32'(NumCells - 1)) begin
           done_o = 1'b1;
           st_d = StIdle;
         end else begin
           pos_d = pos_q + IdxBits'(1);
-          o_raddr = pos_d;
           st_d = StHead;
         end
       end
       default: st_d = StIdle;
     endcase
 
-    // The bus owns the read ports whenever no sweep runs or starts.
+    // The bus owns the ports whenever no sweep runs or starts: the two-port
+    // RAMs' read ports with the arriving address, the single-port RAMs with
+    // the decoded request.
     dp = st_q != StIdle || run_i;
     bus_ok_d = !dp;
     if (!dp) begin
-      j_raddr = {la_idx, la_slot[SlotBits-1:0]};
       h_raddr = la_idx;
       c_raddr = la_idx;
-      r_raddr = la_idx;
       s_raddr = la_word[SwBits-1:0];
       l_raddr = la_addr_i[LutIdxBits-1:0] - LutIdxBits'(pbit_pkg::LutBase);
+      j_addr = jword_b;
+      r_addr = idx_b;
+      r_wdata = wdata_i;
     end
   end
 
   // ---- bus decode (decode cycle) and the write ports
-  logic in_j, bus_ok, st_bit;
+  logic st_bit;
   logic [31:0] word_b;
+  logic [7:0]  jbyte;
   always_comb begin
-    bus_ok = bus_ok_q;
-    in_j = reg_b >= pbit_pkg::CellRegCoupling && slot_b < RegBits'(d_rdata) && slot_b < RegBits'(Slots);
     cell_rdata_o = '0;
     cell_wok_o = 1'b0;
-    if (bus_ok) begin
-      if (in_j) begin
-        cell_rdata_o = 32'(signed'(j_rdata));
-        cell_wok_o = 1'b1;
-      end
+    if (bus_ok_q) begin
+      if (in_j) cell_wok_o = 1'b1;  // read late
       unique case (reg_b)
         pbit_pkg::CellRegField: begin
           cell_rdata_o = 32'(signed'(h_rdata));
@@ -313,10 +422,7 @@ module pbit_engine_core #(
           cell_rdata_o[pbit_pkg::ClampValueBit] = c_rdata[1];
           cell_wok_o = 1'b1;
         end
-        pbit_pkg::CellRegRngState: begin
-          cell_rdata_o = r_rdata;
-          cell_wok_o = 1'b1;
-        end
+        pbit_pkg::CellRegRngState: cell_wok_o = 1'b1;  // read late
         pbit_pkg::CellRegState: begin
           cell_rdata_o[0] = s_rdata[5'(32'(idx_b))];
           cell_wok_o = 1'b1;
@@ -324,21 +430,38 @@ module pbit_engine_core #(
         default: ;
       endcase
     end
-    lut_rdata_o = bus_ok ? l_rdata : '0;
-    state_word_o = bus_ok ? s_rdata : '0;
+    lut_rdata_o = bus_ok_q ? l_rdata : '0;
+    state_word_o = bus_ok_q ? s_rdata : '0;
+    late_o = late_q;
+    late_rdata_o = '0;
+    if (late_q) late_rdata_o = late_j_q ? 32'(signed'(jr_late[WeightBits-1:0])) : r_rdata;
   end
 
   // Writes (a process of their own: cell_we_i depends on cell_wok_o). The lane
   // writes only in Write; the bus only while no sweep runs.
+  logic bus_j, bus_r;
   always_comb begin
+    // The single-port RAMs: the lane's accesses, or the bus's in the decode cycle.
+    bus_j = !dp && bus_ok_q && in_j && (cell_we_i || cell_re_i);
+    bus_r = !dp && bus_ok_q && reg_b == pbit_pkg::CellRegRngState && (cell_we_i || cell_re_i);
+    j_en = lane_j_en || bus_j;
+    j_we = bus_j && cell_we_i;
+    r_en = lane_r_en || bus_r;
+    r_we = lane_r_we || (bus_r && cell_we_i);
+    late_d = cell_re_i && (bus_j || bus_r);
+    late_j_d = in_j;
+    late_l_d = jl_b;
     cell_w = idx_b;
-    j_waddr = {idx_b, slot_b[SlotBits-1:0]};
-    j_we = cell_we_i && in_j;
+    jbyte = 8'(signed'(wdata_i[WeightBits-1:0]));
+    if (JPerWord == 2) begin
+      j_wdata = {jbyte, jbyte};
+      j_mask = jl_b ? 4'b1100 : 4'b0011;
+    end else begin
+      j_wdata = 16'(signed'(wdata_i[WeightBits-1:0]));
+      j_mask = 4'b1111;
+    end
     h_we = cell_we_i && reg_b == pbit_pkg::CellRegField;
     c_we = cell_we_i && reg_b == pbit_pkg::CellRegClamp;
-    r_we = cell_we_i && reg_b == pbit_pkg::CellRegRngState;
-    r_waddr = idx_b;
-    r_wdata = wdata_i;
     // A state bit changes by a STATE write (unless clamped: the clamp wins), a
     // CLAMP write that enables the clamp, or an update.
     s_we = 1'b0;
@@ -358,9 +481,6 @@ module pbit_engine_core #(
     mirror_d = mirror_q;
     if (s_we) mirror_d[idx_b] = st_bit;
     if (st_q == StWrite) begin
-      r_we = 1'b1;
-      r_waddr = idx_q;
-      r_wdata = rng_next;
       s_we = 1'b1;
       s_waddr = SwBits'(32'(idx_q) >> 5);
       word_b = s_rdata;
@@ -379,43 +499,55 @@ module pbit_engine_core #(
   end
 
   logic unused_bits;
-  assign unused_bits = ^{rng_next[31-LutBits:0], la_word, la_state_off, la_cell_off, cell_off, bucket,
-                         la_slot};
+  assign unused_bits = ^{rng_next[31-LutBits:0], la_word, la_state_off, la_cell_off, cell_off, bucket, jr,
+                         jr_late, jslot, jslot_b};
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       st_q <= StIdle;
       pos_q <= '0;
       idx_q <= '0;
-      deg_q <= '0;
+      jbase_q <= '0;
+      jslot_b_q <= '0;
+      ncand_q <= '0;
+      j_q <= '0;
       s_q <= '0;
       first_q <= 1'b0;
       v1_q <= 1'b0;
       v2_q <= 1'b0;
-      j2_q <= '0;
       b2_q <= '0;
+      jl2_q <= 1'b0;
       acc_q <= '0;
       neg_q <= 1'b0;
       clamp_q <= '0;
       rng_q <= '0;
       bus_ok_q <= 1'b0;
+      late_q <= 1'b0;
+      late_j_q <= 1'b0;
+      late_l_q <= 1'b0;
       mirror_q <= '0;
     end else begin
       st_q <= st_d;
       pos_q <= pos_d;
       idx_q <= idx_d;
-      deg_q <= deg_d;
+      jbase_q <= jbase_d;
+      jslot_b_q <= jslot_la;
+      ncand_q <= ncand_d;
+      j_q <= j_d;
       s_q <= s_d;
       first_q <= first_d;
       v1_q <= v1_d;
       v2_q <= v2_d;
-      j2_q <= j2_d;
       b2_q <= b2_d;
+      jl2_q <= jl2_d;
       acc_q <= acc_d;
       neg_q <= neg_d;
       clamp_q <= clamp_d;
       rng_q <= rng_d;
       bus_ok_q <= bus_ok_d;
+      late_q <= late_d;
+      late_j_q <= late_j_d;
+      late_l_q <= late_l_d;
       mirror_q <= mirror_d;
     end
   end

@@ -23,7 +23,8 @@ module pbit_engine_ctrl #(
   parameter int LutShift = 0,        // [0,SumBits-1]
   parameter int LutBits = 16,        // [2,16]
   parameter int RngKind = 0,         // [0,1] 0 = lfsr32, 1 = xorshift32
-  parameter bit LutWritable = 1'b1   // [0,1]
+  parameter bit LutWritable = 1'b1,  // [0,1]
+  parameter logic [31:0] SweepCycles = 32'd1  // SWEEP_CYCLES: clock cycles of a sweep (pbit_pkg)
 ) (
   input  wire logic                              clk_i,
   input  wire logic                              rst_ni,
@@ -41,6 +42,7 @@ module pbit_engine_ctrl #(
   output      logic [pbit_pkg::AddrBits-1:0]     addr_o,   // the registered request
   output      logic [31:0]                       wdata_o,
   output      logic                              cell_we_o,
+  output      logic                              cell_re_o,  // a read of a cell register (decode cycle)
   output      logic                              lut_we_o,
   input  wire logic [31:0]                       cell_rdata_i,
   input  wire logic                              cell_wok_i,
@@ -50,6 +52,9 @@ module pbit_engine_ctrl #(
   localparam int AddrBits = pbit_pkg::AddrBits;
   localparam int CellHiBits = AddrBits - pbit_pkg::CellRegBits;
   localparam int StateWords = (NumCells + 31) / 32;
+  localparam int LutIdxBits = $clog2(LutDepth);
+  localparam int CellBaseLog = $clog2(pbit_pkg::CellBase);
+  localparam int StateBaseLog = $clog2(pbit_pkg::StateBase);
 
   // ---- registers
   logic        run_d, run_q;          // sweeping
@@ -71,24 +76,29 @@ module pbit_engine_ctrl #(
   logic [AddrBits-1:0] addr_q;
   logic [31:0]         wdata_q;
 
-  // ---- address decode
+  // ---- address decode: the windows from the address as it arrives, registered
+  // with the request (their compares stay out of the decode cycle's paths)
   logic                   wr, rd, is_lut, is_cell, is_state;
-  logic [AddrBits-1:0]    lut_off, cell_off, state_off;
+  logic                   is_lut_q, is_cell_q, is_state_q;
+  logic [AddrBits-1:0]    cell_off;
   logic [CellHiBits-1:0]  cell_hi;
   always_comb begin
     wr = req_q & we_q;
     rd = req_q & ~we_q;
-    lut_off = addr_q - pbit_pkg::LutBase;
-    is_lut = addr_q >= pbit_pkg::LutBase && lut_off < AddrBits'(LutDepth);
-    cell_off = addr_q - pbit_pkg::CellBase;
+    // The windows' bases are powers of two (regmap.hpp, checked by the
+    // emitter), each at least as large as its window: compare bit fields, no
+    // subtractions in front of the compares.
+    is_lut = (addr_i >> LutIdxBits) == (pbit_pkg::LutBase >> LutIdxBits);
+    cell_off = addr_i - pbit_pkg::CellBase;
     cell_hi = cell_off[AddrBits-1:pbit_pkg::CellRegBits];
-    is_cell = addr_q >= pbit_pkg::CellBase && cell_hi < CellHiBits'(NumCells);
-    state_off = addr_q - pbit_pkg::StateBase;
-    is_state = addr_q >= pbit_pkg::StateBase && state_off < AddrBits'(StateWords);
+    is_cell = (addr_i >> CellBaseLog) != '0 && cell_hi < CellHiBits'(NumCells);
+    is_state = (addr_i >> StateBaseLog) == (pbit_pkg::StateBase >> StateBaseLog) &&
+               32'(addr_i[StateBaseLog-1:0]) < StateWords;
   end
   logic unused_cell_reg;  // the core decodes the register offset
   assign unused_cell_reg = ^cell_off[pbit_pkg::CellRegBits-1:0];
   assign addr_o = addr_q;
+  assign cell_re_o = rd && is_cell_q;
   assign wdata_o = wdata_q;
 
   // ---- writes, commands and the sequencer
@@ -141,10 +151,10 @@ module pbit_engine_ctrl #(
         period_d = wdata_q;
       end else if (addr_q == pbit_pkg::RegAsyncThreshold) begin
         thresh_d = wdata_q;
-      end else if (is_lut) begin
+      end else if (is_lut_q) begin
         lut_we_o = LutWritable;
         err = ~LutWritable;
-      end else if (is_cell) begin
+      end else if (is_cell_q) begin
         cell_we_o = cell_wok_i;
         err = ~cell_wok_i;
       end else begin
@@ -190,6 +200,7 @@ module pbit_engine_ctrl #(
         rdata_d[pbit_pkg::LutGeometryShiftLsb +: 8] = 8'(LutShift);
         rdata_d[pbit_pkg::LutGeometryWritableBit] = LutWritable;
         rdata_d[pbit_pkg::LutGeometryAsyncBit] = 1'b0;
+        rdata_d[pbit_pkg::LutGeometryNoStatsBit] = 1'b1;
       end
       if (addr_q == pbit_pkg::RegCtrl) begin
         rdata_d[pbit_pkg::CtrlStatsEnableBit] = stats_q;
@@ -204,9 +215,10 @@ module pbit_engine_ctrl #(
       if (addr_q == pbit_pkg::RegAsyncPeriod) rdata_d = period_q;
       if (addr_q == pbit_pkg::RegAsyncThreshold) rdata_d = thresh_q;
       if (addr_q == pbit_pkg::RegBusErrors) rdata_d = errors_q;
-      if (is_lut) rdata_d = 32'(signed'(lut_rdata_i));
-      if (is_cell) rdata_d = cell_rdata_i;
-      if (is_state) rdata_d = state_word_i;
+      if (addr_q == pbit_pkg::RegSweepCycles) rdata_d = SweepCycles;
+      if (is_lut_q) rdata_d = 32'(signed'(lut_rdata_i));
+      if (is_cell_q) rdata_d = cell_rdata_i;
+      if (is_state_q) rdata_d = state_word_i;
     end
   end
   assign rvalid_o = rvalid_q;
@@ -217,6 +229,9 @@ module pbit_engine_ctrl #(
     if (!rst_ni) begin
       req_q <= 1'b0;
       we_q <= 1'b0;
+      is_lut_q <= 1'b0;
+      is_cell_q <= 1'b0;
+      is_state_q <= 1'b0;
       addr_q <= '0;
       wdata_q <= '0;
       run_q <= 1'b0;
@@ -235,6 +250,9 @@ module pbit_engine_ctrl #(
     end else begin
       req_q <= req_i;
       we_q <= we_i;
+      is_lut_q <= is_lut;
+      is_cell_q <= is_cell;
+      is_state_q <= is_state;
       addr_q <= addr_i;
       wdata_q <= wdata_i;
       run_q <= run_d;

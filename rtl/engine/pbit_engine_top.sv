@@ -14,6 +14,7 @@
 module pbit_engine_top #(
   parameter bit LutWritable = 1'b1,  // [0,1] 0: the LUT is a ROM (fold beta into J, h)
   parameter bit StateMirror = 1'b1,  // [0,1] 1: state_o carries the states (a flip-flop per p-bit)
+  parameter int NbrKind = pbit_pkg::EngineNbrKind,  // [0,1] the graph: 0 ROMs, 1 Pegasus coordinates (pegasus:M only)
   parameter     LutFile = pbit_pkg::LutFile  // $readmemh file of the LUT's initial contents
 ) (
   input  wire logic                              clk_i,
@@ -30,9 +31,9 @@ module pbit_engine_top #(
   // observation
   output      logic [pbit_pkg::NumCells-1:0]     state_o      // p-bit states, 1 = +1 (StateMirror)
 );
-  logic                          run, done, cell_we, lut_we, cell_wok;
+  logic                          run, done, cell_we, cell_re, lut_we, cell_wok, late;
   logic [pbit_pkg::AddrBits-1:0] addr_q;
-  logic [31:0]                   wdata_q, cell_rdata, state_word;
+  logic [31:0]                   wdata_q, cell_rdata, state_word, ctrl_rdata, late_rdata;
   logic [pbit_pkg::LutBits-1:0]  lut_rdata;
   // The states, internal first: a SystemC model may not read its own output port.
   logic [pbit_pkg::NumCells-1:0] states;
@@ -51,7 +52,8 @@ module pbit_engine_top #(
     .LutShift(pbit_pkg::LutShift),
     .LutBits(pbit_pkg::LutBits),
     .RngKind(pbit_pkg::RngKind),
-    .LutWritable(LutWritable)
+    .LutWritable(LutWritable),
+    .SweepCycles(pbit_pkg::EngineSweepCycles)
   ) u_ctrl (
     .clk_i,
     .rst_ni,
@@ -60,13 +62,14 @@ module pbit_engine_top #(
     .addr_i,
     .wdata_i,
     .rvalid_o,
-    .rdata_o,
+    .rdata_o(ctrl_rdata),
     .busy_o,
     .run_o(run),
     .done_i(done),
     .addr_o(addr_q),
     .wdata_o(wdata_q),
     .cell_we_o(cell_we),
+    .cell_re_o(cell_re),
     .lut_we_o(lut_we),
     .cell_rdata_i(cell_rdata),
     .cell_wok_i(cell_wok),
@@ -88,6 +91,14 @@ module pbit_engine_top #(
     .RngKind(pbit_pkg::RngKind),
     .LutWritable(LutWritable),
     .StateMirror(StateMirror),
+    .NbrKind(NbrKind),
+    .PegasusM(pbit_pkg::PegasusM),
+    .PegasusOffsets0(pbit_pkg::PegasusOffsets0),
+    .PegasusOffsets1(pbit_pkg::PegasusOffsets1),
+    .PegasusFabricStart0(pbit_pkg::PegasusFabricStart0),
+    .PegasusFabricEnd0(pbit_pkg::PegasusFabricEnd0),
+    .PegasusFabricStart1(pbit_pkg::PegasusFabricStart1),
+    .PegasusFabricEnd1(pbit_pkg::PegasusFabricEnd1),
     .LutFile(LutFile),
     .OrderFile(pbit_pkg::EngineOrderFile),
     .NbrFile(pbit_pkg::EngineNbrFile),
@@ -101,11 +112,17 @@ module pbit_engine_top #(
     .addr_i(addr_q),
     .wdata_i(wdata_q),
     .cell_we_i(cell_we),
+    .cell_re_i(cell_re),
     .lut_we_i(lut_we),
     .cell_rdata_o(cell_rdata),
     .cell_wok_o(cell_wok),
     .lut_rdata_o(lut_rdata),
     .state_word_o(state_word),
+    .late_o(late),
+    .late_rdata_o(late_rdata),
     .state_o(states)
   );
+  // Couplings and RNG states come from single-port RAMs read in the decode
+  // cycle: their word answers in the cycle rvalid_o is high.
+  assign rdata_o = late ? late_rdata : ctrl_rdata;
 endmodule

@@ -54,6 +54,12 @@ class RtlSampler final : public RegisterSampler {
     counters_.cycles += bus_.model->cycles() - c0;
     counters_.sweeps += sweeps * static_cast<std::uint64_t>(chains());
     counters_.sim_time_ns = bus_.model->sim_time_ns();
+    const auto word64 = [&](std::uint32_t lo) {
+      const auto w = bus_.model->read_burst(lo, 2);
+      return (static_cast<std::uint64_t>(w[1]) << 32) | w[0];
+    };
+    counters_.array_cycles = word64(rm::CYCLE_COUNT_LO);
+    counters_.array_sweeps = word64(rm::SWEEP_COUNT_LO);
   }
 
   const RtlCounters& counters() const { return counters_; }
@@ -66,7 +72,6 @@ class RtlSampler final : public RegisterSampler {
     mo.cycles_per_sweep = spec.cycles_per_sweep(prog.num_colors);
     BuildOptions bo = opt_.build;
     bo.cell_clocks = mo.clocking != Clocking::Enables;
-    const bool engine = bo.arch == rtl::Arch::Engine;
     const char* arch = rtl::to_string(bo.arch);
     if (bo.arch != rtl::Arch::Full && bo.cell_clocks)
       throw Error(std::string("rtl: the ") + arch + " architecture runs on the system clock only (--clocking enables)");
@@ -83,9 +88,8 @@ class RtlSampler final : public RegisterSampler {
     ArrayTraits t;
     const std::uint32_t lut = m.read(rm::LUT_GEOMETRY);
     t.lut_writable = (lut >> rm::field::LUT_GEOMETRY_WRITABLE) & 1u;
-    // No counters on the engine (whose LUT_GEOMETRY predates the bit) or the
-    // lean array: states read after every sweep.
-    t.stats = !engine && !((lut >> rm::field::LUT_GEOMETRY_NO_STATS) & 1u);
+    // No counters on the engine or the lean array: states read after every sweep.
+    t.stats = !((lut >> rm::field::LUT_GEOMETRY_NO_STATS) & 1u);
     t.gated = (lut >> rm::field::LUT_GEOMETRY_GATED) & 1u;
     t.write_only = (lut >> rm::field::LUT_GEOMETRY_WRITE_ONLY) & 1u;
     return t;

@@ -26,6 +26,11 @@
 #    chains, clamps and context switches (the host follows the RNG states),
 #    identical sample moments and anneals, no --arch on the host side (it reads
 #    the array's traits from LUT_GEOMETRY);
+# 8. the time-multiplexed engine (`--arch engine`: weights, RNG states and
+#    states in RAM, one update lane; pegasus:M from its coordinates) behind
+#    the same bridge, on pegasus:2 with a ROM LUT: identical states with 3
+#    chains, clamps and context switches (READ_STATES reads its STATES
+#    registers: it has no state port), identical sample moments and anneals;
 # 0. first, raw frames (protocol_errors.py): every malformed request gets an
 #    error response (BAD_CRC, BAD_CMD, BAD_LEN, BAD_ARG, TIMEOUT), a repeated
 #    RUN is answered without running again.
@@ -175,4 +180,35 @@ assert a["final_energies"] == b["final_energies"] and a["best_state"] == b["best
 print("lean array: identical sample moments and anneal")
 PY
 echo "lean array on the board: $(( $(date +%s) - t_lean )) s"
+# The engine behind the same bridge (rtl/board/engine/pbit_board_array.sv).
+cleanup
+wait "$sim_pid" 2> /dev/null || true
+sim_pid=
+t_engine=$(date +%s)
+"$pbit" fpga sim --graph pegasus:2 --arch engine --lut-writable 0 --out "$work/sim_engine" --beta-mode fold \
+  --build-only > "$work/build_engine.log" 2>&1 || { cat "$work/build_engine.log"; fail "building the engine board"; }
+rm -f "$work/pty"
+"$work/sim_engine/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 > "$work/sim_engine.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
+common=(--graph pegasus:2 --port "$(cat "$work/pty")" --beta-mode fold)
+"$pbit" compare "${common[@]}" --backends ref,board --couplings gauss:0.8 --fields gauss:0.3 --sweeps 30 --chains 3 \
+  --clamp-every 3 --seed 9 | tee "$work/compare_engine.txt"
+grep -q '^identical: 30 sweeps x 3 chains of 40 p-bits' "$work/compare_engine.txt" || fail "engine compare"
+for b in ref board; do
+  "$pbit" sample "${common[@]}" --backend $b --couplings gauss:0.8 --fields gauss:0.4 --beta 0.7 --sweeps 40 \
+    --burn-in 5 --chains 2 --seed 3 --json > "$work/engine_$b.json" || fail "engine sample --backend $b"
+  "$pbit" anneal "${common[@]}" --backend $b --couplings gauss:0.8 --betas linear:0.3,3,5 --chains 2 --seed 2 \
+    --json > "$work/engine_anneal_$b.json" || fail "engine anneal --backend $b"
+done
+python3 - "$work" <<'PY' || fail "engine sample or anneal differs"
+import json, sys
+w = sys.argv[1]
+a, b = (json.load(open(f"{w}/engine_{k}.json")) for k in ("ref", "board"))
+assert a["samples"] == b["samples"] == 80 and a["means"] == b["means"] and a["correlations"] == b["correlations"]
+a, b = (json.load(open(f"{w}/engine_anneal_{k}.json")) for k in ("ref", "board"))
+assert a["final_energies"] == b["final_energies"] and a["best_state"] == b["best_state"] and a["trace"] == b["trace"]
+print("engine: identical sample moments and anneal")
+PY
+echo "engine on the board: $(( $(date +%s) - t_engine )) s"
 echo "PASS ($(( $(date +%s) - start )) s)"

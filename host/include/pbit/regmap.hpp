@@ -44,6 +44,8 @@ enum Global : std::uint32_t {
   ASYNC_PERIOD = 0x011, // RW  async: cycles per sweep (0 acts as 1)
   ASYNC_THRESHOLD = 0x012, // RW async: a cell updates in a cycle iff its timer word < threshold (unsigned)
   BUS_ERRORS = 0x013,   // RO  count of ignored writes
+  SWEEP_CYCLES = 0x014, // RO  clock cycles of one chromatic sweep (the arrays: NUM_COLORS; the engine: its lane's
+                        //     count for the graph); 0 on designs that predate the register
 };
 
 // ---- LUT: entry k at LUT_BASE + k (k < lut depth); one table shared by every

@@ -16,7 +16,9 @@
 #include <pbit/graphs/graph.hpp>
 #include <pbit/program.hpp>
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,6 +74,38 @@ struct EngineTables {
   std::string order, nbr, deg;
 };
 EngineTables engine_tables(const Program& prog);
+
+// The engine's graph from the Pegasus coordinates (NbrKind 1 of
+// rtl/engine/pbit_engine_graph, emitted as EngineNbrKind = 1 for every
+// pegasus:M): no order or neighbour ROM, which for pegasus:14 would not fit an
+// iCE40's block RAM. The same rule as rtl/engine/pbit_engine_pegasus.sv:
+struct EnginePegasus {
+  int m = 0;
+  std::array<int, 12> offsets0{}, offsets1{};  // graphs::pegasus_offsets(0/1)
+  int fabric_start0 = 0, fabric_end0 = 0;      // tracks dropped at w = 0 / w = m-1 (u = 0)
+  int fabric_start1 = 0, fabric_end1 = 0;      // (u = 1)
+};
+inline constexpr int kEnginePegasusCandidates = 15;
+// The description when g is pegasus:M, else nullopt.
+std::optional<EnginePegasus> engine_pegasus(const graphs::Graph& g);
+// What the hardware computes: per compact cell its candidates in the order the
+// RTL presents them (-1: not a neighbour), and the update order it walks.
+std::vector<std::array<std::int32_t, kEnginePegasusCandidates>> engine_pegasus_candidates(
+    const EnginePegasus& p);
+std::vector<std::uint32_t> engine_pegasus_order(const EnginePegasus& p);
+// Throws pbit::Error unless the candidates' valid entries are exactly the
+// program's CSR neighbours in slot order and the order holds every cell once,
+// colour by colour (the emitter's check before it emits EngineNbrKind = 1).
+void check_engine_pegasus(const EnginePegasus& p, const Program& prog);
+// Clock cycles of one engine sweep (its SWEEP_CYCLES register): 1 + sum of
+// (degree + 4) with the ROMs; from the coordinates 1 + 19 a p-bit (18 when its
+// last candidate is no neighbour) + the Head cycles spent waiting for the
+// Pegasus lookahead. Exact (test_rtl_sim checks it against CYCLE_COUNT).
+std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g);
+// 16K x 16 single-port RAM banks the engine's couplings and RNG states take
+// (rtl/engine/pbit_engine_spram: the iCE40 UP5K has 4): couplings two a word
+// when weight_bits <= 8, max degree slots a p-bit; an RNG state two banks wide.
+int engine_spram_banks(const Program& prog);
 
 struct EmitResult {
   std::string outdir;               // absolute

@@ -79,9 +79,6 @@ std::string emit_board_pkg() {
 
 BoardEmitResult emit_board(const Program& prog, const graphs::Graph& g, const std::string& outdir,
                            const rtl::EmitOptions& options) {
-  if (options.arch == rtl::Arch::Engine)
-    throw Error("the board design holds the full or the lean array (--arch full|lean); the engine has no "
-                "board top yet");
   BoardEmitResult r;
   r.array = rtl::emit_rtl(prog, g, outdir, options);
   const fs::path out = r.array.outdir;

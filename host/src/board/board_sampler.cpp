@@ -57,6 +57,10 @@ class BoardSampler final : public RegisterSampler {
     t.gated = (lut >> rm::field::LUT_GEOMETRY_GATED) & 1u;
     t.write_only = (lut >> rm::field::LUT_GEOMETRY_WRITE_ONLY) & 1u;
     bus_.cycles_per_sweep = static_cast<std::uint32_t>(spec.cycles_per_sweep(program().num_colors));
+    // A chromatic sweep of the engine takes many more cycles than colours
+    // (SWEEP_CYCLES; 0 on designs older than the register).
+    if (spec.schedule == Schedule::Chromatic)
+      if (const std::uint32_t c = bus_.link.read(rm::SWEEP_CYCLES); c != 0) bus_.cycles_per_sweep = c;
     // Runs of at most ~1/4 s at the board's clock keep every wait short.
     t.max_run = static_cast<std::uint32_t>(std::max<std::uint64_t>(
         1, std::min<std::uint64_t>(

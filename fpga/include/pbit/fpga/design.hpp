@@ -30,10 +30,10 @@ struct Design {
 // Throws pbit::Error for a bad graph spec, spec or beta.
 Design make_design(const std::string& graph_spec, const NumericSpec& spec, double beta);
 
-// The array of a board design or estimate: full (pbit_top with the features) or
-// lean (rtl/lean: ROM LUT, no statistics, chromatic: every feature off). Throws
-// pbit::Error for the engine (no board top), a feature the lean array lacks, or
-// a schedule the architecture does not run.
+// The array of a board design or estimate: full (pbit_top with the features),
+// lean (rtl/lean: ROM LUT, no statistics, chromatic: every feature off) or the
+// engine (rtl/engine: no statistics, chromatic; its LUT a RAM or a ROM). Throws
+// pbit::Error for a feature the architecture lacks or a schedule it does not run.
 void check_arch(rtl::Arch arch, const Features& features, const NumericSpec& spec);
 
 }  // namespace pbit::fpga

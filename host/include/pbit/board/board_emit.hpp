@@ -22,10 +22,11 @@ struct BoardEmitResult {
 };
 
 // Emits the array (pbit_pkg.sv, pbit_array.sv or, for options.arch = Lean,
-// pbit_lean_array.sv, pbit_lut.mem, files.f) and pbit_board_pkg.sv into outdir
+// pbit_lean_array.sv, for Engine the engine's ROM files, pbit_lut.mem, files.f)
+// and pbit_board_pkg.sv into outdir
 // and writes board_files.f: the array's files, pbit_board_pkg.sv,
-// rtl/board[/lean]/pbit_board_array.sv (the array behind pbit_board_top), then
-// rtl/board/files.f. Throws pbit::Error (also for the engine: no board top).
+// rtl/board[/lean|/engine]/pbit_board_array.sv (the array behind pbit_board_top),
+// then rtl/board/files.f. Throws pbit::Error.
 BoardEmitResult emit_board(const Program& prog, const graphs::Graph& g, const std::string& outdir,
                            const rtl::EmitOptions& options = {});
 

@@ -30,6 +30,10 @@ struct RtlCounters {
   std::uint64_t cycles = 0;
   std::uint64_t sweeps = 0;
   double sim_time_ns = 0;
+  // The design's own counters after the last run (CYCLE_COUNT, SWEEP_COUNT:
+  // running cycles and sweeps since the last configure()).
+  std::uint64_t array_cycles = 0;
+  std::uint64_t array_sweeps = 0;
 };
 // Non-null only for samplers made by make_rtl_sampler.
 const RtlCounters* rtl_counters(const Sampler& s);

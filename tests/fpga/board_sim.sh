@@ -149,66 +149,43 @@ if "$pbit" sample --graph chimera:1 --port "$(cat "$work/pty")" --backend board 
   fail "a ROM LUT of another beta was accepted"
 fi
 grep -q 'the LUT is a ROM built for another beta' "$work/rom.txt" || { cat "$work/rom.txt"; fail "ROM message"; }
-# The lean array behind the same bridge (rtl/board/lean/pbit_board_array.sv).
-cleanup
-wait "$sim_pid" 2> /dev/null || true
-sim_pid=
-t_lean=$(date +%s)
-"$pbit" fpga sim --graph pegasus:2 --arch lean --out "$work/sim_arch_lean" --beta-mode fold --build-only \
-  > "$work/build_arch_lean.log" 2>&1 || { cat "$work/build_arch_lean.log"; fail "building the lean-array board"; }
-rm -f "$work/pty"
-"$work/sim_arch_lean/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 > "$work/sim_arch_lean.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
-common=(--graph pegasus:2 --port "$(cat "$work/pty")" --beta-mode fold)
-"$pbit" compare "${common[@]}" --backends ref,board --couplings gauss:0.8 --fields gauss:0.3 --sweeps 30 --chains 3 \
-  --clamp-every 3 --seed 9 | tee "$work/compare_arch_lean.txt"
-grep -q '^identical: 30 sweeps x 3 chains of 40 p-bits' "$work/compare_arch_lean.txt" || fail "lean-array compare"
-for b in ref board; do
-  "$pbit" sample "${common[@]}" --backend $b --couplings gauss:0.8 --fields gauss:0.4 --beta 0.7 --sweeps 40 \
-    --burn-in 5 --chains 2 --seed 3 --json > "$work/arch_lean_$b.json" || fail "lean-array sample --backend $b"
-  "$pbit" anneal "${common[@]}" --backend $b --couplings gauss:0.8 --betas linear:0.3,3,5 --chains 2 --seed 2 \
-    --json > "$work/arch_lean_anneal_$b.json" || fail "lean-array anneal --backend $b"
-done
-python3 - "$work" <<'PY' || fail "lean-array sample or anneal differs"
+# Another architecture behind the same bridge (rtl/board/ARCH/pbit_board_array.sv):
+# states, sample moments and anneals identical to ref on pegasus:2.
+#   arch_on_board NAME WHAT [pbit fpga sim options...]   (NAME: file prefix)
+arch_on_board() {
+  local name=$1 what=$2 t0
+  shift 2
+  cleanup
+  wait "$sim_pid" 2> /dev/null || true
+  sim_pid=
+  t0=$(date +%s)
+  "$pbit" fpga sim --graph pegasus:2 "$@" --out "$work/sim_$name" --beta-mode fold --build-only \
+    > "$work/build_$name.log" 2>&1 || { cat "$work/build_$name.log"; fail "building the $what board"; }
+  rm -f "$work/pty"
+  "$work/sim_$name/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 > "$work/sim_$name.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
+  common=(--graph pegasus:2 --port "$(cat "$work/pty")" --beta-mode fold)
+  "$pbit" compare "${common[@]}" --backends ref,board --couplings gauss:0.8 --fields gauss:0.3 --sweeps 30 --chains 3 \
+    --clamp-every 3 --seed 9 | tee "$work/compare_$name.txt"
+  grep -q '^identical: 30 sweeps x 3 chains of 40 p-bits' "$work/compare_$name.txt" || fail "$what compare"
+  for b in ref board; do
+    "$pbit" sample "${common[@]}" --backend $b --couplings gauss:0.8 --fields gauss:0.4 --beta 0.7 --sweeps 40 \
+      --burn-in 5 --chains 2 --seed 3 --json > "$work/${name}_$b.json" || fail "$what sample --backend $b"
+    "$pbit" anneal "${common[@]}" --backend $b --couplings gauss:0.8 --betas linear:0.3,3,5 --chains 2 --seed 2 \
+      --json > "$work/${name}_anneal_$b.json" || fail "$what anneal --backend $b"
+  done
+  python3 - "$work" "$name" "$what" <<'PY' || fail "$what sample or anneal differs"
 import json, sys
-w = sys.argv[1]
-a, b = (json.load(open(f"{w}/arch_lean_{k}.json")) for k in ("ref", "board"))
+w, name, what = sys.argv[1:4]
+a, b = (json.load(open(f"{w}/{name}_{k}.json")) for k in ("ref", "board"))
 assert a["samples"] == b["samples"] == 80 and a["means"] == b["means"] and a["correlations"] == b["correlations"]
-a, b = (json.load(open(f"{w}/arch_lean_anneal_{k}.json")) for k in ("ref", "board"))
+a, b = (json.load(open(f"{w}/{name}_anneal_{k}.json")) for k in ("ref", "board"))
 assert a["final_energies"] == b["final_energies"] and a["best_state"] == b["best_state"] and a["trace"] == b["trace"]
-print("lean array: identical sample moments and anneal")
+print(f"{what}: identical sample moments and anneal")
 PY
-echo "lean array on the board: $(( $(date +%s) - t_lean )) s"
-# The engine behind the same bridge (rtl/board/engine/pbit_board_array.sv).
-cleanup
-wait "$sim_pid" 2> /dev/null || true
-sim_pid=
-t_engine=$(date +%s)
-"$pbit" fpga sim --graph pegasus:2 --arch engine --lut-writable 0 --out "$work/sim_engine" --beta-mode fold \
-  --build-only > "$work/build_engine.log" 2>&1 || { cat "$work/build_engine.log"; fail "building the engine board"; }
-rm -f "$work/pty"
-"$work/sim_engine/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 > "$work/sim_engine.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
-common=(--graph pegasus:2 --port "$(cat "$work/pty")" --beta-mode fold)
-"$pbit" compare "${common[@]}" --backends ref,board --couplings gauss:0.8 --fields gauss:0.3 --sweeps 30 --chains 3 \
-  --clamp-every 3 --seed 9 | tee "$work/compare_engine.txt"
-grep -q '^identical: 30 sweeps x 3 chains of 40 p-bits' "$work/compare_engine.txt" || fail "engine compare"
-for b in ref board; do
-  "$pbit" sample "${common[@]}" --backend $b --couplings gauss:0.8 --fields gauss:0.4 --beta 0.7 --sweeps 40 \
-    --burn-in 5 --chains 2 --seed 3 --json > "$work/engine_$b.json" || fail "engine sample --backend $b"
-  "$pbit" anneal "${common[@]}" --backend $b --couplings gauss:0.8 --betas linear:0.3,3,5 --chains 2 --seed 2 \
-    --json > "$work/engine_anneal_$b.json" || fail "engine anneal --backend $b"
-done
-python3 - "$work" <<'PY' || fail "engine sample or anneal differs"
-import json, sys
-w = sys.argv[1]
-a, b = (json.load(open(f"{w}/engine_{k}.json")) for k in ("ref", "board"))
-assert a["samples"] == b["samples"] == 80 and a["means"] == b["means"] and a["correlations"] == b["correlations"]
-a, b = (json.load(open(f"{w}/engine_anneal_{k}.json")) for k in ("ref", "board"))
-assert a["final_energies"] == b["final_energies"] and a["best_state"] == b["best_state"] and a["trace"] == b["trace"]
-print("engine: identical sample moments and anneal")
-PY
-echo "engine on the board: $(( $(date +%s) - t_engine )) s"
+  echo "$what on the board: $(( $(date +%s) - t0 )) s"
+}
+arch_on_board arch_lean "lean array" --arch lean
+arch_on_board engine engine --arch engine --lut-writable 0
 echo "PASS ($(( $(date +%s) - start )) s)"

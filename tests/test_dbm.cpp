@@ -205,6 +205,63 @@ TEST_CASE("checkpoints round-trip and resuming reproduces the run", "[dbm]") {
   std::remove(path.c_str());
 }
 
+TEST_CASE("weight averaging: the model is the moving average of the iterates, and it resumes bit for bit", "[dbm]") {
+  const auto bas = dbm::bars_and_stripes(3);
+  auto cfg = bas_config();
+  cfg.epochs = 4;
+  cfg.average = 0.9;
+  const dbm::Model m0(bas_arch("king:4x4"), fine_spec(), 1.0);
+
+  // The average by hand: the iterates after every update, averaged.
+  auto s0 = make_ref_sampler();
+  auto plain_cfg = cfg;
+  plain_cfg.average = 0;
+  dbm::Trainer plain(m0, plain_cfg, *s0, bas);
+  std::vector<double> aJ;
+  while (!plain.done()) {
+    plain.step();
+    const auto& J = plain.model().weights().J;
+    if (aJ.empty())
+      aJ = J;
+    else
+      for (std::size_t e = 0; e < J.size(); ++e) aJ[e] = 0.9 * aJ[e] + 0.1 * J[e];
+    if (plain.at_epoch_end()) plain.add_record(plain.finish_epoch());
+  }
+
+  auto s1 = make_ref_sampler();
+  dbm::Trainer straight(m0, cfg, *s1, bas);
+  run_epochs(straight, 4);
+  // Averaging does not change the training iterates.
+  CHECK(straight.model().weights().J == plain.model().weights().J);
+  const dbm::Model avg = straight.eval_model();
+  REQUIRE(avg.weights().J.size() == aJ.size());
+  for (std::size_t e = 0; e < aJ.size(); ++e) CHECK(avg.weights().J[e] == Approx(aJ[e]).margin(1e-12));
+  CHECK(avg.weights().J != straight.model().weights().J);
+
+  auto s2 = make_ref_sampler();
+  dbm::Trainer first(m0, cfg, *s2, bas);
+  run_epochs(first, 2);
+  const std::string path = temp_path("average.pbit");
+  dbm::save_checkpoint(path, first.checkpoint());
+  const dbm::Checkpoint ck = dbm::load_checkpoint(path);
+  CHECK(ck.config.average == 0.9);
+  CHECK(ck.J == first.model().weights().J);
+  CHECK(ck.aJ == first.eval_model().weights().J);
+  // The checkpoint's model (eval, generate, export) is the averaged one.
+  CHECK(dbm::model_from_checkpoint(ck).weights().J == ck.aJ);
+  auto s3 = make_ref_sampler();
+  dbm::Trainer resumed(ck, *s3, bas);
+  CHECK(resumed.model().weights().J == ck.J);
+  run_epochs(resumed, 2);
+  CHECK(resumed.model().weights().J == straight.model().weights().J);
+  CHECK(resumed.eval_model().weights().J == straight.eval_model().weights().J);
+  CHECK(resumed.eval_model().weights().h == straight.eval_model().weights().h);
+  std::remove(path.c_str());
+
+  cfg.average = 1.0;
+  CHECK_THROWS_WITH(cfg.validate(), Catch::Contains("weight-averaging decay must be in [0, 1)"));
+}
+
 TEST_CASE("bad checkpoints are rejected with the path in the message", "[dbm]") {
   const auto bas = dbm::bars_and_stripes(3);
   auto sampler = make_ref_sampler();

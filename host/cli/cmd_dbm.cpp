@@ -269,6 +269,7 @@ std::vector<const char*> apply_recipe_values(TrainArgs& a, const dbm::Recipe& r,
   set("--mf-steps", c.mf_steps, f.mf_steps);
   set("--mf-lr", c.mf_lr, f.mf_lr);
   set("--shift", c.shift, f.shift);
+  set("--average", c.average, f.average);
   set("--disc-weight", c.disc_weight, f.disc_weight);
   set("--disc-depth", c.disc_depth, f.disc_depth);
   set("--gen-weight", c.gen_weight, f.gen_weight);
@@ -408,6 +409,8 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
                  dbm::to_string(cfg.optimizer), cfg.lr, cfg.momentum, cfg.gen_weight, cfg.cond_weight,
                  cfg.disc_weight, cfg.pos_burn_in, cfg.pos_sweeps, cfg.neg_burn_in, cfg.neg_sweeps, cfg.cond_burn_in,
                  cfg.cond_sweeps, cfg.cond_cold ? " (cold)" : "");
+    if (cfg.average > 0)
+      std::fprintf(stderr, "weights averaged: the model is their moving average (decay %g per update)\n", cfg.average);
     std::fprintf(stderr, "method: %s (%s); data: %s\n", method.c_str(),
                  method == dbm::kBoltzmann ? "every gradient term from the sampler's statistics"
                                            : "mean-field or back-propagated terms besides the sampler's statistics",
@@ -464,11 +467,11 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
       const auto tm = Clock::now();
       progress.update(fmt::format("epoch {}/{}  evaluating {} held-out images", rec.epoch, cfg.epochs, monitor.size()),
                       true);
-      rec.monitor_accuracy = dbm::classify(model, *sampler, monitor, mon).accuracy;
+      rec.monitor_accuracy = dbm::classify(trainer->eval_model(), *sampler, monitor, mon).accuracy;
       trainer->sampler_used_elsewhere();
       monitor_seconds += std::chrono::duration<double>(Clock::now() - tm).count();
     }
-    if (a.exact_ll) rec.log_likelihood = dbm::exact_log_likelihood(model, train, Arithmetic::Quantized, cfg.binarize_threshold);
+    if (a.exact_ll) rec.log_likelihood = dbm::exact_log_likelihood(trainer->eval_model(), train, Arithmetic::Quantized, cfg.binarize_threshold);
     trainer->add_record(rec);
     if (lead) {
       dbm::save_checkpoint(ck_file, trainer->checkpoint());
@@ -506,7 +509,7 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
     gc.per_class = a.samples_per_class;
     gc.seed = cfg.seed;
     gc.threads = cfg.threads;
-    const auto gen = dbm::generate(model, *sampler, gc);
+    const auto gen = dbm::generate(trainer->eval_model(), *sampler, gc);
     if (!lead) return 0;
     write_png(samples_file, samples_image(gen, false, gc.per_class));
     samples_written = samples_file;
@@ -853,6 +856,10 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--mf-lr", c.mf_lr, "mean-field pre-training: learning rate")->capture_default_str();
   sub->add_option("--shift", c.shift, "augmentation: shift every training image by up to this many pixels")
       ->capture_default_str()->check(CLI::Range(0, 8));
+  sub->add_option("--average", c.average,
+                  "weight averaging: the model is an exponential moving average of the weights after every update "
+                  "with this decay, e.g. 0.999 (0 = off; training continues from the unaveraged weights)")
+      ->capture_default_str();
   sub->add_option("--cond-burn-in", c.cond_burn_in, "conditional phase: sweeps before statistics")->capture_default_str()->check(CLI::Range(0, 1 << 30));
   sub->add_option("--cond-sweeps", c.cond_sweeps, "conditional phase: sweeps accumulated")->capture_default_str()->check(CLI::Range(1, 1 << 30));
   sub->add_option("--cond-anneal", a->cond_anneal,

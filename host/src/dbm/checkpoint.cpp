@@ -89,7 +89,7 @@ nlohmann::json config_to(const TrainConfig& c) {
           {"gen_weight", c.gen_weight}, {"disc_weight", c.disc_weight},
           {"disc_depth", c.disc_depth}, {"cond_cold", c.cond_cold},
           {"mf_epochs", c.mf_epochs}, {"mf_steps", c.mf_steps}, {"mf_lr", c.mf_lr}, {"shift", c.shift},
-          {"coupled", c.coupled}};
+          {"coupled", c.coupled}, {"average", c.average}};
 }
 TrainConfig config_from(const nlohmann::json& j) {
   TrainConfig c;
@@ -128,6 +128,7 @@ TrainConfig config_from(const nlohmann::json& j) {
   read_or(j, "mf_lr", c.mf_lr);
   read_or(j, "shift", c.shift);
   read_or(j, "coupled", c.coupled);
+  read_or(j, "average", c.average);
   return c;
 }
 
@@ -200,6 +201,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
       {"steps", ck.steps},
       {"second_moments", !ck.sJ.empty()},
       {"generative_moments", !ck.gvJ.empty()},
+      {"averaged_weights", !ck.aJ.empty()},
       {"nodes", n},
       {"edges", ck.J.size()},
       {"chains", ck.chains.size()},
@@ -236,6 +238,11 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
     put_doubles(out, ck.gvh);
     put_doubles(out, ck.gsJ);
     put_doubles(out, ck.gsh);
+  }
+  if (!ck.aJ.empty()) {
+    if (ck.aJ.size() != ck.J.size() || ck.ah.size() != n) throw Error(path + ": cannot write: averaged weights of the wrong size");
+    put_doubles(out, ck.aJ);
+    put_doubles(out, ck.ah);
   }
   for (const auto& c : ck.chains) {
     std::vector<std::uint8_t> bits((n + 7) / 8, 0);
@@ -285,7 +292,7 @@ Checkpoint load_checkpoint(const std::string& path) {
   if (pos > end || hlen > end - pos) throw fail("truncated checkpoint");
   Checkpoint ck;
   std::size_t n = 0, ne = 0, nc = 0;
-  bool second = false, gen_moments = false;
+  bool second = false, gen_moments = false, averaged = false;
   try {
     const auto hdr = parse_json_limited(bytes.begin() + static_cast<std::ptrdiff_t>(pos),
                                         bytes.begin() + static_cast<std::ptrdiff_t>(pos + hlen), "header", 8);
@@ -319,6 +326,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     read_or(hdr, "steps", ck.steps);
     second = get_or(hdr, "second_moments", false);
     gen_moments = get_or(hdr, "generative_moments", false);
+    averaged = get_or(hdr, "averaged_weights", false);
     read(hdr, "nodes", n);
     read(hdr, "edges", ne);
     read(hdr, "chains", nc);
@@ -338,7 +346,7 @@ Checkpoint load_checkpoint(const std::string& path) {
                std::to_string(graphs::kMaxEdges) + ")");
   const std::size_t row = (n + 7) / 8;
   // Sizes in 64 bits, saturating: a huge chain count cannot wrap around to a match.
-  const std::uint64_t arrays = ((second ? 3 : 2) + (gen_moments ? 2 : 0)) * (std::uint64_t{ne} + n) * sizeof(double);
+  const std::uint64_t arrays = ((second ? 3 : 2) + (gen_moments ? 2 : 0) + (averaged ? 1 : 0)) * (std::uint64_t{ne} + n) * sizeof(double);
   if (std::uint64_t{end - pos} != add_sat(arrays, mul_sat(nc, row)) || (nc > 0 && n == 0))
     throw fail("array sizes do not match the header");
   // Unpacked, every chain takes a byte per p-bit (plus a vector's overhead).
@@ -366,6 +374,10 @@ Checkpoint load_checkpoint(const std::string& path) {
     ck.gsJ = get_doubles(ne);
     ck.gsh = get_doubles(n);
   }
+  if (averaged) {
+    ck.aJ = get_doubles(ne);
+    ck.ah = get_doubles(n);
+  }
   ck.chains.assign(nc, std::vector<std::int8_t>(n, -1));
   for (std::size_t c = 0; c < nc; ++c, pos += row)
     for (std::size_t i = 0; i < n; ++i) ck.chains[c][i] = (bytes[pos + i / 8] >> (i % 8)) & 1u ? 1 : -1;
@@ -381,8 +393,12 @@ Model model_from_checkpoint(const Checkpoint& ck) {
   if (ck.J.size() != m.num_edges() || ck.h.size() != m.num_nodes())
     throw Error("checkpoint: " + std::to_string(ck.h.size()) + " nodes / " + std::to_string(ck.J.size()) +
                 " edges do not match the graph " + m.graph().spec());
-  m.weights().J = ck.J;
-  m.weights().h = ck.h;
+  // With weight averaging, the averaged weights are the model.
+  const bool avg = !ck.aJ.empty();
+  if (avg && (ck.aJ.size() != ck.J.size() || ck.ah.size() != ck.h.size()))
+    throw Error("checkpoint: averaged weights do not match the graph");
+  m.weights().J = avg ? ck.aJ : ck.J;
+  m.weights().h = avg ? ck.ah : ck.h;
   return m;
 }
 

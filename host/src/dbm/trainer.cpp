@@ -228,6 +228,7 @@ void TrainConfig::validate() const {
   if (!(adam_beta2 >= 0 && adam_beta2 < 1)) bad("adam beta2 must be in [0, 1)");
   if (!(adam_eps > 0) || !std::isfinite(adam_eps)) bad("adam epsilon must be > 0");
   if (!(weight_decay >= 0) || !std::isfinite(weight_decay)) bad("weight decay must be >= 0");
+  if (!(average >= 0 && average < 1)) bad("the weight-averaging decay must be in [0, 1)");
   if (!(init_std >= 0) || !std::isfinite(init_std)) bad("the initial weight std must be >= 0");
   if (pos_burn_in < 0 || neg_burn_in < 0 || cond_burn_in < 0) bad("burn-in sweeps must be >= 0");
   if (pos_sweeps < 1 || neg_sweeps < 1 || cond_sweeps < 1) bad("sweeps per phase must be >= 1");
@@ -300,6 +301,11 @@ Trainer::Trainer(const Checkpoint& ck, Sampler& sampler, const data::Dataset& tr
   gvh_ = ck.gvh;
   gsJ_ = ck.gsJ;
   gsh_ = ck.gsh;
+  // (model_from_checkpoint gave the averaged weights: training goes on from the iterates)
+  model_.weights().J = ck.J;
+  model_.weights().h = ck.h;
+  aJ_ = ck.aJ;
+  ah_ = ck.ah;
   epoch_ = ck.epoch;
   batch_ = ck.batch;
   if (batch_ < 0 || batch_ > batches_) throw Error("checkpoint: batch position out of range for this dataset");
@@ -759,6 +765,7 @@ BatchReport Trainer::step() {
     apply_update(genJ, genh, lr * gw, gvJ_, gvh_, gsJ_, gsh_);
   }
   model_.clip_weights();
+  average_weights();
   double mgap = 0;
   if (gap_on)
     for (auto i : model_.placement().pixels) mgap += std::abs(pos.mean[i] - free.mean[i]);
@@ -814,6 +821,28 @@ void Trainer::apply_update(const std::vector<double>& gJ, const std::vector<doub
   }
   for (std::size_t i = 0; i < gh.size(); ++i)
     W.h[i] += step_of(gh[i], vh[i], adam ? &sh[i] : nullptr, is_label_[i] ? lr_label : lr);
+}
+
+void Trainer::average_weights() {
+  if (cfg_.average <= 0) return;
+  const auto& W = model_.weights();
+  if (aJ_.size() != W.J.size() || ah_.size() != W.h.size()) {  // the first averaged update
+    aJ_ = W.J;
+    ah_ = W.h;
+    return;
+  }
+  const double d = cfg_.average;
+  for (std::size_t e = 0; e < aJ_.size(); ++e) aJ_[e] = d * aJ_[e] + (1 - d) * W.J[e];
+  for (std::size_t i = 0; i < ah_.size(); ++i) ah_[i] = d * ah_[i] + (1 - d) * W.h[i];
+}
+
+Model Trainer::eval_model() const {
+  Model m = model_;
+  if (!aJ_.empty()) {
+    m.weights().J = aJ_;
+    m.weights().h = ah_;
+  }
+  return m;
 }
 
 void Trainer::batch_pixels(int b, std::vector<std::uint8_t>& out) const {
@@ -920,6 +949,7 @@ BatchReport Trainer::mean_field_step() {
   ++steps_;
   apply_update(dJ, dh, cfg_.lr_at(epoch_), vJ_, vh_, sJ_, sh_);
   model_.clip_weights();
+  average_weights();
   need_setup_ = true;  // the sampler does not hold these weights
 
   BatchReport rep;
@@ -1004,6 +1034,8 @@ Checkpoint Trainer::checkpoint() const {
   ck.gsJ = gsJ_;
   ck.gsh = gsh_;
   ck.sh = sh_;
+  ck.aJ = aJ_;
+  ck.ah = ah_;
   ck.steps = steps_;
   ck.chains = chains_;
   ck.history = history_;

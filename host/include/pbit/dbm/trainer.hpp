@@ -120,6 +120,11 @@ struct TrainConfig {
   // in both, so their noise cancels in <.>_data - <.>_cond (common random
   // numbers). pos_burn_in / pos_sweeps are not used; cond_from_data neither.
   bool coupled = false;
+  // Weight averaging: after every update the averaged weights move towards
+  // the weights by (1 - average) (an exponential moving average of the
+  // iterates; 0 = off). The averaged weights are the model (monitor, samples,
+  // checkpoint's model); training continues from the iterates.
+  double average = 0.0;
   std::uint64_t seed = 1;                  // master seed: init, order, p-bit RNGs
   int threads = 0;                         // sampler threads, 0 = all
   int binarize_threshold = 0;              // pixel > threshold -> on
@@ -235,6 +240,7 @@ struct Checkpoint {
   std::vector<double> J, h, vJ, vh;    // master weights and momentum (Adam: first moments)
   std::vector<double> sJ, sh;          // Adam's second moments (empty for SGD)
   std::vector<double> gvJ, gvh, gsJ, gsh;  // the generative term's own Adam moments (empty unless used)
+  std::vector<double> aJ, ah;          // averaged weights (TrainConfig::average; empty unless used): the model
   std::uint64_t steps = 0;             // updates done
   std::vector<std::vector<std::int8_t>> chains;  // persistent negative chains (+-1)
   std::vector<EpochRecord> history;
@@ -317,7 +323,11 @@ class Trainer {
   // next step reloads and reseeds it at the current position.
   void sampler_used_elsewhere() { need_setup_ = true; }
 
+  // The training iterate (what the sampler runs during training).
   const Model& model() const { return model_; }
+  // The model to evaluate and sample: the averaged weights when
+  // TrainConfig::average is on (and an update was made), else model().
+  Model eval_model() const;
   const TrainConfig& config() const { return cfg_; }
   const std::vector<EpochRecord>& history() const { return history_; }
   // The persistent negative chains (+-1 per node), as of the last update.
@@ -343,6 +353,7 @@ class Trainer {
   // moments (vJ, vh: first / momentum; sJ, sh: Adam's second) at steps_.
   void apply_update(const std::vector<double>& gJ, const std::vector<double>& gh, double lr, std::vector<double>& vJ,
                     std::vector<double>& vh, std::vector<double>& sJ, std::vector<double>& sh);
+  void average_weights();  // TrainConfig::average: one step of the moving average
   void setup_sampler();  // load + reseed + restore chains
   void run_sampler(std::uint64_t sweeps, bool accumulate);  // sampler_.run, counted in flips_
   void count_flips(std::uint64_t sweeps);                   // sweeps run on every chain
@@ -364,6 +375,7 @@ class Trainer {
   int order_epoch_ = -1;
   std::vector<double> vJ_, vh_, sJ_, sh_;
   std::vector<double> gvJ_, gvh_, gsJ_, gsh_;  // the generative term's Adam moments (with the readout term)
+  std::vector<double> aJ_, ah_;                 // averaged weights (empty until the first averaged update)
   std::uint64_t steps_ = 0;
   std::vector<std::vector<std::int8_t>> chains_;
   std::vector<std::uint8_t> mask_none_, mask_pixels_, mask_visible_, is_label_;

@@ -81,23 +81,30 @@ class MatReader {
     MatioLog log;
     MatVar v(Mat_VarReadInfo(f, r.name.c_str()));
     if (!v) throw Error(describe(r) + ": no such variable in the file");
-    if (v->isComplex) throw Error(describe(r) + ": complex values are not couplings");
-    if (v->rank != 2) throw Error(describe(r) + ": a " + std::to_string(v->rank) + "-dimensional array, expected a matrix");
-    if (v->dims[0] > kMaxSide || v->dims[1] > kMaxSide)
-      throw Error(describe(r) + ": " + std::to_string(v->dims[0]) + " x " + std::to_string(v->dims[1]) +
-                  " is larger than " + std::to_string(kMaxSide) + " nodes");
+    check_shape(r, v.get());
     infos_.push_back(std::move(v));
     return infos_.back().get();
   }
+  // The variable's data. Its header is read again from the file, so its shape
+  // is checked again: a damaged file can answer differently the second time.
   MatVar read(const VarRef& r) {
     mat_t* f = open(r.file);
     MatioLog log;
     MatVar v(Mat_VarRead(f, r.name.c_str()));
     if (!v) throw Error(describe(r) + ": cannot read the variable" + (t_matio_message.empty() ? "" : " (" + t_matio_message + ")"));
+    check_shape(r, v.get());
     return v;
   }
 
  private:
+  static void check_shape(const VarRef& r, const matvar_t* v) {
+    if (v->isComplex) throw Error(describe(r) + ": complex values are not couplings");
+    if (v->rank != 2 || !v->dims)
+      throw Error(describe(r) + ": a " + std::to_string(v->rank) + "-dimensional array, expected a matrix");
+    if (v->dims[0] > kMaxSide || v->dims[1] > kMaxSide)
+      throw Error(describe(r) + ": " + std::to_string(v->dims[0]) + " x " + std::to_string(v->dims[1]) +
+                  " is larger than " + std::to_string(kMaxSide) + " nodes");
+  }
   mat_t* open(const std::string& path) {
     for (auto& [p, f] : files_)
       if (p == path) return f.get();
@@ -221,6 +228,8 @@ ModelFile read_model_mat(const MatNames& names) {
   std::vector<std::tuple<std::size_t, std::size_t, double>> entries;  // (row, col, value), 0-based
   {
     const MatVar jv = rd.read(jr);
+    if (jv->dims[0] != n || jv->dims[1] != n)
+      throw Error(describe(jr) + ": the variable's header changed between reads (damaged file)");
     if (jv->class_type == MAT_C_SPARSE) {
       const auto* sp = static_cast<const mat_sparse_t*>(jv->data);
       if (!sp || sp->njc != n + 1 || sp->ndata > kMaxNonZeros || sp->nir < sp->ndata || !sp->jc ||

@@ -126,7 +126,8 @@ module pbit_uart_bridge #(
     a1_big = arg1_q[31:14] != '0;  // > MaxReadWords
     span = (cmd_q == pbit_board_pkg::CmdWrite || cmd_q == pbit_board_pkg::CmdWriteBurst) ? n_words - 1'b1
          : (cmd_q == pbit_board_pkg::CmdRead) ? SpanBits'(1) : SpanBits'(arg1_q[13:0]);
-    span_end = {1'b0, arg0_q[AddrBits-1:0]} + (AddrBits+1)'(span);
+    // from span_q: one more register stage (the arguments are stable long enough)
+    span_end = {1'b0, arg0_q[AddrBits-1:0]} + (AddrBits+1)'(span_q);
     span_ok = !a0_out && (!span_end[AddrBits] || span_end[AddrBits-1:0] == '0);
     cell_end = (CellBits+SpanBits)'(arg0_q[CellBits-1:0]) + (CellBits+SpanBits)'(arg1_q[13:0]);
     cells_ok = arg0_q[31:CellBits] == '0 && arg0_q[CellBits-1:0] < CellBits'(NumCells) &&

@@ -74,7 +74,7 @@ module pbit_engine_core #(
   input  wire logic [pbit_pkg::AddrBits-1:0] la_addr_i,
   input  wire logic [pbit_pkg::AddrBits-1:0] addr_i,  // registered request address
   input  wire logic [31:0]              wdata_i,
-  input  wire logic                     cell_we_i,  // write the cell register addr_i
+  input  wire logic                     cell_we_i,  // a write request to the cell register addr_i (unchecked)
   input  wire logic                     cell_re_i,  // read the cell register addr_i
   input  wire logic                     lut_we_i,   // write the LUT entry addr_i
   output      logic [31:0]              cell_rdata_o,
@@ -223,6 +223,7 @@ module pbit_engine_core #(
   logic [JAddrBits-1:0] jslot_la, jslot_b, jslot_b_q, jslot;
   logic [RegBits-1:0]   la_slot;
   logic                 in_j;  // addr_i is a coupling slot below the cell's degree (decode cycle)
+  logic                 jwin_d, jwin_q;  // addr_i is a coupling slot below Stride (from the arriving address)
   always_comb begin
     la_cell_off = la_addr_i - pbit_pkg::CellBase;
     la_state_off = la_addr_i - pbit_pkg::StateBase;
@@ -230,6 +231,7 @@ module pbit_engine_core #(
     la_slot = la_cell_off[RegBits-1:0] - pbit_pkg::CellRegCoupling;
     // The coupling slot of the arriving request, registered for the decode cycle.
     jslot_la = JAddrBits'(cmul(32'(la_idx), Stride) + 32'(la_slot));
+    jwin_d = 32'(la_slot) < Stride;  // (registers below the coupling window wrap to large slots)
     // The state word: a STATES register's, or the addressed cell's.
     // (CellBase is a power of two, the cell window runs to the end of the
     // bus: an OR of the high bits, no carry chain in the state RAM's address path.)
@@ -257,14 +259,24 @@ module pbit_engine_core #(
   end
 
   // ---- the RNG step and the decision (Write)
-  logic [31:0]        rng_next;
-  logic [LutBits:0]   v, r;
+  // The stepped state and its threshold r are registered every cycle (rng_q
+  // holds from the first Slots cycle on, and Write follows at least one more
+  // Slots cycle), so Write starts from flip-flops. v > r with v = -L (I < 0)
+  // is L < -r: both compares run beside each other, no negation of the LUT's
+  // word in front of them (the UP5K's critical path); exact in LutBits + 1 bits.
+  logic [31:0]        rng_next, rnext_q;
+  logic [LutBits:0]   r, lw, thr_q, nthr_q;
   logic               m_new;
   pbit_engine_rng #(.Kind(RngKind)) u_step (.state_i(rng_q), .next_o(rng_next));
   always_comb begin
-    v = neg_q ? -{l_rdata[LutBits-1], l_rdata} : {l_rdata[LutBits-1], l_rdata};
     r = {rng_next[31], rng_next[31 -: LutBits]};  // the word's top LutBits, signed
-    m_new = clamp_q[0] ? clamp_q[1] : ($signed(v) > $signed(r));
+    lw = {l_rdata[LutBits-1], l_rdata};
+    m_new = clamp_q[0] ? clamp_q[1] : (neg_q ? ($signed(lw) < $signed(nthr_q)) : ($signed(lw) > $signed(thr_q)));
+  end
+  always_ff @(posedge clk_i) begin
+    rnext_q <= rng_next;
+    thr_q <= r;
+    nthr_q <= -r;
   end
 
   // ---- the lane
@@ -315,7 +327,7 @@ module pbit_engine_core #(
     lane_r_en = 1'b0;
     lane_r_we = 1'b0;
     r_addr = idx_q;
-    r_wdata = rng_next;
+    r_wdata = rnext_q;
 
     unique case (st_q)
       StIdle: begin
@@ -437,15 +449,21 @@ module pbit_engine_core #(
     if (late_q) late_rdata_o = late_j_q ? 32'(signed'(jr_late[WeightBits-1:0])) : r_rdata;
   end
 
-  // Writes (a process of their own: cell_we_i depends on cell_wok_o). The lane
-  // writes only in Write; the bus only while no sweep runs.
-  logic bus_j, bus_r;
+  // Writes. The lane writes only in Write; the bus only while no sweep runs.
+  // The write enables do not wait for the degree check (cell_wok_o, which
+  // pbit_engine_ctrl counts errors by): a coupling write to a slot at or
+  // beyond the cell's degree but below Stride lands in the cell's own unused
+  // slot, which the lane never reads and the bus reads as 0. That keeps the
+  // degree ROM's word off the SPRAM's enables (the UP5K's critical path).
+  logic bus_j, bus_jw, bus_r, wr_ok;
   always_comb begin
+    wr_ok = cell_we_i && bus_ok_q;
     // The single-port RAMs: the lane's accesses, or the bus's in the decode cycle.
-    bus_j = !dp && bus_ok_q && in_j && (cell_we_i || cell_re_i);
+    bus_jw = !dp && bus_ok_q && jwin_q && (cell_we_i || cell_re_i);
+    bus_j = bus_jw && in_j;
     bus_r = !dp && bus_ok_q && reg_b == pbit_pkg::CellRegRngState && (cell_we_i || cell_re_i);
-    j_en = lane_j_en || bus_j;
-    j_we = bus_j && cell_we_i;
+    j_en = lane_j_en || bus_jw;
+    j_we = bus_jw && cell_we_i;
     r_en = lane_r_en || bus_r;
     r_we = lane_r_we || (bus_r && cell_we_i);
     late_d = cell_re_i && (bus_j || bus_r);
@@ -460,13 +478,13 @@ module pbit_engine_core #(
       j_wdata = 16'(signed'(wdata_i[WeightBits-1:0]));
       j_mask = 4'b1111;
     end
-    h_we = cell_we_i && reg_b == pbit_pkg::CellRegField;
-    c_we = cell_we_i && reg_b == pbit_pkg::CellRegClamp;
+    h_we = wr_ok && reg_b == pbit_pkg::CellRegField;
+    c_we = wr_ok && reg_b == pbit_pkg::CellRegClamp;
     // A state bit changes by a STATE write (unless clamped: the clamp wins), a
     // CLAMP write that enables the clamp, or an update.
     s_we = 1'b0;
     st_bit = 1'b0;
-    if (cell_we_i && reg_b == pbit_pkg::CellRegState) begin
+    if (wr_ok && reg_b == pbit_pkg::CellRegState) begin
       s_we = 1'b1;
       st_bit = c_rdata[0] ? c_rdata[1] : wdata_i[0];
     end
@@ -509,6 +527,7 @@ module pbit_engine_core #(
       idx_q <= '0;
       jbase_q <= '0;
       jslot_b_q <= '0;
+      jwin_q <= 1'b0;
       ncand_q <= '0;
       j_q <= '0;
       s_q <= '0;
@@ -532,6 +551,7 @@ module pbit_engine_core #(
       idx_q <= idx_d;
       jbase_q <= jbase_d;
       jslot_b_q <= jslot_la;
+      jwin_q <= jwin_d;
       ncand_q <= ncand_d;
       j_q <= j_d;
       s_q <= s_d;

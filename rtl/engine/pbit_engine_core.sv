@@ -110,32 +110,44 @@ module pbit_engine_core #(
       if (c[b]) cmul = cmul + (x << b);
   endfunction
 
-  typedef enum logic [1:0] {
-    StIdle  = 2'd0,
-    StHead  = 2'd1,
-    StSlots = 2'd2,
-    StWrite = 2'd3
+  typedef enum logic [0:0] {
+    StIdle = 1'b0,
+    StRun  = 1'b1
   } state_e;
 
-  // ---- the lane's registers
+  // ---- the lane's registers. A candidate moves through stages 0 (presented
+  // to the graph), 1 (its neighbour: read J and the neighbour's state word),
+  // 2 (I += m ? J : -J); after a p-bit's last candidate its tail: 3 (saturate,
+  // read the LUT) and 4 (decide, write the state bit and the RNG state).
   state_e               st_d, st_q;
-  logic [IdxBits-1:0]   pos_d, pos_q;      // p-bits done in this sweep
-  logic [IdxBits-1:0]   idx_d, idx_q;      // the p-bit being updated
-  logic [JAddrBits-1:0] jbase_d, jbase_q;  // its slot 0
-  logic [4:0]           ncand_d, ncand_q;  // its candidates
-  logic [4:0]           j_d, j_q;          // next candidate to present
-  logic [4:0]           s_d, s_q;          // next coupling slot (valid candidates so far)
-  logic                 first_d, first_q;  // first Slots cycle: h, clamp, RNG arrive
-  logic                 v1_d, v1_q;        // a candidate's neighbour arrives
-  logic                 v2_d, v2_q;        // a slot's J and the neighbour's state word arrive
-  logic [4:0]           b2_d, b2_q;        // the neighbour's bit in its word
-  logic                 jl2_d, jl2_q;      // the slot's byte in its J word
-  logic [AccBits-1:0]   acc_d, acc_q;      // h + sum of the slots so far (exact)
-  logic                 neg_d, neg_q;      // I < 0 (Write)
-  logic [1:0]           clamp_d, clamp_q;  // {value, enable}
-  logic [31:0]          rng_d, rng_q;      // the p-bit's RNG state
+  logic [IdxBits:0]     issued_d, issued_q;  // p-bits started in this sweep
+  logic [IdxBits-1:0]   pos_d, pos_q;        // p-bits written in this sweep
+  logic [IdxBits-1:0]   idx_d, idx_q;        // the p-bit whose candidates are presented
+  logic [1:0]           col_d, col_q;        // its colour (NbrKind 1)
+  logic [JAddrBits-1:0] jbase_d, jbase_q;    // its slot 0
+  logic [4:0]           ncnt_d, ncnt_q;      // its candidates to present (at least 1)
+  logic [4:0]           nreal_d, nreal_q;    // of which real (the graph's count; 0 for isolated p-bits)
+  logic [4:0]           j_d, j_q;            // next candidate to present
+  logic [4:0]           s_d, s_q;            // next coupling slot (valid candidates so far)
+  logic                 p1_d, p1_q, p2_d, p2_q;  // a candidate in stage 1 / 2
+  logic                 f1_d, f1_q, f2_d, f2_q;  // it is its p-bit's first
+  logic                 l1_d, l1_q, l2_d, l2_q;  // it is its p-bit's last
+  logic [IdxBits-1:0]   i1_d, i1_q, i2_d, i2_q;  // its p-bit
+  logic                 v2_d, v2_q;          // stage 2 is a neighbour: J and its state word arrive
+  logic [4:0]           b2_d, b2_q;          // the neighbour's bit in its word
+  logic                 jl2_d, jl2_q;        // the slot's byte in its J word
+  logic [AccBits-1:0]   acc_d, acc_q;        // h + sum of the slots so far (exact)
+  logic [WeightBits-1:0] ph_d, ph_q;         // h, clamp and RNG state of the p-bit in stage 2
+  logic [1:0]           pclamp_d, pclamp_q;  //   (from stage 1 of its first candidate on)
+  logic [31:0]          prng_d, prng_q;
+  logic                 t3_d, t3_q, t4_d, t4_q;  // a p-bit in stage 3 / 4
+  logic [IdxBits-1:0]   tidx_d, tidx_q;      // its index, clamp, sign of I, stepped RNG state
+  logic [1:0]           tclamp_d, tclamp_q;  //   and threshold r, -r
+  logic                 tneg_d, tneg_q;
+  logic [31:0]          trng_d, trng_q;
+  logic [LutBits:0]     tthr_d, tthr_q, tnthr_d, tnthr_q;
   logic                 bus_ok_d, bus_ok_q;  // the two-port RAMs served the bus last cycle
-  logic                 late_d, late_q;    // a single-port RAM read for the bus last cycle
+  logic                 late_d, late_q;      // a single-port RAM read for the bus last cycle
   logic                 late_j_d, late_j_q;  // of a coupling (else an RNG state)
   logic                 late_l_d, late_l_q;  // its byte
   logic [NumCells-1:0]  mirror_d, mirror_q;
@@ -144,6 +156,7 @@ module pbit_engine_core #(
   logic               g_start, g_adv, ent_valid, cand_en, nbr_valid;
   logic [IdxBits-1:0] ent_idx, nbr;
   logic [4:0]         ent_ncand, cand;
+  logic [1:0]         ent_col;
   pbit_engine_graph #(
     .NbrKind(NbrKind),
     .NumCells(NumCells),
@@ -167,6 +180,7 @@ module pbit_engine_core #(
     .ent_valid_o(ent_valid),
     .ent_idx_o(ent_idx),
     .ent_ncand_o(ent_ncand),
+    .ent_col_o(ent_col),
     .cand_en_i(cand_en),
     .cand_i(cand),
     .nbr_valid_o(nbr_valid),
@@ -179,7 +193,7 @@ module pbit_engine_core #(
   logic [WeightBits-1:0] h_rdata;
   logic [IdxBits-1:0]    h_raddr, c_raddr, cell_w;
   logic [1:0]            c_rdata;
-  logic [31:0]           s_wdata, s_rdata;
+  logic [31:0]           s_wdata, s_wmask, s_rdata;
   logic [SwBits-1:0]     s_raddr, s_waddr;
   logic [LutIdxBits-1:0] l_raddr;
   logic [LutBits-1:0]    l_rdata;
@@ -194,20 +208,21 @@ module pbit_engine_core #(
 
   pbit_engine_ram #(.Depth(NumCells), .Width(DegBits), .AddrBits(IdxBits), .Writable(1'b0),
                     .File(DegFile)) u_drom (
-    .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .raddr_i(d_raddr), .rdata_o(d_rdata));
+    .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .wmask_i('1), .raddr_i(d_raddr), .rdata_o(d_rdata));
   pbit_engine_ram #(.Depth(NumCells), .Width(WeightBits), .AddrBits(IdxBits)) u_hmem (
-    .clk_i, .we_i(h_we), .waddr_i(cell_w), .wdata_i(wdata_i[WeightBits-1:0]), .raddr_i(h_raddr),
+    .clk_i, .we_i(h_we), .waddr_i(cell_w), .wdata_i(wdata_i[WeightBits-1:0]), .wmask_i('1), .raddr_i(h_raddr),
     .rdata_o(h_rdata));
   pbit_engine_ram #(.Depth(NumCells), .Width(2), .AddrBits(IdxBits)) u_cmem (
     .clk_i, .we_i(c_we), .waddr_i(cell_w),
-    .wdata_i({wdata_i[pbit_pkg::ClampValueBit], wdata_i[pbit_pkg::ClampEnableBit]}),
+    .wdata_i({wdata_i[pbit_pkg::ClampValueBit], wdata_i[pbit_pkg::ClampEnableBit]}), .wmask_i('1),
     .raddr_i(c_raddr), .rdata_o(c_rdata));
-  pbit_engine_ram #(.Depth(StateWords), .Width(32), .AddrBits(SwBits)) u_smem (
-    .clk_i, .we_i(s_we), .waddr_i(s_waddr), .wdata_i(s_wdata), .raddr_i(s_raddr), .rdata_o(s_rdata));
+  pbit_engine_ram #(.Depth(StateWords), .Width(32), .AddrBits(SwBits), .BitMask(1'b1)) u_smem (
+    .clk_i, .we_i(s_we), .waddr_i(s_waddr), .wdata_i(s_wdata), .wmask_i(s_wmask), .raddr_i(s_raddr),
+    .rdata_o(s_rdata));
   pbit_engine_ram #(.Depth(LutDepth), .Width(LutBits), .AddrBits(LutIdxBits), .Writable(LutWritable),
                     .File(LutFile)) u_lut (
     .clk_i, .we_i(lut_we_i), .waddr_i(addr_i[LutIdxBits-1:0] - LutIdxBits'(pbit_pkg::LutBase)),
-    .wdata_i(wdata_i[LutBits-1:0]), .raddr_i(l_raddr), .rdata_o(l_rdata));
+    .wdata_i(wdata_i[LutBits-1:0]), .wmask_i('1), .raddr_i(l_raddr), .rdata_o(l_rdata));
   pbit_engine_spram #(.Words(JWords), .AddrBits(JWordBits), .Lanes(1)) u_jmem (
     .clk_i, .en_i(j_en), .we_i(j_we), .addr_i(j_addr), .wdata_i(j_wdata), .mask_i(j_mask),
     .rdata_o(j_rdata));
@@ -258,54 +273,65 @@ module pbit_engine_core #(
     jr_late = late_l_q ? {8'd0, j_rdata[15:8]} : j_rdata;
   end
 
-  // ---- the RNG step and the decision (Write)
-  // The stepped state and its threshold r are registered every cycle (rng_q
-  // holds from the first Slots cycle on, and Write follows at least one more
-  // Slots cycle), so Write starts from flip-flops. v > r with v = -L (I < 0)
-  // is L < -r: both compares run beside each other, no negation of the LUT's
-  // word in front of them (the UP5K's critical path); exact in LutBits + 1 bits.
-  logic [31:0]        rng_next, rnext_q;
-  logic [LutBits:0]   r, lw, thr_q, nthr_q;
+  // ---- the RNG step (of the p-bit in stage 2) and the decision (stage 4)
+  // The stepped state and the threshold r are registered for the tail, so
+  // stage 4 starts from flip-flops; v > r with v = -L (I < 0) is L < -r: both
+  // compares run beside each other, no negation of the LUT's word in front of
+  // them (the UP5K's critical path); exact in LutBits + 1 bits.
+  logic [31:0]        rng_next;
+  logic [LutBits:0]   r, lw;
   logic               m_new;
-  pbit_engine_rng #(.Kind(RngKind)) u_step (.state_i(rng_q), .next_o(rng_next));
+  pbit_engine_rng #(.Kind(RngKind)) u_step (.state_i(prng_q), .next_o(rng_next));
   always_comb begin
     r = {rng_next[31], rng_next[31 -: LutBits]};  // the word's top LutBits, signed
     lw = {l_rdata[LutBits-1], l_rdata};
-    m_new = clamp_q[0] ? clamp_q[1] : (neg_q ? ($signed(lw) < $signed(nthr_q)) : ($signed(lw) > $signed(thr_q)));
-  end
-  always_ff @(posedge clk_i) begin
-    rnext_q <= rng_next;
-    thr_q <= r;
-    nthr_q <= -r;
+    m_new = tclamp_q[0] ? tclamp_q[1]
+                        : (tneg_q ? ($signed(lw) < $signed(tnthr_q)) : ($signed(lw) > $signed(tthr_q)));
   end
 
   // ---- the lane
-  logic [SumBits-1:0]   sum, mag;
-  logic [31:0]          bucket;
+  // Overlap: with NbrKind 1 the next p-bit's candidates follow the last one's
+  // directly while its tail runs (15 cycles a p-bit), unless it has another
+  // colour (it may neighbour a p-bit in flight: it waits until all are
+  // written). The ROMs carry no colours, so there every p-bit waits.
+  localparam bit Overlap = NbrKind == 1;
+  logic [SumBits-1:0]    sum, mag;
+  logic [31:0]           bucket;
   logic [WeightBits-1:0] jv;
-  logic                 nbr_m, slots_done, dp, lane_j_en, lane_r_en, lane_r_we;
+  logic [4:0]            enc;
+  logic                  nbr_m, busy, present, pfirst, plast, dp, lane_j_en, lane_r_en, lane_r_we;
   always_comb begin
     st_d = st_q;
+    issued_d = issued_q;
     pos_d = pos_q;
     idx_d = idx_q;
+    col_d = col_q;
     jbase_d = jbase_q;
-    ncand_d = ncand_q;
+    ncnt_d = ncnt_q;
+    nreal_d = nreal_q;
     j_d = j_q;
     s_d = s_q;
-    first_d = 1'b0;
-    v1_d = 1'b0;
-    v2_d = 1'b0;
     b2_d = b2_q;
     jl2_d = jl2_q;
     acc_d = acc_q;
-    neg_d = neg_q;
-    clamp_d = clamp_q;
-    rng_d = rng_q;
+    ph_d = ph_q;
+    pclamp_d = pclamp_q;
+    prng_d = prng_q;
+    tidx_d = tidx_q;
+    tclamp_d = tclamp_q;
+    tneg_d = tneg_q;
+    trng_d = trng_q;
+    tthr_d = tthr_q;
+    tnthr_d = tnthr_q;
+    v2_d = 1'b0;
     done_o = 1'b0;
     g_start = 1'b0;
     g_adv = 1'b0;
     cand_en = 1'b0;
     cand = j_q;
+    present = 1'b0;
+    pfirst = 1'b0;
+    plast = 1'b0;
 
     // Saturate: in range iff the bits above the sign bit of SumBits all equal it.
     if (acc_q[AccBits-1:SumBits-1] == '0 || acc_q[AccBits-1:SumBits-1] == '1) sum = acc_q[SumBits-1:0];
@@ -314,7 +340,8 @@ module pbit_engine_core #(
     bucket = 32'(mag) >> LutShift;
     nbr_m = s_rdata[b2_q];
     jv = jr[WeightBits-1:0];
-    slots_done = st_q == StSlots && !first_q && !v1_q && !v2_q && j_q == ncand_q;
+    busy = p1_q || p2_q || t3_q || t4_q;
+    enc = (ent_ncand == '0) ? 5'd1 : ent_ncand;  // an isolated p-bit: one candidate, no neighbour
 
     // Read ports of the lane (the bus's when no sweep runs, below).
     h_raddr = idx_q;
@@ -326,74 +353,89 @@ module pbit_engine_core #(
     j_addr = jword;
     lane_r_en = 1'b0;
     lane_r_we = 1'b0;
-    r_addr = idx_q;
-    r_wdata = rnext_q;
+    r_addr = tidx_q;
+    r_wdata = trng_q;
+
+    // stage 1: a neighbour's J and state word; the first candidate's h, clamp, RNG state
+    if (nbr_valid) begin
+      lane_j_en = 1'b1;
+      b2_d = 5'(32'(nbr));  // its bit in the state word
+      jl2_d = jl;
+      s_d = s_q + 5'd1;
+      v2_d = 1'b1;
+    end
+    if (p1_q && f1_q) begin
+      ph_d = h_rdata;
+      pclamp_d = c_rdata;
+      prng_d = r_rdata;
+    end
+    // stage 2: I += m ? J : -J (with -J = ~J + 1), from h at a p-bit's first
+    // candidate; after its last, the tail takes the p-bit's clamp and RNG step.
+    if (p2_q) begin
+      acc_d = f2_q ? AccBits'(signed'(ph_q)) : acc_q;
+      if (v2_q) acc_d = acc_d + AccBits'(signed'(jv ^ {WeightBits{~nbr_m}})) + AccBits'(!nbr_m);
+      if (l2_q) begin
+        tidx_d = i2_q;
+        tclamp_d = pclamp_q;
+        trng_d = rng_next;
+        tthr_d = r;
+        tnthr_d = -r;
+      end
+    end
+    // stage 3: the saturated sum's sign; the LUT reads its bucket (l_raddr)
+    if (t3_q) tneg_d = sum[SumBits-1];
 
     unique case (st_q)
       StIdle: begin
         if (run_i) begin
+          issued_d = '0;
           pos_d = '0;
           j_d = '0;
+          ncnt_d = '0;
           g_start = 1'b1;
-          st_d = StHead;
+          st_d = StRun;
         end
       end
-      StHead: begin
-        if (ent_valid) begin
+      StRun: begin
+        // stage 0: the current p-bit's next candidate, else the next p-bit
+        // (its h, clamp and RNG state are read; not while stage 4 writes an
+        // RNG state: one port)
+        if (j_q != ncnt_q) begin
+          present = 1'b1;
+          cand_en = j_q < nreal_q;
+          plast = j_q + 5'd1 == ncnt_q;
+          j_d = j_q + 5'd1;
+        end else if (32'(issued_q) < NumCells && ent_valid && !t4_q &&
+                     !(busy && !(Overlap && ent_col == col_q))) begin
           idx_d = ent_idx;
-          ncand_d = ent_ncand;
+          col_d = ent_col;
+          ncnt_d = enc;
+          nreal_d = ent_ncand;
           jbase_d = JAddrBits'(cmul(32'(ent_idx), Stride));
+          s_d = '0;
           h_raddr = ent_idx;
           c_raddr = ent_idx;
           lane_r_en = 1'b1;
           r_addr = ent_idx;
+          present = 1'b1;
+          pfirst = 1'b1;
           cand_en = ent_ncand != '0;  // candidate 0 (j_q is 0 here)
-          v1_d = cand_en;
-          j_d = cand_en ? 5'd1 : 5'd0;
-          s_d = '0;
-          first_d = 1'b1;
-          st_d = StSlots;
+          cand = '0;
+          plast = enc == 5'd1;
+          j_d = 5'd1;
+          issued_d = issued_q + (IdxBits + 1)'(1);
         end
-      end
-      StSlots: begin
-        if (first_q) begin
-          acc_d = AccBits'(signed'(h_rdata));
-          clamp_d = c_rdata;
-          rng_d = r_rdata;
-        end
-        if (v2_q) begin
-          // m ? +J : -J, with -J = ~J + 1
-          acc_d = acc_d + AccBits'(signed'(jv ^ {WeightBits{~nbr_m}})) + AccBits'(!nbr_m);
-        end
-        if (v1_q && nbr_valid) begin
-          lane_j_en = 1'b1;
-          b2_d = 5'(32'(nbr));  // its bit in the state word
-          jl2_d = jl;
-          s_d = s_q + 5'd1;
-          v2_d = 1'b1;
-        end
-        if (j_q != ncand_q) begin
-          cand_en = 1'b1;
-          j_d = j_q + 5'd1;
-          v1_d = 1'b1;
-        end
-        if (slots_done) begin
-          neg_d = sum[SumBits-1];
-          s_raddr = SwBits'(32'(idx_q) >> 5);
-          st_d = StWrite;
-        end
-      end
-      StWrite: begin
-        lane_r_en = 1'b1;
-        lane_r_we = 1'b1;
-        g_adv = 1'b1;
-        j_d = '0;
-        if (32'(pos_q) == 32'(NumCells - 1)) begin
-          done_o = 1'b1;
-          st_d = StIdle;
-        end else begin
-          pos_d = pos_q + IdxBits'(1);
-          st_d = StHead;
+        g_adv = plast;  // the graph moves on once the last candidate is presented
+        // stage 4: write the state bit (below) and the stepped RNG state
+        if (t4_q) begin
+          lane_r_en = 1'b1;
+          lane_r_we = 1'b1;
+          if (32'(pos_q) == 32'(NumCells - 1)) begin
+            done_o = 1'b1;
+            st_d = StIdle;
+          end else begin
+            pos_d = pos_q + IdxBits'(1);
+          end
         end
       end
       default: st_d = StIdle;
@@ -414,10 +456,22 @@ module pbit_engine_core #(
       r_wdata = wdata_i;
     end
   end
+  // the pipeline's flags
+  always_comb begin
+    p1_d = present;
+    f1_d = pfirst;
+    l1_d = plast;
+    i1_d = idx_d;  // the presented candidate's p-bit
+    p2_d = p1_q;
+    f2_d = f1_q;
+    l2_d = l1_q;
+    i2_d = i1_q;
+    t3_d = p2_q && l2_q;
+    t4_d = t3_q;
+  end
 
   // ---- bus decode (decode cycle) and the write ports
   logic st_bit;
-  logic [31:0] word_b;
   logic [7:0]  jbyte;
   always_comb begin
     cell_rdata_o = '0;
@@ -449,7 +503,7 @@ module pbit_engine_core #(
     if (late_q) late_rdata_o = late_j_q ? 32'(signed'(jr_late[WeightBits-1:0])) : r_rdata;
   end
 
-  // Writes. The lane writes only in Write; the bus only while no sweep runs.
+  // Writes. The lane writes only in stage 4; the bus only while no sweep runs.
   // The write enables do not wait for the degree check (cell_wok_o, which
   // pbit_engine_ctrl counts errors by): a coupling write to a slot at or
   // beyond the cell's degree but below Stride lands in the cell's own unused
@@ -492,19 +546,19 @@ module pbit_engine_core #(
       s_we = 1'b1;
       st_bit = wdata_i[pbit_pkg::ClampValueBit];
     end
+    // Only the bit is written (the state RAM's bit write enables): no read
+    // of its word first, so the lane's state port stays with the neighbours.
     s_waddr = SwBits'(32'(idx_b) >> 5);
-    word_b = s_rdata;
-    word_b[5'(32'(idx_b))] = st_bit;
-    s_wdata = word_b;
+    s_wmask = 32'd1 << 5'(32'(idx_b));
+    s_wdata = {32{st_bit}};
     mirror_d = mirror_q;
     if (s_we) mirror_d[idx_b] = st_bit;
-    if (st_q == StWrite) begin
+    if (t4_q) begin
       s_we = 1'b1;
-      s_waddr = SwBits'(32'(idx_q) >> 5);
-      word_b = s_rdata;
-      word_b[5'(32'(idx_q))] = m_new;
-      s_wdata = word_b;
-      mirror_d[idx_q] = m_new;
+      s_waddr = SwBits'(32'(tidx_q) >> 5);
+      s_wmask = 32'd1 << 5'(32'(tidx_q));
+      s_wdata = {32{m_new}};
+      mirror_d[tidx_q] = m_new;
     end
   end
 
@@ -523,52 +577,86 @@ module pbit_engine_core #(
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       st_q <= StIdle;
+      issued_q <= '0;
       pos_q <= '0;
       idx_q <= '0;
+      col_q <= '0;
       jbase_q <= '0;
-      jslot_b_q <= '0;
-      jwin_q <= 1'b0;
-      ncand_q <= '0;
+      ncnt_q <= '0;
+      nreal_q <= '0;
       j_q <= '0;
       s_q <= '0;
-      first_q <= 1'b0;
-      v1_q <= 1'b0;
-      v2_q <= 1'b0;
+      p1_q <= '0;
+      p2_q <= '0;
+      f1_q <= '0;
+      f2_q <= '0;
+      l1_q <= '0;
+      l2_q <= '0;
+      i1_q <= '0;
+      i2_q <= '0;
+      v2_q <= '0;
       b2_q <= '0;
-      jl2_q <= 1'b0;
+      jl2_q <= '0;
       acc_q <= '0;
-      neg_q <= 1'b0;
-      clamp_q <= '0;
-      rng_q <= '0;
-      bus_ok_q <= 1'b0;
-      late_q <= 1'b0;
-      late_j_q <= 1'b0;
-      late_l_q <= 1'b0;
+      ph_q <= '0;
+      pclamp_q <= '0;
+      prng_q <= '0;
+      t3_q <= '0;
+      t4_q <= '0;
+      tidx_q <= '0;
+      tclamp_q <= '0;
+      tneg_q <= '0;
+      trng_q <= '0;
+      tthr_q <= '0;
+      tnthr_q <= '0;
+      bus_ok_q <= '0;
+      late_q <= '0;
+      late_j_q <= '0;
+      late_l_q <= '0;
       mirror_q <= '0;
+      jslot_b_q <= '0;
+      jwin_q <= 1'b0;
     end else begin
       st_q <= st_d;
+      issued_q <= issued_d;
       pos_q <= pos_d;
       idx_q <= idx_d;
+      col_q <= col_d;
       jbase_q <= jbase_d;
-      jslot_b_q <= jslot_la;
-      jwin_q <= jwin_d;
-      ncand_q <= ncand_d;
+      ncnt_q <= ncnt_d;
+      nreal_q <= nreal_d;
       j_q <= j_d;
       s_q <= s_d;
-      first_q <= first_d;
-      v1_q <= v1_d;
+      p1_q <= p1_d;
+      p2_q <= p2_d;
+      f1_q <= f1_d;
+      f2_q <= f2_d;
+      l1_q <= l1_d;
+      l2_q <= l2_d;
+      i1_q <= i1_d;
+      i2_q <= i2_d;
       v2_q <= v2_d;
       b2_q <= b2_d;
       jl2_q <= jl2_d;
       acc_q <= acc_d;
-      neg_q <= neg_d;
-      clamp_q <= clamp_d;
-      rng_q <= rng_d;
+      ph_q <= ph_d;
+      pclamp_q <= pclamp_d;
+      prng_q <= prng_d;
+      t3_q <= t3_d;
+      t4_q <= t4_d;
+      tidx_q <= tidx_d;
+      tclamp_q <= tclamp_d;
+      tneg_q <= tneg_d;
+      trng_q <= trng_d;
+      tthr_q <= tthr_d;
+      tnthr_q <= tnthr_d;
       bus_ok_q <= bus_ok_d;
       late_q <= late_d;
       late_j_q <= late_j_d;
       late_l_q <= late_l_d;
       mirror_q <= mirror_d;
+      jslot_b_q <= jslot_la;
+      jwin_q <= jwin_d;
     end
   end
 endmodule

@@ -118,7 +118,8 @@ module pbit_engine_core #(
   // ---- the lane's registers. A candidate moves through stages 0 (presented
   // to the graph), 1 (its neighbour: read J and the neighbour's state word),
   // 2 (I += m ? J : -J); after a p-bit's last candidate its tail: 3 (saturate,
-  // read the LUT) and 4 (decide, write the state bit and the RNG state).
+  // read the LUT and the p-bit's state word) and 4 (decide, write the state
+  // bit and the RNG state).
   state_e               st_d, st_q;
   logic [IdxBits:0]     issued_d, issued_q;  // p-bits started in this sweep
   logic [IdxBits-1:0]   pos_d, pos_q;        // p-bits written in this sweep
@@ -133,8 +134,7 @@ module pbit_engine_core #(
   logic                 f1_d, f1_q, f2_d, f2_q;  // it is its p-bit's first
   logic                 l1_d, l1_q, l2_d, l2_q;  // it is its p-bit's last
   logic [IdxBits-1:0]   i1_d, i1_q, i2_d, i2_q;  // its p-bit
-  logic                 v2_d, v2_q;          // stage 2 is a neighbour: J and its state word arrive
-  logic [4:0]           b2_d, b2_q;          // the neighbour's bit in its word
+  logic                 v2_d, v2_q;          // stage 2 is a neighbour: J and its state bit arrive
   logic                 jl2_d, jl2_q;        // the slot's byte in its J word
   logic [AccBits-1:0]   acc_d, acc_q;        // h + sum of the slots so far (exact)
   logic [WeightBits-1:0] ph_d, ph_q;         // h, clamp and RNG state of the p-bit in stage 2
@@ -193,11 +193,13 @@ module pbit_engine_core #(
   logic [WeightBits-1:0] h_rdata;
   logic [IdxBits-1:0]    h_raddr, c_raddr, cell_w;
   logic [1:0]            c_rdata;
-  logic [31:0]           s_wdata, s_wmask, s_rdata;
+  logic [31:0]           s_wdata, s_rdata;
+  logic                  b_rdata;
   logic [SwBits-1:0]     s_raddr, s_waddr;
   logic [LutIdxBits-1:0] l_raddr;
   logic [LutBits-1:0]    l_rdata;
-  logic                  h_we, c_we, s_we;
+  logic                  h_we, c_we, s_we, b_wdata;
+  logic [IdxBits-1:0]    b_waddr;
   // single-port: couplings and RNG states
   logic                  j_en, j_we, r_en, r_we;
   logic [JWordBits-1:0]  j_addr;
@@ -208,21 +210,24 @@ module pbit_engine_core #(
 
   pbit_engine_ram #(.Depth(NumCells), .Width(DegBits), .AddrBits(IdxBits), .Writable(1'b0),
                     .File(DegFile)) u_drom (
-    .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .wmask_i('1), .raddr_i(d_raddr), .rdata_o(d_rdata));
+    .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .raddr_i(d_raddr), .rdata_o(d_rdata));
   pbit_engine_ram #(.Depth(NumCells), .Width(WeightBits), .AddrBits(IdxBits)) u_hmem (
-    .clk_i, .we_i(h_we), .waddr_i(cell_w), .wdata_i(wdata_i[WeightBits-1:0]), .wmask_i('1), .raddr_i(h_raddr),
+    .clk_i, .we_i(h_we), .waddr_i(cell_w), .wdata_i(wdata_i[WeightBits-1:0]), .raddr_i(h_raddr),
     .rdata_o(h_rdata));
   pbit_engine_ram #(.Depth(NumCells), .Width(2), .AddrBits(IdxBits)) u_cmem (
     .clk_i, .we_i(c_we), .waddr_i(cell_w),
-    .wdata_i({wdata_i[pbit_pkg::ClampValueBit], wdata_i[pbit_pkg::ClampEnableBit]}), .wmask_i('1),
+    .wdata_i({wdata_i[pbit_pkg::ClampValueBit], wdata_i[pbit_pkg::ClampEnableBit]}),
     .raddr_i(c_raddr), .rdata_o(c_rdata));
-  pbit_engine_ram #(.Depth(StateWords), .Width(32), .AddrBits(SwBits), .BitMask(1'b1)) u_smem (
-    .clk_i, .we_i(s_we), .waddr_i(s_waddr), .wdata_i(s_wdata), .wmask_i(s_wmask), .raddr_i(s_raddr),
-    .rdata_o(s_rdata));
+  pbit_engine_ram #(.Depth(StateWords), .Width(32), .AddrBits(SwBits)) u_smem (
+    .clk_i, .we_i(s_we), .waddr_i(s_waddr), .wdata_i(s_wdata), .raddr_i(s_raddr), .rdata_o(s_rdata));
+  // The states again, a bit a word: the lane's neighbour reads (stage 1), so
+  // the word RAM's read port is free for the bus and the lane's own word.
+  pbit_engine_ram #(.Depth(NumCells), .Width(1), .AddrBits(IdxBits)) u_sbit (
+    .clk_i, .we_i(s_we), .waddr_i(b_waddr), .wdata_i(b_wdata), .raddr_i(nbr), .rdata_o(b_rdata));
   pbit_engine_ram #(.Depth(LutDepth), .Width(LutBits), .AddrBits(LutIdxBits), .Writable(LutWritable),
                     .File(LutFile)) u_lut (
     .clk_i, .we_i(lut_we_i), .waddr_i(addr_i[LutIdxBits-1:0] - LutIdxBits'(pbit_pkg::LutBase)),
-    .wdata_i(wdata_i[LutBits-1:0]), .wmask_i('1), .raddr_i(l_raddr), .rdata_o(l_rdata));
+    .wdata_i(wdata_i[LutBits-1:0]), .raddr_i(l_raddr), .rdata_o(l_rdata));
   pbit_engine_spram #(.Words(JWords), .AddrBits(JWordBits), .Lanes(1)) u_jmem (
     .clk_i, .en_i(j_en), .we_i(j_we), .addr_i(j_addr), .wdata_i(j_wdata), .mask_i(j_mask),
     .rdata_o(j_rdata));
@@ -311,7 +316,6 @@ module pbit_engine_core #(
     nreal_d = nreal_q;
     j_d = j_q;
     s_d = s_q;
-    b2_d = b2_q;
     jl2_d = jl2_q;
     acc_d = acc_q;
     ph_d = ph_q;
@@ -338,7 +342,7 @@ module pbit_engine_core #(
     else sum = {acc_q[AccBits-1], {(SumBits - 1){~acc_q[AccBits-1]}}};
     mag = sum[SumBits-1] ? -sum : sum;
     bucket = 32'(mag) >> LutShift;
-    nbr_m = s_rdata[b2_q];
+    nbr_m = b_rdata;
     jv = jr[WeightBits-1:0];
     busy = p1_q || p2_q || t3_q || t4_q;
     enc = (ent_ncand == '0) ? 5'd1 : ent_ncand;  // an isolated p-bit: one candidate, no neighbour
@@ -346,7 +350,7 @@ module pbit_engine_core #(
     // Read ports of the lane (the bus's when no sweep runs, below).
     h_raddr = idx_q;
     c_raddr = idx_q;
-    s_raddr = SwBits'(32'(nbr) >> 5);
+    s_raddr = SwBits'(32'(tidx_q) >> 5);  // stage 3: the p-bit's own word, for its write in stage 4
     l_raddr = (bucket > 32'(LutDepth - 1)) ? LutIdxBits'(LutDepth - 1) : bucket[LutIdxBits-1:0];
     d_raddr = la_idx;
     lane_j_en = 1'b0;
@@ -356,10 +360,9 @@ module pbit_engine_core #(
     r_addr = tidx_q;
     r_wdata = trng_q;
 
-    // stage 1: a neighbour's J and state word; the first candidate's h, clamp, RNG state
+    // stage 1: a neighbour's J and state bit; the first candidate's h, clamp, RNG state
     if (nbr_valid) begin
       lane_j_en = 1'b1;
-      b2_d = 5'(32'(nbr));  // its bit in the state word
       jl2_d = jl;
       s_d = s_q + 5'd1;
       v2_d = 1'b1;
@@ -472,6 +475,7 @@ module pbit_engine_core #(
 
   // ---- bus decode (decode cycle) and the write ports
   logic st_bit;
+  logic [31:0] word_b;
   logic [7:0]  jbyte;
   always_comb begin
     cell_rdata_o = '0;
@@ -546,18 +550,22 @@ module pbit_engine_core #(
       s_we = 1'b1;
       st_bit = wdata_i[pbit_pkg::ClampValueBit];
     end
-    // Only the bit is written (the state RAM's bit write enables): no read
-    // of its word first, so the lane's state port stays with the neighbours.
     s_waddr = SwBits'(32'(idx_b) >> 5);
-    s_wmask = 32'd1 << 5'(32'(idx_b));
-    s_wdata = {32{st_bit}};
+    word_b = s_rdata;
+    word_b[5'(32'(idx_b))] = st_bit;
+    s_wdata = word_b;
+    b_waddr = idx_b;
+    b_wdata = st_bit;
     mirror_d = mirror_q;
     if (s_we) mirror_d[idx_b] = st_bit;
-    if (t4_q) begin
+    if (t4_q) begin  // the p-bit's own word was read in stage 3
       s_we = 1'b1;
       s_waddr = SwBits'(32'(tidx_q) >> 5);
-      s_wmask = 32'd1 << 5'(32'(tidx_q));
-      s_wdata = {32{m_new}};
+      word_b = s_rdata;
+      word_b[5'(32'(tidx_q))] = m_new;
+      s_wdata = word_b;
+      b_waddr = tidx_q;
+      b_wdata = m_new;
       mirror_d[tidx_q] = m_new;
     end
   end
@@ -595,7 +603,6 @@ module pbit_engine_core #(
       i1_q <= '0;
       i2_q <= '0;
       v2_q <= '0;
-      b2_q <= '0;
       jl2_q <= '0;
       acc_q <= '0;
       ph_q <= '0;
@@ -636,7 +643,6 @@ module pbit_engine_core #(
       i1_q <= i1_d;
       i2_q <= i2_d;
       v2_q <= v2_d;
-      b2_q <= b2_d;
       jl2_q <= jl2_d;
       acc_q <= acc_d;
       ph_q <= ph_d;

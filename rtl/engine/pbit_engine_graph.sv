@@ -80,10 +80,10 @@ module pbit_engine_graph #(
     // cycle after a start or advance and stays while the position holds.
     pbit_engine_ram #(.Depth(NumCells), .Width(OrderBits), .AddrBits(IdxBits), .Writable(1'b0),
                       .File(OrderFile)) u_orom (
-      .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .wmask_i('1), .raddr_i(pos_d), .rdata_o(entry));
+      .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .raddr_i(pos_d), .rdata_o(entry));
     pbit_engine_ram #(.Depth(NumCells * (1 << SlotBits)), .Width(IdxBits), .AddrBits(IdxBits + SlotBits),
                       .Writable(1'b0), .File(NbrFile)) u_nrom (
-      .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .wmask_i('1), .raddr_i({entry[IdxBits-1:0], cand_i[SlotBits-1:0]}),
+      .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .raddr_i({entry[IdxBits-1:0], cand_i[SlotBits-1:0]}),
       .rdata_o(nbr_o));
     assign ent_valid_o = 1'b1;
     assign ent_col_o = '0;

@@ -3,9 +3,7 @@
 // clock): the read data is registered (available the cycle after raddr_i) and
 // transparent, so a read in the cycle of a write to the same word returns the
 // new word. Initial contents from a $readmemh file (File, "" = undefined);
-// Writable = 0 is a ROM (we_i ignored). BitMask = 1 writes only the bits
-// set in wmask_i (iCE40 block RAM has per-bit write enables in its 16-bit
-// mode), so a state bit is written without reading its word first.
+// Writable = 0 is a ROM (we_i ignored).
 //
 // Memory idiom (like pbit_lut): no reset, `if (we) mem[a] <= d`, so tools infer
 // block RAM (iCE40 EBR / SPRAM, Xilinx BRAM) or LUT ROM.
@@ -14,14 +12,12 @@ module pbit_engine_ram #(
   parameter int Width = 1,        // [1,64] bits per word
   parameter int AddrBits = 1,     // [1,24] >= clog2(Depth)
   parameter bit Writable = 1'b1,  // [0,1] 0 = ROM
-  parameter bit BitMask = 1'b0,   // [0,1] 1: wmask_i selects the bits a write changes
   parameter     File = ""         // $readmemh file of the initial contents ("" = none)
 ) (
   input  wire logic                clk_i,
   input  wire logic                we_i,
   input  wire logic [AddrBits-1:0] waddr_i,
   input  wire logic [Width-1:0]    wdata_i,
-  input  wire logic [Width-1:0]    wmask_i,  // (BitMask) bit write enables
   input  wire logic [AddrBits-1:0] raddr_i,
   output      logic [Width-1:0]    rdata_o
 );
@@ -32,24 +28,15 @@ module pbit_engine_ram #(
     initial $readmemh(File, mem_q);
   end
 
-  if (Writable && BitMask) begin : g_ram_mask
-    always_ff @(posedge clk_i) begin
-      for (int b = 0; b < Width; b++)
-        if (we_i && wmask_i[b]) mem_q[waddr_i][b] <= wdata_i[b];
-      rdata_q <= (we_i && waddr_i == raddr_i) ? ((mem_q[raddr_i] & ~wmask_i) | (wdata_i & wmask_i))
-                                              : mem_q[raddr_i];
-    end
-  end else if (Writable) begin : g_ram
+  if (Writable) begin : g_ram
     always_ff @(posedge clk_i) begin
       if (we_i) mem_q[waddr_i] <= wdata_i;
       rdata_q <= (we_i && waddr_i == raddr_i) ? wdata_i : mem_q[raddr_i];
     end
-    logic unused_mask;
-    assign unused_mask = ^wmask_i;
   end else begin : g_rom
     always_ff @(posedge clk_i) rdata_q <= mem_q[raddr_i];
     logic unused_write;
-    assign unused_write = ^{we_i, waddr_i, wdata_i, wmask_i};
+    assign unused_write = ^{we_i, waddr_i, wdata_i};
   end
 
   assign rdata_o = rdata_q;

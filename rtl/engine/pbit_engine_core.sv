@@ -121,7 +121,8 @@ module pbit_engine_core #(
   // read the LUT and the p-bit's state word) and 4 (decide, write the state
   // bit and the RNG state).
   state_e               st_d, st_q;
-  logic [IdxBits:0]     issued_d, issued_q;  // p-bits started in this sweep
+  logic [IdxBits-1:0]   issued_d, issued_q;  // p-bits started in this sweep
+  logic                 more_d, more_q;      // fewer than NumCells (a flag: no compare in stage 0's path)
   logic [IdxBits-1:0]   pos_d, pos_q;        // p-bits written in this sweep
   logic [IdxBits-1:0]   idx_d, idx_q;        // the p-bit whose candidates are presented
   logic [1:0]           col_d, col_q;        // its colour (NbrKind 1)
@@ -308,6 +309,7 @@ module pbit_engine_core #(
   always_comb begin
     st_d = st_q;
     issued_d = issued_q;
+    more_d = more_q;
     pos_d = pos_q;
     idx_d = idx_q;
     col_d = col_q;
@@ -392,6 +394,7 @@ module pbit_engine_core #(
       StIdle: begin
         if (run_i) begin
           issued_d = '0;
+          more_d = 1'b1;
           pos_d = '0;
           j_d = '0;
           ncnt_d = '0;
@@ -408,7 +411,7 @@ module pbit_engine_core #(
           cand_en = j_q < nreal_q;
           plast = j_q + 5'd1 == ncnt_q;
           j_d = j_q + 5'd1;
-        end else if (32'(issued_q) < NumCells && ent_valid && !t4_q &&
+        end else if (more_q && ent_valid && !t4_q &&
                      !(busy && !(Overlap && ent_col == col_q))) begin
           idx_d = ent_idx;
           col_d = ent_col;
@@ -426,7 +429,8 @@ module pbit_engine_core #(
           cand = '0;
           plast = enc == 5'd1;
           j_d = 5'd1;
-          issued_d = issued_q + (IdxBits + 1)'(1);
+          issued_d = issued_q + IdxBits'(1);
+          more_d = 32'(issued_q) < NumCells - 1;
         end
         g_adv = plast;  // the graph moves on once the last candidate is presented
         // stage 4: write the state bit (below) and the stepped RNG state
@@ -586,6 +590,7 @@ module pbit_engine_core #(
     if (!rst_ni) begin
       st_q <= StIdle;
       issued_q <= '0;
+      more_q <= 1'b0;
       pos_q <= '0;
       idx_q <= '0;
       col_q <= '0;
@@ -626,6 +631,7 @@ module pbit_engine_core #(
     end else begin
       st_q <= st_d;
       issued_q <= issued_d;
+      more_q <= more_d;
       pos_q <= pos_d;
       idx_q <= idx_d;
       col_q <= col_d;

@@ -127,9 +127,10 @@ module pbit_engine_core #(
   logic [IdxBits-1:0]   idx_d, idx_q;        // the p-bit whose candidates are presented
   logic [1:0]           col_d, col_q;        // its colour (NbrKind 1)
   logic [JAddrBits-1:0] jbase_d, jbase_q;    // its slot 0
-  logic [4:0]           ncnt_d, ncnt_q;      // its candidates to present (at least 1)
+  logic [4:0]           nlast_d, nlast_q;    // its last candidate (its candidates to present - 1)
+  logic                 rem_d, rem_q;        // some of them are still to present
   logic [4:0]           nreal_d, nreal_q;    // of which real (the graph's count; 0 for isolated p-bits)
-  logic [4:0]           j_d, j_q;            // next candidate to present
+  logic [4:0]           j_d, j_q;            // next candidate to present (0 between p-bits)
   logic [4:0]           s_d, s_q;            // next coupling slot (valid candidates so far)
   logic                 p1_d, p1_q, p2_d, p2_q;  // a candidate in stage 1 / 2
   logic                 f1_d, f1_q, f2_d, f2_q;  // it is its p-bit's first
@@ -314,7 +315,8 @@ module pbit_engine_core #(
     idx_d = idx_q;
     col_d = col_q;
     jbase_d = jbase_q;
-    ncnt_d = ncnt_q;
+    nlast_d = nlast_q;
+    rem_d = rem_q;
     nreal_d = nreal_q;
     j_d = j_q;
     s_d = s_q;
@@ -397,7 +399,7 @@ module pbit_engine_core #(
           more_d = 1'b1;
           pos_d = '0;
           j_d = '0;
-          ncnt_d = '0;
+          rem_d = 1'b0;
           g_start = 1'b1;
           st_d = StRun;
         end
@@ -406,16 +408,17 @@ module pbit_engine_core #(
         // stage 0: the current p-bit's next candidate, else the next p-bit
         // (its h, clamp and RNG state are read; not while stage 4 writes an
         // RNG state: one port)
-        if (j_q != ncnt_q) begin
+        // (the candidate presented is always j_q: no multiplexer in front of
+        // the graph's candidate logic, the UP5K's critical path)
+        if (rem_q) begin
           present = 1'b1;
           cand_en = j_q < nreal_q;
-          plast = j_q + 5'd1 == ncnt_q;
-          j_d = j_q + 5'd1;
+          plast = j_q == nlast_q;
         end else if (more_q && ent_valid && !t4_q &&
                      !(busy && !(Overlap && ent_col == col_q))) begin
           idx_d = ent_idx;
           col_d = ent_col;
-          ncnt_d = enc;
+          nlast_d = enc - 5'd1;
           nreal_d = ent_ncand;
           jbase_d = JAddrBits'(cmul(32'(ent_idx), Stride));
           s_d = '0;
@@ -426,11 +429,13 @@ module pbit_engine_core #(
           present = 1'b1;
           pfirst = 1'b1;
           cand_en = ent_ncand != '0;  // candidate 0 (j_q is 0 here)
-          cand = '0;
           plast = enc == 5'd1;
-          j_d = 5'd1;
           issued_d = issued_q + IdxBits'(1);
           more_d = 32'(issued_q) < NumCells - 1;
+        end
+        if (present) begin
+          j_d = plast ? '0 : j_q + 5'd1;
+          rem_d = !plast;
         end
         g_adv = plast;  // the graph moves on once the last candidate is presented
         // stage 4: write the state bit (below) and the stepped RNG state
@@ -595,7 +600,8 @@ module pbit_engine_core #(
       idx_q <= '0;
       col_q <= '0;
       jbase_q <= '0;
-      ncnt_q <= '0;
+      nlast_q <= '0;
+      rem_q <= '0;
       nreal_q <= '0;
       j_q <= '0;
       s_q <= '0;
@@ -636,7 +642,8 @@ module pbit_engine_core #(
       idx_q <= idx_d;
       col_q <= col_d;
       jbase_q <= jbase_d;
-      ncnt_q <= ncnt_d;
+      nlast_q <= nlast_d;
+      rem_q <= rem_d;
       nreal_q <= nreal_d;
       j_q <= j_d;
       s_q <= s_d;

@@ -460,9 +460,9 @@ void check_engine_pegasus(const EnginePegasus& p, const Program& prog) {
 
 std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
   // pbit_engine_core's lane cycle by cycle: a candidate a cycle (stage 0),
-  // then stages 1 and 2; a p-bit's tail (stages 3 to 5) after its last one.
+  // then stages 1 and 2; a p-bit's tail (stages 3 and 4) after its last one.
   // The next p-bit starts (its candidate 0) once the current one's candidates
-  // are all presented and the graph has its entry, not while stage 5 writes an
+  // are all presented and the graph has its entry, not while stage 4 writes an
   // RNG state, and only into an empty pipeline unless it has the same colour
   // (the ROMs know no colours: always into an empty pipeline).
   const auto peg = engine_pegasus(g);
@@ -524,16 +524,16 @@ std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
   std::uint64_t n = 1;  // Idle (start)
   std::uint32_t issued = 0, written = 0, j = 0, ncnt = 0;
   int col = 0;
-  bool p1 = false, p2 = false, l1 = false, l2 = false, t3 = false, t4 = false, t5 = false;
+  bool p1 = false, p2 = false, l1 = false, l2 = false, t3 = false, t4 = false;
   for (;;) {
     ++n;
-    const bool busy = p1 || p2 || t3 || t4 || t5;
+    const bool busy = p1 || p2 || t3 || t4;
     bool present = false, last = false;
     if (j != ncnt) {
       present = true;
       last = j + 1 == ncnt;
       ++j;
-    } else if (issued < prog.n && ent && !t5 && !(busy && !(overlap && at.col == col))) {
+    } else if (issued < prog.n && ent && !t4 && !(busy && !(overlap && at.col == col))) {
       ncnt = std::max<std::uint32_t>(ent_ncand(), 1);
       col = at.col;
       present = true;
@@ -542,11 +542,10 @@ std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
       ++issued;
     }
     bool done = false;
-    if (t5) {
+    if (t4) {
       if (written + 1 == prog.n) done = true;
       ++written;
     }
-    t5 = t4;
     t4 = t3;
     t3 = p2 && l2;
     p2 = p1;

@@ -127,8 +127,8 @@ module pbit_engine_core #(
   // ---- the lane's registers. A candidate moves through stages 0 (presented
   // to the graph), 1 (its neighbour: read J and the neighbour's state word),
   // 2 (I += m ? J : -J); after a p-bit's last candidate its tail: 3 (saturate,
-  // read the LUT and the p-bit's state word), 4 (compare) and 5 (decide,
-  // write the state bit and the RNG state).
+  // read the LUT and the p-bit's state word) and 4 (decide, write the state
+  // bit and the RNG state).
   state_e               st_d, st_q;
   logic [IdxBits-1:0]   issued_d, issued_q;  // p-bits started in this sweep
   logic                 more_d, more_q;      // fewer than NumCells (a flag: no compare in stage 0's path)
@@ -151,8 +151,7 @@ module pbit_engine_core #(
   logic [WeightBits-1:0] ph_d, ph_q;         // h, clamp and RNG state of the p-bit in stage 2
   logic [1:0]           pclamp_d, pclamp_q;  //   (from stage 1 of its first candidate on)
   logic [31:0]          prng_d, prng_q;
-  logic                 t3_d, t3_q, t4_d, t4_q, t5_d, t5_q;  // a p-bit in stage 3 / 4 / 5
-  logic                 gt_d, gt_q, lt_d, lt_q;  // stage 4's compares: L > r, L < -r
+  logic                 t3_d, t3_q, t4_d, t4_q;  // a p-bit in stage 3 / 4
   logic [IdxBits-1:0]   tidx_d, tidx_q;      // its index, clamp, sign of I, stepped RNG state
   logic [1:0]           tclamp_d, tclamp_q;  //   and threshold r, -r
   logic                 tneg_d, tneg_q;
@@ -290,12 +289,11 @@ module pbit_engine_core #(
     jr_late = late_l_q ? {8'd0, j_rdata[15:8]} : j_rdata;
   end
 
-  // ---- the RNG step (of the p-bit in stage 2) and the decision (stages 4, 5)
+  // ---- the RNG step (of the p-bit in stage 2) and the decision (stage 4)
   // The stepped state and the threshold r are registered for the tail, so
   // stage 4 starts from flip-flops; v > r with v = -L (I < 0) is L < -r: both
-  // compares run beside each other (stage 4, registered), no negation of the
-  // LUT's word in front of them; stage 5 picks one (or the clamp) and writes
-  // (each a UP5K critical path once); exact in LutBits + 1 bits.
+  // compares run beside each other, no negation of the LUT's word in front of
+  // them (the UP5K's critical path); exact in LutBits + 1 bits.
   logic [31:0]        rng_next;
   logic [LutBits:0]   r, lw;
   logic               m_new;
@@ -303,9 +301,8 @@ module pbit_engine_core #(
   always_comb begin
     r = {rng_next[31], rng_next[31 -: LutBits]};  // the word's top LutBits, signed
     lw = {l_rdata[LutBits-1], l_rdata};
-    gt_d = $signed(lw) > $signed(tthr_q);
-    lt_d = $signed(lw) < $signed(tnthr_q);
-    m_new = tclamp_q[0] ? tclamp_q[1] : (tneg_q ? lt_q : gt_q);
+    m_new = tclamp_q[0] ? tclamp_q[1]
+                        : (tneg_q ? ($signed(lw) < $signed(tnthr_q)) : ($signed(lw) > $signed(tthr_q)));
   end
 
   // ---- the lane
@@ -360,7 +357,7 @@ module pbit_engine_core #(
     bucket = 32'(mag) >> LutShift;
     nbr_m = b_rdata;
     jv = jr[WeightBits-1:0];
-    busy = p1_q || p2_q || t3_q || t4_q || t5_q;
+    busy = p1_q || p2_q || t3_q || t4_q;
     enc = (ent_ncand == '0) ? 5'd1 : ent_ncand;  // an isolated p-bit: one candidate, no neighbour
 
     // Read ports of the lane (the bus's when no sweep runs, below).
@@ -426,7 +423,7 @@ module pbit_engine_core #(
           present = 1'b1;
           cand_en = j_q < nreal_q;
           plast = j_q == nlast_q;
-        end else if (more_q && ent_valid && !t5_q &&
+        end else if (more_q && ent_valid && !t4_q &&
                      !(busy && !(Overlap && ent_col == col_q))) begin
           idx_d = ent_idx;
           col_d = ent_col;
@@ -450,8 +447,8 @@ module pbit_engine_core #(
           rem_d = !plast;
         end
         g_adv = plast;  // the graph moves on once the last candidate is presented
-        // stage 5: write the state bit (below) and the stepped RNG state
-        if (t5_q) begin
+        // stage 4: write the state bit (below) and the stepped RNG state
+        if (t4_q) begin
           lane_r_en = 1'b1;
           lane_r_we = 1'b1;
           if (32'(pos_q) == 32'(NumCells - 1)) begin
@@ -492,7 +489,6 @@ module pbit_engine_core #(
     i2_d = i1_q;
     t3_d = p2_q && l2_q;
     t4_d = t3_q;
-    t5_d = t4_q;
   end
 
   // ---- bus decode (decode cycle) and the write ports
@@ -580,7 +576,7 @@ module pbit_engine_core #(
     b_wdata = st_bit;
     mirror_d = mirror_q;
     if (s_we) mirror_d[idx_b] = st_bit;
-    if (t5_q) begin  // the p-bit's own word was read in stage 3 (and 4: the address holds)
+    if (t4_q) begin  // the p-bit's own word was read in stage 3
       s_we = 1'b1;
       s_waddr = SwBits'(32'(tidx_q) >> 5);
       word_b = s_rdata;
@@ -634,9 +630,6 @@ module pbit_engine_core #(
       prng_q <= '0;
       t3_q <= '0;
       t4_q <= '0;
-      t5_q <= '0;
-      gt_q <= '0;
-      lt_q <= '0;
       tidx_q <= '0;
       tclamp_q <= '0;
       tneg_q <= '0;
@@ -679,9 +672,6 @@ module pbit_engine_core #(
       prng_q <= prng_d;
       t3_q <= t3_d;
       t4_q <= t4_d;
-      t5_q <= t5_d;
-      gt_q <= gt_d;
-      lt_q <= lt_d;
       tidx_q <= tidx_d;
       tclamp_q <= tclamp_d;
       tneg_q <= tneg_d;

@@ -109,15 +109,6 @@ module pbit_engine_core #(
     for (int b = 0; b < 32; b++)
       if (c[b]) cmul = cmul + (x << b);
   endfunction
-  // x * Stride with as few adders as possible: x 2^k - x (2^k - Stride) when
-  // that has fewer terms (Pegasus: 15 = 16 - 1, one subtraction instead of
-  // three additions: the bus's arriving address -> coupling slot path).
-  localparam int StrideK = (Stride > 1) ? $clog2(Stride) : 0;
-  localparam int StrideRest = (1 << StrideK) - Stride;
-  localparam bit StrideSub = $countones(StrideRest) + 1 < $countones(Stride);
-  function automatic logic [31:0] mul_stride(input logic [31:0] x);
-    mul_stride = StrideSub ? (x << StrideK) - cmul(x, StrideRest) : cmul(x, Stride);
-  endfunction
 
   typedef enum logic [0:0] {
     StIdle = 1'b0,
@@ -261,7 +252,7 @@ module pbit_engine_core #(
     la_idx = la_cell_off[RegBits +: IdxBits];
     la_slot = la_cell_off[RegBits-1:0] - pbit_pkg::CellRegCoupling;
     // The coupling slot of the arriving request, registered for the decode cycle.
-    jslot_la = JAddrBits'(mul_stride(32'(la_idx)) + 32'(la_slot));
+    jslot_la = JAddrBits'(cmul(32'(la_idx), Stride) + 32'(la_slot));
     jwin_d = 32'(la_slot) < Stride;  // (registers below the coupling window wrap to large slots)
     // The state word: a STATES register's, or the addressed cell's.
     // (CellBase is a power of two, the cell window runs to the end of the
@@ -429,7 +420,7 @@ module pbit_engine_core #(
           col_d = ent_col;
           nlast_d = enc - 5'd1;
           nreal_d = ent_ncand;
-          jbase_d = JAddrBits'(mul_stride(32'(ent_idx)));
+          jbase_d = JAddrBits'(cmul(32'(ent_idx), Stride));
           s_d = '0;
           h_raddr = ent_idx;
           c_raddr = ent_idx;

@@ -459,23 +459,20 @@ void check_engine_pegasus(const EnginePegasus& p, const Program& prog) {
 }
 
 std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
+  // pbit_engine_core's lane cycle by cycle: a candidate a cycle (stage 0),
+  // then stages 1 and 2; a p-bit's tail (stages 3 and 4) after its last one.
+  // The next p-bit starts (its candidate 0) once the current one's candidates
+  // are all presented and the graph has its entry, not while stage 4 writes an
+  // RNG state, and only into an empty pipeline unless it has the same colour
+  // (the ROMs know no colours: always into an empty pipeline).
   const auto peg = engine_pegasus(g);
-  if (!peg) {
-    // The ROMs: one Idle cycle, then degree + 4 cycles a p-bit.
-    std::uint64_t n = 1;
-    for (std::uint32_t i = 0; i < prog.n; ++i) n += prog.offsets[i + 1] - prog.offsets[i] + 4;
-    return n;
-  }
-  // The coordinates: 15 candidates + 4 cycles a p-bit (3 when the last
-  // candidate is no neighbour), and a Head that waits while the lookahead
-  // skips grid positions outside the fabric or the track, or registers the
-  // index of a position it reached (pbit_engine_pegasus, cycle by cycle).
-  const PegasusRule r{*peg};
-  const int m = peg->m;
   struct Pos {
     int col = 0, w = 0, k = 0, z = 0;
-  } la;
-  const auto ok = [&](const Pos& p) { return r.in_fabric(p.col / 2, p.w, p.k) && p.z <= m - 2; };
+  };
+  std::optional<PegasusRule> r;
+  if (peg) r.emplace(PegasusRule{*peg});
+  const int m = peg ? peg->m : 0;
+  const auto ok = [&](const Pos& p) { return r->in_fabric(p.col / 2, p.w, p.k) && p.z <= m - 2; };
   const auto next = [&](Pos p) {
     if (p.z + 2 <= m - 2) {
       p.z += 2;
@@ -495,10 +492,16 @@ std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
     p.z = (p.col ^ p.k) & 1;
     return p;
   };
-  const auto cand = engine_pegasus_candidates(*peg);
-  bool ent = false, fresh = false;  // after the start: no entry, the lookahead at (0, 0, 0, 0)
-  Pos at;  // the entry's position
-  const auto cycle = [&](bool advance) {  // one clock edge of the lookahead and entry
+  // The graph: the entry (valid, its colour and candidates) and, for
+  // Pegasus, the lookahead (pbit_engine_pegasus); the ROMs always have one.
+  Pos la, at;
+  bool ent = !peg, fresh = false;
+  std::uint32_t rom_pos = 0;
+  const auto edge = [&](bool advance) {  // one clock edge of the graph
+    if (!peg) {
+      if (advance) ++rom_pos;
+      return;
+    }
     const bool la_ok = ok(la), take = (advance || !ent) && la_ok && fresh;
     if (take) at = la;
     const bool moved = take || !la_ok;
@@ -506,23 +509,51 @@ std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g) {
     fresh = !moved;  // its index is registered the cycle after it moved
     ent = (ent && !advance) || take;
   };
+  std::vector<std::uint32_t> rom_order;
+  if (!peg) {
+    for (std::uint32_t i = 0; i < prog.n; ++i) rom_order.push_back(i);
+    std::stable_sort(rom_order.begin(), rom_order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return prog.color[a] < prog.color[b]; });
+  }
+  const auto ent_ncand = [&]() -> std::uint32_t {
+    if (peg) return kEnginePegasusCandidates;
+    const std::uint32_t c = rom_order[rom_pos];
+    return prog.offsets[c + 1] - prog.offsets[c];
+  };
+  const bool overlap = peg.has_value();
   std::uint64_t n = 1;  // Idle (start)
-  for (std::uint32_t done = 0; done < prog.n; ++done) {
-    for (bool seen = false; !seen;) {  // Head
-      ++n;
-      seen = ent;
-      cycle(false);
+  std::uint32_t issued = 0, written = 0, j = 0, ncnt = 0;
+  int col = 0;
+  bool p1 = false, p2 = false, l1 = false, l2 = false, t3 = false, t4 = false;
+  for (;;) {
+    ++n;
+    const bool busy = p1 || p2 || t3 || t4;
+    bool present = false, last = false;
+    if (j != ncnt) {
+      present = true;
+      last = j + 1 == ncnt;
+      ++j;
+    } else if (issued < prog.n && ent && !t4 && !(busy && !(overlap && at.col == col))) {
+      ncnt = std::max<std::uint32_t>(ent_ncand(), 1);
+      col = at.col;
+      present = true;
+      last = ncnt == 1;
+      j = 1;
+      ++issued;
     }
-    // Slots: the 15 candidates, then the last one's J and state word and its
-    // sum (when it is a neighbour), then the saturated sum.
-    const auto idx = r.index(at.col / 2, at.w, at.k, at.z);
-    const bool last = cand[static_cast<std::size_t>(idx)][kEnginePegasusCandidates - 1] >= 0;
-    for (int c = 0; c < kEnginePegasusCandidates + 1 + (last ? 1 : 0); ++c) {
-      ++n;
-      cycle(false);
+    bool done = false;
+    if (t4) {
+      if (written + 1 == prog.n) done = true;
+      ++written;
     }
-    ++n;  // Write
-    cycle(true);
+    t4 = t3;
+    t3 = p2 && l2;
+    p2 = p1;
+    l2 = l1;
+    p1 = present;
+    l1 = last;
+    edge(last);
+    if (done) break;
   }
   return n;
 }

@@ -113,12 +113,13 @@ module pbit_uart_bridge #(
   logic [SpanBits-1:0] span;       // words a READ/WRITE burst covers
   // The checks of a request's arguments, registered: the arguments are stable
   // for at least two byte times (the CRC) before Decode uses them, and the
-  // adders and the multiplier stay out of Decode's path (the board's clock).
+  // adders, compares and the multiplier stay out of Decode's path (the board's
+  // clock); some take two register stages (span_q, cell_end_q, stat_words_q).
   logic [SpanBits-1:0] span_q;
   logic [19:0]         stat_words_q;
-  logic                a1_big_q, span_ok_q, cells_ok_q;
+  logic                a1_big_q, a2_big_q, sw_big_q, span_ok_q, cells_ok_q;
   logic [AddrBits:0]   span_end;   // arg0 + span: must not pass the end of the bus
-  logic [CellBits+SpanBits-1:0] cell_end;
+  logic [CellBits+SpanBits-1:0] cell_end, cell_end_q;
   always_comb begin
     n_words = SpanBits'(len_q[15:2]);
     stat_words = 20'(arg1_q[13:0]) * (20'(arg2_q[SlotBits-1:0]) + 20'd1);
@@ -126,11 +127,12 @@ module pbit_uart_bridge #(
     a1_big = arg1_q[31:14] != '0;  // > MaxReadWords
     span = (cmd_q == pbit_board_pkg::CmdWrite || cmd_q == pbit_board_pkg::CmdWriteBurst) ? n_words - 1'b1
          : (cmd_q == pbit_board_pkg::CmdRead) ? SpanBits'(1) : SpanBits'(arg1_q[13:0]);
-    span_end = {1'b0, arg0_q[AddrBits-1:0]} + (AddrBits+1)'(span);
+    // from span_q: one more register stage (the arguments are stable long enough)
+    span_end = {1'b0, arg0_q[AddrBits-1:0]} + (AddrBits+1)'(span_q);
     span_ok = !a0_out && (!span_end[AddrBits] || span_end[AddrBits-1:0] == '0);
     cell_end = (CellBits+SpanBits)'(arg0_q[CellBits-1:0]) + (CellBits+SpanBits)'(arg1_q[13:0]);
     cells_ok = arg0_q[31:CellBits] == '0 && arg0_q[CellBits-1:0] < CellBits'(NumCells) &&
-               cell_end <= (CellBits+SpanBits)'(NumCells);
+               cell_end_q <= (CellBits+SpanBits)'(NumCells);  // registered: its adder out of this path
     unique case (cnt_q[3:0])  // INFO words go out in order; cnt counts down
       4'(pbit_board_pkg::InfoWords - pbit_board_pkg::InfoMagic):      info_word = pbit_board_pkg::InfoMagicValue;
       4'(pbit_board_pkg::InfoWords - pbit_board_pkg::InfoVersion):    info_word = pbit_board_pkg::ProtocolVersion;
@@ -315,8 +317,8 @@ module pbit_uart_bridge #(
             pbit_board_pkg::CmdReadStats: begin
               if (n_words != SpanBits'(3)) begin
                 status_d = pbit_board_pkg::StBadLen;
-              end else if (arg1_q == '0 || a1_big_q || !cells_ok_q || arg2_q > 32'(pbit_pkg::MaxSlots) ||
-                           stat_words_q > 20'(pbit_board_pkg::MaxReadWords)) begin
+              end else if (arg1_q == '0 || a1_big_q || !cells_ok_q || a2_big_q ||
+                           sw_big_q) begin
                 status_d = pbit_board_pkg::StBadArg;
               end else begin
                 addr_d = pbit_pkg::CellBase | (AddrBits'(arg0_q[CellBits-1:0]) << CellHi);
@@ -467,8 +469,11 @@ module pbit_uart_bridge #(
     span_q <= span;
     stat_words_q <= stat_words;
     a1_big_q <= a1_big;
+    a2_big_q <= arg2_q > 32'(pbit_pkg::MaxSlots);
+    sw_big_q <= stat_words_q > 20'(pbit_board_pkg::MaxReadWords);
     span_ok_q <= span_ok;
     cells_ok_q <= cells_ok;
+    cell_end_q <= cell_end;
   end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin

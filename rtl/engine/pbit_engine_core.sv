@@ -74,7 +74,7 @@ module pbit_engine_core #(
   input  wire logic [pbit_pkg::AddrBits-1:0] la_addr_i,
   input  wire logic [pbit_pkg::AddrBits-1:0] addr_i,  // registered request address
   input  wire logic [31:0]              wdata_i,
-  input  wire logic                     cell_we_i,  // write the cell register addr_i
+  input  wire logic                     cell_we_i,  // a write request to the cell register addr_i (unchecked)
   input  wire logic                     cell_re_i,  // read the cell register addr_i
   input  wire logic                     lut_we_i,   // write the LUT entry addr_i
   output      logic [31:0]              cell_rdata_o,
@@ -110,32 +110,46 @@ module pbit_engine_core #(
       if (c[b]) cmul = cmul + (x << b);
   endfunction
 
-  typedef enum logic [1:0] {
-    StIdle  = 2'd0,
-    StHead  = 2'd1,
-    StSlots = 2'd2,
-    StWrite = 2'd3
+  typedef enum logic [0:0] {
+    StIdle = 1'b0,
+    StRun  = 1'b1
   } state_e;
 
-  // ---- the lane's registers
+  // ---- the lane's registers. A candidate moves through stages 0 (presented
+  // to the graph), 1 (its neighbour: read J and the neighbour's state word),
+  // 2 (I += m ? J : -J); after a p-bit's last candidate its tail: 3 (saturate,
+  // read the LUT and the p-bit's state word) and 4 (decide, write the state
+  // bit and the RNG state).
   state_e               st_d, st_q;
-  logic [IdxBits-1:0]   pos_d, pos_q;      // p-bits done in this sweep
-  logic [IdxBits-1:0]   idx_d, idx_q;      // the p-bit being updated
-  logic [JAddrBits-1:0] jbase_d, jbase_q;  // its slot 0
-  logic [4:0]           ncand_d, ncand_q;  // its candidates
-  logic [4:0]           j_d, j_q;          // next candidate to present
-  logic [4:0]           s_d, s_q;          // next coupling slot (valid candidates so far)
-  logic                 first_d, first_q;  // first Slots cycle: h, clamp, RNG arrive
-  logic                 v1_d, v1_q;        // a candidate's neighbour arrives
-  logic                 v2_d, v2_q;        // a slot's J and the neighbour's state word arrive
-  logic [4:0]           b2_d, b2_q;        // the neighbour's bit in its word
-  logic                 jl2_d, jl2_q;      // the slot's byte in its J word
-  logic [AccBits-1:0]   acc_d, acc_q;      // h + sum of the slots so far (exact)
-  logic                 neg_d, neg_q;      // I < 0 (Write)
-  logic [1:0]           clamp_d, clamp_q;  // {value, enable}
-  logic [31:0]          rng_d, rng_q;      // the p-bit's RNG state
+  logic [IdxBits-1:0]   issued_d, issued_q;  // p-bits started in this sweep
+  logic                 more_d, more_q;      // fewer than NumCells (a flag: no compare in stage 0's path)
+  logic [IdxBits-1:0]   pos_d, pos_q;        // p-bits written in this sweep
+  logic [IdxBits-1:0]   idx_d, idx_q;        // the p-bit whose candidates are presented
+  logic [1:0]           col_d, col_q;        // its colour (NbrKind 1)
+  logic [JAddrBits-1:0] jbase_d, jbase_q;    // its slot 0
+  logic [4:0]           nlast_d, nlast_q;    // its last candidate (its candidates to present - 1)
+  logic                 rem_d, rem_q;        // some of them are still to present
+  logic [4:0]           nreal_d, nreal_q;    // of which real (the graph's count; 0 for isolated p-bits)
+  logic [4:0]           j_d, j_q;            // next candidate to present (0 between p-bits)
+  logic [4:0]           s_d, s_q;            // next coupling slot (valid candidates so far)
+  logic                 p1_d, p1_q, p2_d, p2_q;  // a candidate in stage 1 / 2
+  logic                 f1_d, f1_q, f2_d, f2_q;  // it is its p-bit's first
+  logic                 l1_d, l1_q, l2_d, l2_q;  // it is its p-bit's last
+  logic [IdxBits-1:0]   i1_d, i1_q, i2_d, i2_q;  // its p-bit
+  logic                 v2_d, v2_q;          // stage 2 is a neighbour: J and its state bit arrive
+  logic                 jl2_d, jl2_q;        // the slot's byte in its J word
+  logic [AccBits-1:0]   acc_d, acc_q;        // h + sum of the slots so far (exact)
+  logic [WeightBits-1:0] ph_d, ph_q;         // h, clamp and RNG state of the p-bit in stage 2
+  logic [1:0]           pclamp_d, pclamp_q;  //   (from stage 1 of its first candidate on)
+  logic [31:0]          prng_d, prng_q;
+  logic                 t3_d, t3_q, t4_d, t4_q;  // a p-bit in stage 3 / 4
+  logic [IdxBits-1:0]   tidx_d, tidx_q;      // its index, clamp, sign of I, stepped RNG state
+  logic [1:0]           tclamp_d, tclamp_q;  //   and threshold r, -r
+  logic                 tneg_d, tneg_q;
+  logic [31:0]          trng_d, trng_q;
+  logic [LutBits:0]     tthr_d, tthr_q, tnthr_d, tnthr_q;
   logic                 bus_ok_d, bus_ok_q;  // the two-port RAMs served the bus last cycle
-  logic                 late_d, late_q;    // a single-port RAM read for the bus last cycle
+  logic                 late_d, late_q;      // a single-port RAM read for the bus last cycle
   logic                 late_j_d, late_j_q;  // of a coupling (else an RNG state)
   logic                 late_l_d, late_l_q;  // its byte
   logic [NumCells-1:0]  mirror_d, mirror_q;
@@ -144,6 +158,7 @@ module pbit_engine_core #(
   logic               g_start, g_adv, ent_valid, cand_en, nbr_valid;
   logic [IdxBits-1:0] ent_idx, nbr;
   logic [4:0]         ent_ncand, cand;
+  logic [1:0]         ent_col;
   pbit_engine_graph #(
     .NbrKind(NbrKind),
     .NumCells(NumCells),
@@ -167,6 +182,7 @@ module pbit_engine_core #(
     .ent_valid_o(ent_valid),
     .ent_idx_o(ent_idx),
     .ent_ncand_o(ent_ncand),
+    .ent_col_o(ent_col),
     .cand_en_i(cand_en),
     .cand_i(cand),
     .nbr_valid_o(nbr_valid),
@@ -180,10 +196,12 @@ module pbit_engine_core #(
   logic [IdxBits-1:0]    h_raddr, c_raddr, cell_w;
   logic [1:0]            c_rdata;
   logic [31:0]           s_wdata, s_rdata;
+  logic                  b_rdata;
   logic [SwBits-1:0]     s_raddr, s_waddr;
   logic [LutIdxBits-1:0] l_raddr;
   logic [LutBits-1:0]    l_rdata;
-  logic                  h_we, c_we, s_we;
+  logic                  h_we, c_we, s_we, b_wdata;
+  logic [IdxBits-1:0]    b_waddr;
   // single-port: couplings and RNG states
   logic                  j_en, j_we, r_en, r_we;
   logic [JWordBits-1:0]  j_addr;
@@ -204,6 +222,10 @@ module pbit_engine_core #(
     .raddr_i(c_raddr), .rdata_o(c_rdata));
   pbit_engine_ram #(.Depth(StateWords), .Width(32), .AddrBits(SwBits)) u_smem (
     .clk_i, .we_i(s_we), .waddr_i(s_waddr), .wdata_i(s_wdata), .raddr_i(s_raddr), .rdata_o(s_rdata));
+  // The states again, a bit a word: the lane's neighbour reads (stage 1), so
+  // the word RAM's read port is free for the bus and the lane's own word.
+  pbit_engine_ram #(.Depth(NumCells), .Width(1), .AddrBits(IdxBits)) u_sbit (
+    .clk_i, .we_i(s_we), .waddr_i(b_waddr), .wdata_i(b_wdata), .raddr_i(nbr), .rdata_o(b_rdata));
   pbit_engine_ram #(.Depth(LutDepth), .Width(LutBits), .AddrBits(LutIdxBits), .Writable(LutWritable),
                     .File(LutFile)) u_lut (
     .clk_i, .we_i(lut_we_i), .waddr_i(addr_i[LutIdxBits-1:0] - LutIdxBits'(pbit_pkg::LutBase)),
@@ -223,6 +245,7 @@ module pbit_engine_core #(
   logic [JAddrBits-1:0] jslot_la, jslot_b, jslot_b_q, jslot;
   logic [RegBits-1:0]   la_slot;
   logic                 in_j;  // addr_i is a coupling slot below the cell's degree (decode cycle)
+  logic                 jwin_d, jwin_q;  // addr_i is a coupling slot below Stride (from the arriving address)
   always_comb begin
     la_cell_off = la_addr_i - pbit_pkg::CellBase;
     la_state_off = la_addr_i - pbit_pkg::StateBase;
@@ -230,6 +253,7 @@ module pbit_engine_core #(
     la_slot = la_cell_off[RegBits-1:0] - pbit_pkg::CellRegCoupling;
     // The coupling slot of the arriving request, registered for the decode cycle.
     jslot_la = JAddrBits'(cmul(32'(la_idx), Stride) + 32'(la_slot));
+    jwin_d = 32'(la_slot) < Stride;  // (registers below the coupling window wrap to large slots)
     // The state word: a STATES register's, or the addressed cell's.
     // (CellBase is a power of two, the cell window runs to the end of the
     // bus: an OR of the high bits, no carry chain in the state RAM's address path.)
@@ -256,132 +280,174 @@ module pbit_engine_core #(
     jr_late = late_l_q ? {8'd0, j_rdata[15:8]} : j_rdata;
   end
 
-  // ---- the RNG step and the decision (Write)
+  // ---- the RNG step (of the p-bit in stage 2) and the decision (stage 4)
+  // The stepped state and the threshold r are registered for the tail, so
+  // stage 4 starts from flip-flops; v > r with v = -L (I < 0) is L < -r: both
+  // compares run beside each other, no negation of the LUT's word in front of
+  // them (the UP5K's critical path); exact in LutBits + 1 bits.
   logic [31:0]        rng_next;
-  logic [LutBits:0]   v, r;
+  logic [LutBits:0]   r, lw;
   logic               m_new;
-  pbit_engine_rng #(.Kind(RngKind)) u_step (.state_i(rng_q), .next_o(rng_next));
+  pbit_engine_rng #(.Kind(RngKind)) u_step (.state_i(prng_q), .next_o(rng_next));
   always_comb begin
-    v = neg_q ? -{l_rdata[LutBits-1], l_rdata} : {l_rdata[LutBits-1], l_rdata};
     r = {rng_next[31], rng_next[31 -: LutBits]};  // the word's top LutBits, signed
-    m_new = clamp_q[0] ? clamp_q[1] : ($signed(v) > $signed(r));
+    lw = {l_rdata[LutBits-1], l_rdata};
+    m_new = tclamp_q[0] ? tclamp_q[1]
+                        : (tneg_q ? ($signed(lw) < $signed(tnthr_q)) : ($signed(lw) > $signed(tthr_q)));
   end
 
   // ---- the lane
-  logic [SumBits-1:0]   sum, mag;
-  logic [31:0]          bucket;
+  // Overlap: with NbrKind 1 the next p-bit's candidates follow the last one's
+  // directly while its tail runs (15 cycles a p-bit), unless it has another
+  // colour (it may neighbour a p-bit in flight: it waits until all are
+  // written). The ROMs carry no colours, so there every p-bit waits.
+  localparam bit Overlap = NbrKind == 1;
+  logic [SumBits-1:0]    sum, mag;
+  logic [31:0]           bucket;
   logic [WeightBits-1:0] jv;
-  logic                 nbr_m, slots_done, dp, lane_j_en, lane_r_en, lane_r_we;
+  logic [4:0]            enc;
+  logic                  nbr_m, busy, present, pfirst, plast, dp, lane_j_en, lane_r_en, lane_r_we;
   always_comb begin
     st_d = st_q;
+    issued_d = issued_q;
+    more_d = more_q;
     pos_d = pos_q;
     idx_d = idx_q;
+    col_d = col_q;
     jbase_d = jbase_q;
-    ncand_d = ncand_q;
+    nlast_d = nlast_q;
+    rem_d = rem_q;
+    nreal_d = nreal_q;
     j_d = j_q;
     s_d = s_q;
-    first_d = 1'b0;
-    v1_d = 1'b0;
-    v2_d = 1'b0;
-    b2_d = b2_q;
     jl2_d = jl2_q;
     acc_d = acc_q;
-    neg_d = neg_q;
-    clamp_d = clamp_q;
-    rng_d = rng_q;
+    ph_d = ph_q;
+    pclamp_d = pclamp_q;
+    prng_d = prng_q;
+    tidx_d = tidx_q;
+    tclamp_d = tclamp_q;
+    tneg_d = tneg_q;
+    trng_d = trng_q;
+    tthr_d = tthr_q;
+    tnthr_d = tnthr_q;
+    v2_d = 1'b0;
     done_o = 1'b0;
     g_start = 1'b0;
     g_adv = 1'b0;
     cand_en = 1'b0;
     cand = j_q;
+    present = 1'b0;
+    pfirst = 1'b0;
+    plast = 1'b0;
 
     // Saturate: in range iff the bits above the sign bit of SumBits all equal it.
     if (acc_q[AccBits-1:SumBits-1] == '0 || acc_q[AccBits-1:SumBits-1] == '1) sum = acc_q[SumBits-1:0];
     else sum = {acc_q[AccBits-1], {(SumBits - 1){~acc_q[AccBits-1]}}};
     mag = sum[SumBits-1] ? -sum : sum;
     bucket = 32'(mag) >> LutShift;
-    nbr_m = s_rdata[b2_q];
+    nbr_m = b_rdata;
     jv = jr[WeightBits-1:0];
-    slots_done = st_q == StSlots && !first_q && !v1_q && !v2_q && j_q == ncand_q;
+    busy = p1_q || p2_q || t3_q || t4_q;
+    enc = (ent_ncand == '0) ? 5'd1 : ent_ncand;  // an isolated p-bit: one candidate, no neighbour
 
     // Read ports of the lane (the bus's when no sweep runs, below).
     h_raddr = idx_q;
     c_raddr = idx_q;
-    s_raddr = SwBits'(32'(nbr) >> 5);
+    s_raddr = SwBits'(32'(tidx_q) >> 5);  // stage 3: the p-bit's own word, for its write in stage 4
     l_raddr = (bucket > 32'(LutDepth - 1)) ? LutIdxBits'(LutDepth - 1) : bucket[LutIdxBits-1:0];
     d_raddr = la_idx;
     lane_j_en = 1'b0;
     j_addr = jword;
     lane_r_en = 1'b0;
     lane_r_we = 1'b0;
-    r_addr = idx_q;
-    r_wdata = rng_next;
+    r_addr = tidx_q;
+    r_wdata = trng_q;
+
+    // stage 1: a neighbour's J and state bit; the first candidate's h, clamp, RNG state
+    if (nbr_valid) begin
+      lane_j_en = 1'b1;
+      jl2_d = jl;
+      s_d = s_q + 5'd1;
+      v2_d = 1'b1;
+    end
+    if (p1_q && f1_q) begin
+      ph_d = h_rdata;
+      pclamp_d = c_rdata;
+      prng_d = r_rdata;
+    end
+    // stage 2: I += m ? J : -J (with -J = ~J + 1), from h at a p-bit's first
+    // candidate; after its last, the tail takes the p-bit's clamp and RNG step.
+    if (p2_q) begin
+      acc_d = f2_q ? AccBits'(signed'(ph_q)) : acc_q;
+      if (v2_q) acc_d = acc_d + AccBits'(signed'(jv ^ {WeightBits{~nbr_m}})) + AccBits'(!nbr_m);
+      if (l2_q) begin
+        tidx_d = i2_q;
+        tclamp_d = pclamp_q;
+        trng_d = rng_next;
+        tthr_d = r;
+        tnthr_d = -r;
+      end
+    end
+    // stage 3: the saturated sum's sign; the LUT reads its bucket (l_raddr)
+    if (t3_q) tneg_d = sum[SumBits-1];
 
     unique case (st_q)
       StIdle: begin
         if (run_i) begin
+          issued_d = '0;
+          more_d = 1'b1;
           pos_d = '0;
           j_d = '0;
+          rem_d = 1'b0;
           g_start = 1'b1;
-          st_d = StHead;
+          st_d = StRun;
         end
       end
-      StHead: begin
-        if (ent_valid) begin
+      StRun: begin
+        // stage 0: the current p-bit's next candidate, else the next p-bit
+        // (its h, clamp and RNG state are read; not while stage 4 writes an
+        // RNG state: one port)
+        // (the candidate presented is always j_q: no multiplexer in front of
+        // the graph's candidate logic, the UP5K's critical path)
+        if (rem_q) begin
+          present = 1'b1;
+          cand_en = j_q < nreal_q;
+          plast = j_q == nlast_q;
+        end else if (more_q && ent_valid && !t4_q &&
+                     !(busy && !(Overlap && ent_col == col_q))) begin
           idx_d = ent_idx;
-          ncand_d = ent_ncand;
+          col_d = ent_col;
+          nlast_d = enc - 5'd1;
+          nreal_d = ent_ncand;
           jbase_d = JAddrBits'(cmul(32'(ent_idx), Stride));
+          s_d = '0;
           h_raddr = ent_idx;
           c_raddr = ent_idx;
           lane_r_en = 1'b1;
           r_addr = ent_idx;
+          present = 1'b1;
+          pfirst = 1'b1;
           cand_en = ent_ncand != '0;  // candidate 0 (j_q is 0 here)
-          v1_d = cand_en;
-          j_d = cand_en ? 5'd1 : 5'd0;
-          s_d = '0;
-          first_d = 1'b1;
-          st_d = StSlots;
+          plast = enc == 5'd1;
+          issued_d = issued_q + IdxBits'(1);
+          more_d = 32'(issued_q) < NumCells - 1;
         end
-      end
-      StSlots: begin
-        if (first_q) begin
-          acc_d = AccBits'(signed'(h_rdata));
-          clamp_d = c_rdata;
-          rng_d = r_rdata;
+        if (present) begin
+          j_d = plast ? '0 : j_q + 5'd1;
+          rem_d = !plast;
         end
-        if (v2_q) begin
-          // m ? +J : -J, with -J = ~J + 1
-          acc_d = acc_d + AccBits'(signed'(jv ^ {WeightBits{~nbr_m}})) + AccBits'(!nbr_m);
-        end
-        if (v1_q && nbr_valid) begin
-          lane_j_en = 1'b1;
-          b2_d = 5'(32'(nbr));  // its bit in the state word
-          jl2_d = jl;
-          s_d = s_q + 5'd1;
-          v2_d = 1'b1;
-        end
-        if (j_q != ncand_q) begin
-          cand_en = 1'b1;
-          j_d = j_q + 5'd1;
-          v1_d = 1'b1;
-        end
-        if (slots_done) begin
-          neg_d = sum[SumBits-1];
-          s_raddr = SwBits'(32'(idx_q) >> 5);
-          st_d = StWrite;
-        end
-      end
-      StWrite: begin
-        lane_r_en = 1'b1;
-        lane_r_we = 1'b1;
-        g_adv = 1'b1;
-        j_d = '0;
-        if (32'(pos_q) == 32'(NumCells - 1)) begin
-          done_o = 1'b1;
-          st_d = StIdle;
-        end else begin
-          pos_d = pos_q + IdxBits'(1);
-          st_d = StHead;
+        g_adv = plast;  // the graph moves on once the last candidate is presented
+        // stage 4: write the state bit (below) and the stepped RNG state
+        if (t4_q) begin
+          lane_r_en = 1'b1;
+          lane_r_we = 1'b1;
+          if (32'(pos_q) == 32'(NumCells - 1)) begin
+            done_o = 1'b1;
+            st_d = StIdle;
+          end else begin
+            pos_d = pos_q + IdxBits'(1);
+          end
         end
       end
       default: st_d = StIdle;
@@ -401,6 +467,19 @@ module pbit_engine_core #(
       r_addr = idx_b;
       r_wdata = wdata_i;
     end
+  end
+  // the pipeline's flags
+  always_comb begin
+    p1_d = present;
+    f1_d = pfirst;
+    l1_d = plast;
+    i1_d = idx_d;  // the presented candidate's p-bit
+    p2_d = p1_q;
+    f2_d = f1_q;
+    l2_d = l1_q;
+    i2_d = i1_q;
+    t3_d = p2_q && l2_q;
+    t4_d = t3_q;
   end
 
   // ---- bus decode (decode cycle) and the write ports
@@ -437,15 +516,21 @@ module pbit_engine_core #(
     if (late_q) late_rdata_o = late_j_q ? 32'(signed'(jr_late[WeightBits-1:0])) : r_rdata;
   end
 
-  // Writes (a process of their own: cell_we_i depends on cell_wok_o). The lane
-  // writes only in Write; the bus only while no sweep runs.
-  logic bus_j, bus_r;
+  // Writes. The lane writes only in stage 4; the bus only while no sweep runs.
+  // The write enables do not wait for the degree check (cell_wok_o, which
+  // pbit_engine_ctrl counts errors by): a coupling write to a slot at or
+  // beyond the cell's degree but below Stride lands in the cell's own unused
+  // slot, which the lane never reads and the bus reads as 0. That keeps the
+  // degree ROM's word off the SPRAM's enables (the UP5K's critical path).
+  logic bus_j, bus_jw, bus_r, wr_ok;
   always_comb begin
+    wr_ok = cell_we_i && bus_ok_q;
     // The single-port RAMs: the lane's accesses, or the bus's in the decode cycle.
-    bus_j = !dp && bus_ok_q && in_j && (cell_we_i || cell_re_i);
+    bus_jw = !dp && bus_ok_q && jwin_q && (cell_we_i || cell_re_i);
+    bus_j = bus_jw && in_j;
     bus_r = !dp && bus_ok_q && reg_b == pbit_pkg::CellRegRngState && (cell_we_i || cell_re_i);
-    j_en = lane_j_en || bus_j;
-    j_we = bus_j && cell_we_i;
+    j_en = lane_j_en || bus_jw;
+    j_we = bus_jw && cell_we_i;
     r_en = lane_r_en || bus_r;
     r_we = lane_r_we || (bus_r && cell_we_i);
     late_d = cell_re_i && (bus_j || bus_r);
@@ -460,13 +545,13 @@ module pbit_engine_core #(
       j_wdata = 16'(signed'(wdata_i[WeightBits-1:0]));
       j_mask = 4'b1111;
     end
-    h_we = cell_we_i && reg_b == pbit_pkg::CellRegField;
-    c_we = cell_we_i && reg_b == pbit_pkg::CellRegClamp;
+    h_we = wr_ok && reg_b == pbit_pkg::CellRegField;
+    c_we = wr_ok && reg_b == pbit_pkg::CellRegClamp;
     // A state bit changes by a STATE write (unless clamped: the clamp wins), a
     // CLAMP write that enables the clamp, or an update.
     s_we = 1'b0;
     st_bit = 1'b0;
-    if (cell_we_i && reg_b == pbit_pkg::CellRegState) begin
+    if (wr_ok && reg_b == pbit_pkg::CellRegState) begin
       s_we = 1'b1;
       st_bit = c_rdata[0] ? c_rdata[1] : wdata_i[0];
     end
@@ -478,15 +563,19 @@ module pbit_engine_core #(
     word_b = s_rdata;
     word_b[5'(32'(idx_b))] = st_bit;
     s_wdata = word_b;
+    b_waddr = idx_b;
+    b_wdata = st_bit;
     mirror_d = mirror_q;
     if (s_we) mirror_d[idx_b] = st_bit;
-    if (st_q == StWrite) begin
+    if (t4_q) begin  // the p-bit's own word was read in stage 3
       s_we = 1'b1;
-      s_waddr = SwBits'(32'(idx_q) >> 5);
+      s_waddr = SwBits'(32'(tidx_q) >> 5);
       word_b = s_rdata;
-      word_b[5'(32'(idx_q))] = m_new;
+      word_b[5'(32'(tidx_q))] = m_new;
       s_wdata = word_b;
-      mirror_d[idx_q] = m_new;
+      b_waddr = tidx_q;
+      b_wdata = m_new;
+      mirror_d[tidx_q] = m_new;
     end
   end
 
@@ -505,50 +594,88 @@ module pbit_engine_core #(
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       st_q <= StIdle;
+      issued_q <= '0;
+      more_q <= 1'b0;
       pos_q <= '0;
       idx_q <= '0;
+      col_q <= '0;
       jbase_q <= '0;
-      jslot_b_q <= '0;
-      ncand_q <= '0;
+      nlast_q <= '0;
+      rem_q <= '0;
+      nreal_q <= '0;
       j_q <= '0;
       s_q <= '0;
-      first_q <= 1'b0;
-      v1_q <= 1'b0;
-      v2_q <= 1'b0;
-      b2_q <= '0;
-      jl2_q <= 1'b0;
+      p1_q <= '0;
+      p2_q <= '0;
+      f1_q <= '0;
+      f2_q <= '0;
+      l1_q <= '0;
+      l2_q <= '0;
+      i1_q <= '0;
+      i2_q <= '0;
+      v2_q <= '0;
+      jl2_q <= '0;
       acc_q <= '0;
-      neg_q <= 1'b0;
-      clamp_q <= '0;
-      rng_q <= '0;
-      bus_ok_q <= 1'b0;
-      late_q <= 1'b0;
-      late_j_q <= 1'b0;
-      late_l_q <= 1'b0;
+      ph_q <= '0;
+      pclamp_q <= '0;
+      prng_q <= '0;
+      t3_q <= '0;
+      t4_q <= '0;
+      tidx_q <= '0;
+      tclamp_q <= '0;
+      tneg_q <= '0;
+      trng_q <= '0;
+      tthr_q <= '0;
+      tnthr_q <= '0;
+      bus_ok_q <= '0;
+      late_q <= '0;
+      late_j_q <= '0;
+      late_l_q <= '0;
       mirror_q <= '0;
+      jslot_b_q <= '0;
+      jwin_q <= 1'b0;
     end else begin
       st_q <= st_d;
+      issued_q <= issued_d;
+      more_q <= more_d;
       pos_q <= pos_d;
       idx_q <= idx_d;
+      col_q <= col_d;
       jbase_q <= jbase_d;
-      jslot_b_q <= jslot_la;
-      ncand_q <= ncand_d;
+      nlast_q <= nlast_d;
+      rem_q <= rem_d;
+      nreal_q <= nreal_d;
       j_q <= j_d;
       s_q <= s_d;
-      first_q <= first_d;
-      v1_q <= v1_d;
+      p1_q <= p1_d;
+      p2_q <= p2_d;
+      f1_q <= f1_d;
+      f2_q <= f2_d;
+      l1_q <= l1_d;
+      l2_q <= l2_d;
+      i1_q <= i1_d;
+      i2_q <= i2_d;
       v2_q <= v2_d;
-      b2_q <= b2_d;
       jl2_q <= jl2_d;
       acc_q <= acc_d;
-      neg_q <= neg_d;
-      clamp_q <= clamp_d;
-      rng_q <= rng_d;
+      ph_q <= ph_d;
+      pclamp_q <= pclamp_d;
+      prng_q <= prng_d;
+      t3_q <= t3_d;
+      t4_q <= t4_d;
+      tidx_q <= tidx_d;
+      tclamp_q <= tclamp_d;
+      tneg_q <= tneg_d;
+      trng_q <= trng_d;
+      tthr_q <= tthr_d;
+      tnthr_q <= tnthr_d;
       bus_ok_q <= bus_ok_d;
       late_q <= late_d;
       late_j_q <= late_j_d;
       late_l_q <= late_l_d;
       mirror_q <= mirror_d;
+      jslot_b_q <= jslot_la;
+      jwin_q <= jwin_d;
     end
   end
 endmodule

@@ -41,7 +41,7 @@ module pbit_engine_ctrl #(
   input  wire logic                              done_i,
   output      logic [pbit_pkg::AddrBits-1:0]     addr_o,   // the registered request
   output      logic [31:0]                       wdata_o,
-  output      logic                              cell_we_o,
+  output      logic                              cell_we_o,  // a write request to the cell window (unchecked)
   output      logic                              cell_re_o,  // a read of a cell register (decode cycle)
   output      logic                              lut_we_o,
   input  wire logic [31:0]                       cell_rdata_i,
@@ -155,7 +155,9 @@ module pbit_engine_ctrl #(
         lut_we_o = LutWritable;
         err = ~LutWritable;
       end else if (is_cell_q) begin
-        cell_we_o = cell_wok_i;
+        // The core checks the register itself for its write enables (the
+        // degree check stays off the RAMs' write-enable paths); wok counts.
+        cell_we_o = 1'b1;
         err = ~cell_wok_i;
       end else begin
         err = 1'b1;  // read-only or unmapped

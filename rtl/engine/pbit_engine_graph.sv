@@ -36,6 +36,7 @@ module pbit_engine_graph #(
   output      logic               ent_valid_o,
   output      logic [IdxBits-1:0] ent_idx_o,
   output      logic [4:0]         ent_ncand_o,  // candidates of the entry's p-bit
+  output      logic [1:0]         ent_col_o,    // its colour (NbrKind 1; 0 for the ROMs, which do not know it)
   input  wire logic               cand_en_i,
   input  wire logic [4:0]         cand_i,
   output      logic               nbr_valid_o,
@@ -58,6 +59,7 @@ module pbit_engine_graph #(
       .advance_i,
       .ent_valid_o,
       .ent_idx_o,
+      .ent_col_o,
       .cand_en_i,
       .cand_i,
       .nbr_valid_o,
@@ -84,6 +86,7 @@ module pbit_engine_graph #(
       .clk_i, .we_i(1'b0), .waddr_i('0), .wdata_i('0), .raddr_i({entry[IdxBits-1:0], cand_i[SlotBits-1:0]}),
       .rdata_o(nbr_o));
     assign ent_valid_o = 1'b1;
+    assign ent_col_o = '0;
     assign ent_idx_o = entry[IdxBits-1:0];
     assign ent_ncand_o = 5'(entry[IdxBits +: DegBits]);
     assign nbr_valid_o = nv_q;

@@ -46,6 +46,7 @@ module pbit_engine_pegasus #(
   input  wire logic               advance_i,  // the entry's p-bit is done: take the next
   output      logic               ent_valid_o,
   output      logic [IdxBits-1:0] ent_idx_o,
+  output      logic [1:0]         ent_col_o,  // the entry's colour
   // candidates of the entry's p-bit
   input  wire logic               cand_en_i,
   input  wire logic [4:0]         cand_i,     // 0..14
@@ -81,6 +82,7 @@ module pbit_engine_pegasus #(
   logic [IdxBits-1:0] la_idx_d, la_idx_q, la_base_d, la_base_q;
   logic               ent_valid_d, ent_valid_q;
   logic               ent_u_d, ent_u_q;
+  logic [1:0]         ent_col_d, ent_col_q;
   logic               ent_w0_d, ent_w0_q, ent_wl_d, ent_wl_q;  // w = 0, w = M-1
   logic               ent_z0_d, ent_z0_q, ent_zl_d, ent_zl_q;  // z = 0, z = M-2
   logic [3:0]         ent_k_d, ent_k_q;
@@ -138,6 +140,7 @@ module pbit_engine_pegasus #(
     end
     ent_valid_d = ent_valid_q && !advance_i;
     ent_u_d = ent_u_q;
+    ent_col_d = ent_col_q;
     ent_w0_d = ent_w0_q;
     ent_wl_d = ent_wl_q;
     ent_z0_d = ent_z0_q;
@@ -156,6 +159,7 @@ module pbit_engine_pegasus #(
     if (take) begin
       ent_valid_d = 1'b1;
       ent_u_d = la_u;
+      ent_col_d = la_col_q;
       ent_w0_d = la_w_q == '0;
       ent_wl_d = 32'(la_w_q) == M - 1;
       ent_z0_d = la_z_q == '0;
@@ -177,6 +181,7 @@ module pbit_engine_pegasus #(
   end
   assign ent_valid_o = ent_valid_q;
   assign ent_idx_o = ent_idx_q;
+  assign ent_col_o = ent_col_q;
 
   // ---- the candidate presented: its neighbour's index and validity
   logic               b, w_ok, f_ok, nv_d, nv_q, up;
@@ -225,6 +230,7 @@ module pbit_engine_pegasus #(
       la_base_q <= '0;
       ent_valid_q <= 1'b0;
       ent_u_q <= 1'b0;
+      ent_col_q <= '0;
       ent_w0_q <= 1'b0;
       ent_wl_q <= 1'b0;
       ent_z0_q <= 1'b0;
@@ -246,6 +252,7 @@ module pbit_engine_pegasus #(
       la_base_q <= la_base_d;
       ent_valid_q <= ent_valid_d;
       ent_u_q <= ent_u_d;
+      ent_col_q <= ent_col_d;
       ent_w0_q <= ent_w0_d;
       ent_wl_q <= ent_wl_d;
       ent_z0_q <= ent_z0_d;

@@ -97,10 +97,12 @@ std::vector<std::uint32_t> engine_pegasus_order(const EnginePegasus& p);
 // program's CSR neighbours in slot order and the order holds every cell once,
 // colour by colour (the emitter's check before it emits EngineNbrKind = 1).
 void check_engine_pegasus(const EnginePegasus& p, const Program& prog);
-// Clock cycles of one engine sweep (its SWEEP_CYCLES register): 1 + sum of
-// (degree + 4) with the ROMs; from the coordinates 1 + 19 a p-bit (18 when its
-// last candidate is no neighbour) + the Head cycles spent waiting for the
-// Pegasus lookahead. Exact (test_rtl_sim checks it against CYCLE_COUNT).
+// Clock cycles of one engine sweep (its SWEEP_CYCLES register), modelled
+// cycle by cycle as pbit_engine_core runs: with the ROMs 1 + sum of
+// (max(degree, 1) + 4); from the coordinates 1 + 15 a p-bit (the next p-bit's
+// candidates follow directly) + the cycles spent waiting for the Pegasus
+// lookahead and, at a colour change, for the pipeline to empty. Exact
+// (test_rtl_sim checks it against CYCLE_COUNT).
 std::uint64_t engine_sweep_cycles(const Program& prog, const graphs::Graph& g);
 // 16K x 16 single-port RAM banks the engine's couplings and RNG states take
 // (rtl/engine/pbit_engine_spram: the iCE40 UP5K has 4): couplings two a word

@@ -657,6 +657,7 @@ int run_eval(EvalArgs& a, const parallel::Communicator& comm) {
                 {"accuracy", res.accuracy},
                 {"correct", static_cast<std::size_t>(std::lround(res.accuracy * static_cast<double>(res.images)))},
                 {"confusion", res.confusion},
+                {"predictions", res.predictions},  // per image, in the order classified (-1: not reached)
                 {"burn_in", a.cfg.burn_in},
                 {"reads", a.cfg.reads},
                 {"read_every", a.cfg.read_every},

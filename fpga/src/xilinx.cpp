@@ -410,11 +410,6 @@ EstimateResult estimate_engine(const EstimateOptions& a, const XilinxPart& part,
                                                         (a.part + "-engine-" + sanitize(d.graph->spec()))
                                                   : fs::path(a.out));
   fs::create_directories(out);
-  for (const auto& c : a.compare)
-    if (c != "lean" && c != "full" && !fs::is_regular_file(c))
-      throw Error("--compare '" + c + "': neither lean, full nor an estimate.json file");
-  for (int m : a.sizes)
-    if (m < 2 || m > 64) throw Error("--sizes: pegasus:M needs 2 <= M <= 64 (got " + std::to_string(m) + ")");
   if (a.progress)
     fmt::print(stderr, "yosys synth_xilinx -nowidelut -family {} of the engine for {} ({} p-bits, one lane); "
                        "pegasus:14 takes about half a minute ...\n", part.family, d.graph->spec(), d.prog.n);
@@ -604,6 +599,12 @@ EstimateResult estimate_xilinx(const EstimateOptions& a) {
   if (!(a.max_util > 0 && a.max_util <= 1)) throw Error("--max-util must be in (0, 1]");
   if (a.arch != rtl::Arch::Engine && (!a.compare.empty() || !a.sizes.empty()))
     throw Error("--compare and --sizes go with --arch engine");
+  for (const auto& c : a.compare)
+    if (c != "lean" && c != "full" && !fs::is_regular_file(c))
+      throw Error("--compare '" + c + "': neither lean, full nor an estimate.json file");
+  for (int m : a.sizes)
+    if (m < 2 || m > 64) throw Error("--sizes: pegasus:M needs 2 <= M <= 64 (got " + std::to_string(m) + ")");
+  if (a.arch == rtl::Arch::Engine) check_arch(rtl::Arch::Engine, a.features, a.spec);
   const std::string yosys = find_tool("yosys", "yosys");
   if (a.arch == rtl::Arch::Lean) return estimate_lean(a, part, yosys);
   if (a.arch == rtl::Arch::Engine) return estimate_engine(a, part, yosys);

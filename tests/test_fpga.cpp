@@ -393,6 +393,9 @@ TEST_CASE("pbit fpga and --backend board: clear errors", "[board][cli]") {
   r = run_pbit("fpga estimate --graph chimera:1 --arch engine --sizes 4,1");
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("--sizes: pegasus:M needs 2 <= M <= 64 (got 1)"));
+  r = run_pbit("fpga estimate --graph chimera:1 --arch engine --part xc7a35t --engine-ram ultra");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("--engine-ram ultra needs --arch engine and a part with UltraRAM (xc7a35t has 0)"));
   r = run_pbit("fpga estimate --graph chimera:1 --compare lean");
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("--compare and --sizes go with --arch engine"));

@@ -323,8 +323,9 @@ struct EngineSynth {
 // One engine (pbit_engine_top: one lane, its register block, no state
 // mirror), flattened, synth_xilinx -nowidelut as the lean estimate. The
 // single-port coupling and RNG banks (the UP5K's SPRAM model, nibble write
-// enables) are marked ram_style "block": left to itself yosys 0.23 picks
-// distributed RAM for these 16K-word memories and then fails to map them.
+// enables) are marked ram_style "block" (or "ultra": URAM288): left to itself
+// yosys 0.23 picks distributed RAM for these 16K-word memories and then fails
+// to map them.
 EngineSynth synth_engine(const Design& d, const EstimateOptions& a, const XilinxPart& part,
                          const std::string& yosys, const fs::path& dir) {
   fs::create_directories(dir);
@@ -335,10 +336,10 @@ EngineSynth synth_engine(const Design& d, const EstimateOptions& a, const Xilinx
   write_text((dir / "estimate.ys").string(),
              fmt::format("# pbit fpga estimate --arch engine --part {} --graph {} (yosys -s estimate.ys)\n"
                          "read_verilog -sv{}\nchparam -set LutWritable {} -set StateMirror 0 pbit_engine_top\n"
-                         "hierarchy -top pbit_engine_top\nsetattr -set ram_style \"block\" *spram_bank*/mem_q\n"
+                         "hierarchy -top pbit_engine_top\nsetattr -set ram_style \"{}\" *spram_bank*/mem_q\n"
                          "synth_xilinx -flatten -nowidelut -noiopad -family {} -top pbit_engine_top\ntee -o {} stat\n",
-                         a.part, d.graph->spec(), join_files(em.files), int(a.features.lut_writable), part.family,
-                         (dir / "stat.txt").string()));
+                         a.part, d.graph->spec(), join_files(em.files), int(a.features.lut_writable), a.engine_ram,
+                         part.family, (dir / "stat.txt").string()));
   const auto r = run_tool({yosys, "-q", "-l", ylog.string(), "-s", (dir / "estimate.ys").string()},
                           (dir / "yosys.out").string());
   if (r.status != 0)
@@ -429,6 +430,7 @@ EstimateResult estimate_engine(const EstimateOptions& a, const XilinxPart& part,
       b.out = (out / ("vs-" + c)).string();
       b.compare.clear();
       b.sizes.clear();
+      b.engine_ram = "block";
       b.features = Features{};
       if (c == "full") b.features.lut_writable = a.features.lut_writable;  // the engine's features: no stats, no async
       if (a.progress) fmt::print(stderr, "the {} array for comparison, into {} ...\n", c, b.out);
@@ -509,6 +511,7 @@ EstimateResult estimate_engine(const EstimateOptions& a, const XilinxPart& part,
       {"pbits", d.prog.n},
       {"colors", d.prog.num_colors},
       {"lanes", 1},
+      {"engine_ram", a.engine_ram},
       {"spec", a.spec_json},
       {"features", a.features.to_json()},
       {"total",
@@ -549,16 +552,17 @@ EstimateResult estimate_engine(const EstimateOptions& a, const XilinxPart& part,
       {"seconds", secs}};
   std::string md = fmt::format(
       "# Xilinx estimate: the time-multiplexed engine (`--arch engine`) of {} on {}\n\n"
-      "One engine = one lane and its register block, yosys `synth_xilinx -flatten -nowidelut -family {}`; "
-      "copies are independent engines (one chain each).\n\n"
+      "One engine = one lane and its register block, yosys `synth_xilinx -flatten -nowidelut -family {}`, "
+      "coupling and RNG banks in {} RAM; copies are independent engines (one chain each).\n\n"
       "| | LUT | FF | block RAM (RAMB36 eq.) | URAM |\n|---|---|---|---|---|\n"
       "| one engine | {:.0f} | {:.0f} | {:.1f} ({} RAMB18 units) | {} |\n"
-      "| {} copies (limit: {}, {:.0f} % usable) | {:.1f} % | {:.1f} % | {:.1f} % | |\n\n"
+      "| {} copies (limit: {}, {:.0f} % usable) | {:.1f} % | {:.1f} % | {:.1f} % | {:.1f} % |\n\n"
       "At an assumed {} MHz: {} cycles a sweep (SWEEP_CYCLES), {:.4g} sweeps/s, {:.3g} flips/s an engine, "
       "{:.3g} flips/s with all copies; {:.4g} flips/s per LUT.\n",
-      d.graph->spec(), part.name, part.family, e.lut, e.ff, e.bram36, e.res.bram, e.uram, cp.n, cp.limit,
+      d.graph->spec(), part.name, part.family, a.engine_ram, e.lut, e.ff, e.bram36, e.res.bram, e.uram, cp.n, cp.limit,
       100 * a.max_util, 100 * copies * e.lut / part.luts, 100 * copies * e.ff / part.ffs,
-      100 * copies * e.bram36 / part.bram36, a.clock_mhz, e.cycles_per_sweep, sweeps, flips, flips * copies,
+      100 * copies * e.bram36 / part.bram36,
+      part.uram ? 100 * copies * static_cast<double>(e.uram) / static_cast<double>(part.uram) : 0.0, a.clock_mhz, e.cycles_per_sweep, sweeps, flips, flips * copies,
       flips / e.lut);
   if (!cmp.empty()) {
     md += "\n| arch | LUT | flips/s (one chain) | flips/s per LUT |\n|---|---|---|---|\n";
@@ -604,6 +608,11 @@ EstimateResult estimate_xilinx(const EstimateOptions& a) {
       throw Error("--compare '" + c + "': neither lean, full nor an estimate.json file");
   for (int m : a.sizes)
     if (m < 2 || m > 64) throw Error("--sizes: pegasus:M needs 2 <= M <= 64 (got " + std::to_string(m) + ")");
+  if (a.engine_ram != "block" && a.engine_ram != "ultra")
+    throw Error("--engine-ram must be block or ultra (got '" + a.engine_ram + "')");
+  if (a.engine_ram == "ultra" && (a.arch != rtl::Arch::Engine || part.uram == 0))
+    throw Error("--engine-ram ultra needs --arch engine and a part with UltraRAM (" + part.name + " has " +
+                std::to_string(part.uram) + ")");
   if (a.arch == rtl::Arch::Engine) check_arch(rtl::Arch::Engine, a.features, a.spec);
   const std::string yosys = find_tool("yosys", "yosys");
   if (a.arch == rtl::Arch::Lean) return estimate_lean(a, part, yosys);

@@ -254,6 +254,9 @@ Command add_fpga_command(CLI::App& app) {
                   "engine: pegasus:M sizes for the which-architecture table, e.g. 4,6,8 (an engine synthesized "
                   "for each; the lean array from --compare lean's cost model)")
       ->delimiter(',');
+  est->add_option("--engine-ram", xa->o.engine_ram,
+                  "engine: its coupling and RNG-state banks in block RAM (block) or UltraRAM (ultra, UltraScale+)")
+      ->capture_default_str();
   add_arch(*est, xa->arch,
            "; the features default to 1 with --arch full; the engine's LUT is a ROM unless --lut-writable 1",
            true);

@@ -43,6 +43,9 @@ struct EstimateOptions {
   // engine: pegasus:M sizes for the "which architecture" table (an engine
   // synthesized for each; the lean array from the lean comparison's cost model).
   std::vector<int> sizes;
+  // engine: where its coupling and RNG-state banks go: "block" (RAMB36/18) or
+  // "ultra" (URAM288, UltraScale+ only).
+  std::string engine_ram = "block";
   bool progress = true;
 };
 

@@ -465,6 +465,18 @@ TEST_CASE("cli: train, resume, eval, generate on a toy", "[dbm][cli]") {
   CHECK(j["accuracy"].get<double>() > 0.6);
   CHECK(j["confusion"].size() == 2);
   CHECK(j["accuracy_by_sweeps"].size() == 10);
+  {
+    // Per-image predictions: one per image, and the confusion matrix counts them.
+    const auto pred = j["predictions"].get<std::vector<int>>();
+    REQUIRE(pred.size() == 112);
+    std::vector<int> col(2, 0);
+    for (int p : pred) {
+      REQUIRE((p == 0 || p == 1));
+      ++col[static_cast<std::size_t>(p)];
+    }
+    for (int p = 0; p < 2; ++p)
+      CHECK(col[static_cast<std::size_t>(p)] == j["confusion"][0][p].get<int>() + j["confusion"][1][p].get<int>());
+  }
   r = pbit_cli("eval --model " + out + "/checkpoint.pbit --images 20 --readout prob");
   CHECK(r.code == 0);
   CHECK(r.out.find("confusion matrix") != std::string::npos);

@@ -372,7 +372,7 @@ TEST_CASE("pbit fpga and --backend board: clear errors", "[board][cli]") {
   r = run_pbit("fpga estimate --graph chimera:1 --stats 1");  // the lean array by default
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("the lean array has a ROM LUT"));
-  // The engine (--arch engine): no statistics, chromatic; no Xilinx estimate of it.
+  // The engine (--arch engine): no statistics, chromatic.
   r = run_pbit("fpga build --board icebreaker --graph chimera:1 --arch engine --stats 1");
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("the engine has no statistics counters and no async schedule"));
@@ -383,9 +383,22 @@ TEST_CASE("pbit fpga and --backend board: clear errors", "[board][cli]") {
   r = run_pbit("fpga build --board icebreaker --graph pegasus:15 --arch engine --beta-mode fold");
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("the engine's couplings and RNG states need 5 SPRAM blocks"));
-  r = run_pbit("fpga estimate --graph chimera:1 --arch engine");
-  CHECK(r.status != 0);  // an option parse error (CLI11's exit status)
-  CHECK_THAT(r.err, Catch::Contains("--arch: engine not in {full,lean}"));
+  // The engine's estimate: its options checked before any synthesis.
+  r = run_pbit("fpga estimate --graph chimera:1 --arch engine --stats 1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("the engine has no statistics counters and no async schedule"));
+  r = run_pbit("fpga estimate --graph chimera:1 --arch engine --compare nosuch.json");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("--compare 'nosuch.json': neither lean, full nor an estimate.json file"));
+  r = run_pbit("fpga estimate --graph chimera:1 --arch engine --sizes 4,1");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("--sizes: pegasus:M needs 2 <= M <= 64 (got 1)"));
+  r = run_pbit("fpga estimate --graph chimera:1 --arch engine --part xc7a35t --engine-ram ultra");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("--engine-ram ultra needs --arch engine and a part with UltraRAM (xc7a35t has 0)"));
+  r = run_pbit("fpga estimate --graph chimera:1 --compare lean");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("--compare and --sizes go with --arch engine"));
   r = run_pbit("fpga --help");
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("build") && Catch::Contains("estimate") && Catch::Contains("sim"));

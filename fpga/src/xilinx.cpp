@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <regex>
 #include <tuple>
 
@@ -23,13 +24,13 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 const std::vector<XilinxPart>& xilinx_parts() {
-  // CLB LUTs, CLB flip-flops, 36 Kb block RAMs, DSP slices.
+  // CLB LUTs, CLB flip-flops, 36 Kb block RAMs, DSP slices, UltraRAM blocks.
   static const std::vector<XilinxPart> parts = {
-      {"xcvu9p", "xcup", 1182240, 2364480, 2160, 6840},
-      {"xcvu13p", "xcup", 1728000, 3456000, 2688, 12288},
-      {"xcu250", "xcup", 1728000, 3456000, 2688, 12288},
-      {"xc7a100t", "xc7", 63400, 126800, 135, 240},
-      {"xc7a35t", "xc7", 20800, 41600, 50, 90},
+      {"xcvu9p", "xcup", 1182240, 2364480, 2160, 6840, 960},
+      {"xcvu13p", "xcup", 1728000, 3456000, 2688, 12288, 1280},
+      {"xcu250", "xcup", 1728000, 3456000, 2688, 12288, 1280},
+      {"xc7a100t", "xc7", 63400, 126800, 135, 240, 0},
+      {"xc7a35t", "xc7", 20800, 41600, 50, 90, 0},
   };
   return parts;
 }
@@ -306,6 +307,293 @@ EstimateResult estimate_lean(const EstimateOptions& a, const XilinxPart& part, c
   return res;
 }
 
+// ---- The time-multiplexed engine (rtl/engine, --arch engine) ----
+
+struct EngineSynth {
+  std::uint32_t pbits = 0;
+  int colors = 0;
+  std::uint64_t cycles_per_sweep = 0;  // SWEEP_CYCLES
+  Resources res;                       // yosys stat of the whole engine
+  long ram_luts = 0;                   // LUTs used as distributed RAM
+  long uram = 0;
+  double lut = 0, ff = 0, bram36 = 0;  // one engine (bram36: RAMB36 + RAMB18 / 2)
+  double seconds = 0;
+};
+
+// One engine (pbit_engine_top: one lane, its register block, no state
+// mirror), flattened, synth_xilinx -nowidelut as the lean estimate. The
+// single-port coupling and RNG banks (the UP5K's SPRAM model, nibble write
+// enables) are marked ram_style "block" (or "ultra": URAM288): left to itself
+// yosys 0.23 picks distributed RAM for these 16K-word memories and then fails
+// to map them.
+EngineSynth synth_engine(const Design& d, const EstimateOptions& a, const XilinxPart& part,
+                         const std::string& yosys, const fs::path& dir) {
+  fs::create_directories(dir);
+  rtl::EmitOptions eo;
+  eo.arch = rtl::Arch::Engine;
+  const auto em = rtl::emit_rtl(d.prog, *d.graph, (dir / "design").string(), eo);
+  const fs::path ylog = dir / "yosys.log";
+  write_text((dir / "estimate.ys").string(),
+             fmt::format("# pbit fpga estimate --arch engine --part {} --graph {} (yosys -s estimate.ys)\n"
+                         "read_verilog -sv{}\nchparam -set LutWritable {} -set StateMirror 0 pbit_engine_top\n"
+                         "hierarchy -top pbit_engine_top\nsetattr -set ram_style \"{}\" *spram_bank*/mem_q\n"
+                         "synth_xilinx -flatten -nowidelut -noiopad -family {} -top pbit_engine_top\ntee -o {} stat\n",
+                         a.part, d.graph->spec(), join_files(em.files), int(a.features.lut_writable), a.engine_ram,
+                         part.family, (dir / "stat.txt").string()));
+  const auto r = run_tool({yosys, "-q", "-l", ylog.string(), "-s", (dir / "estimate.ys").string()},
+                          (dir / "yosys.out").string());
+  if (r.status != 0)
+    throw Error("yosys failed on the engine of " + d.graph->spec() + ": " + log_error(ylog.string()) +
+                " (log: " + ylog.string() + ")");
+  const std::string st = read_text((dir / "stat.txt").string());
+  EngineSynth e;
+  e.pbits = d.prog.n;
+  e.colors = d.prog.num_colors;
+  e.cycles_per_sweep = rtl::engine_sweep_cycles(d.prog, *d.graph);
+  e.res = parse_yosys_stat(st).total;
+  e.ram_luts = lutram_luts(st);
+  e.uram = last_cell_count(st, "URAM288");
+  e.lut = static_cast<double>(e.res.lut + e.ram_luts);
+  e.ff = static_cast<double>(e.res.ff);
+  e.bram36 = static_cast<double>(e.res.bram) / 2.0;
+  e.seconds = r.seconds;
+  return e;
+}
+
+// Independent engine copies (each its own chain) within max_util of the
+// part's LUTs, FFs, block RAM and UltraRAM: how many, and what runs out first.
+struct Copies {
+  long n = 0;
+  std::string limit;
+};
+Copies engine_copies(const EngineSynth& e, const XilinxPart& part, double max_util) {
+  Copies c{std::numeric_limits<long>::max(), ""};
+  auto cap = [&](const char* what, double per, double have) {
+    if (per <= 0) return;
+    const long k = static_cast<long>(std::floor(max_util * have / per + 1e-9));
+    if (k < c.n) c = {k, what};
+  };
+  cap("lut", e.lut, static_cast<double>(part.luts));
+  cap("ff", e.ff, static_cast<double>(part.ffs));
+  cap("bram", e.bram36, static_cast<double>(part.bram36));
+  cap("uram", static_cast<double>(e.uram), static_cast<double>(part.uram));
+  cap("dsp", static_cast<double>(e.res.dsp), static_cast<double>(part.dsp));
+  if (c.limit.empty()) c = {0, "none"};
+  return c;
+}
+
+// What a comparison report says: its architecture, LUTs, flips/s (one chain
+// on the whole array).
+nlohmann::json compared(const nlohmann::json& r, const std::string& source) {
+  const std::string arch = r.value("arch", std::string("full"));
+  // lean: total = groups flattened + control; full: the flattened cells' model
+  // (the hierarchical count keeps every statistics counter).
+  const double lut = arch == "full" ? r.at("flattened").at("lut").get<double>() : r.at("total").at("lut").get<double>();
+  const double ff = arch == "full" ? r.at("flattened").at("ff").get<double>() : r.at("total").at("ff").get<double>();
+  const double flips = r.at("flips_per_s").get<double>();
+  nlohmann::json j = {{"arch", arch},
+                      {"source", source},
+                      {"lut", lut},
+                      {"ff", ff},
+                      {"lut_utilization", lut / r.at("part_capacity").at("lut").get<double>()},
+                      {"flips_per_s", flips},
+                      {"flips_per_s_per_lut", flips / lut},
+                      {"largest_pegasus", r.value("largest_pegasus", 0)}};
+  if (r.contains("features")) j["features"] = r["features"];
+  return j;
+}
+
+EstimateResult estimate_engine(const EstimateOptions& a, const XilinxPart& part, const std::string& yosys) {
+  const auto t_all = Clock::now();
+  check_arch(rtl::Arch::Engine, a.features, a.spec);
+  const Design d = make_design(a.graph, a.spec, a.beta);
+  const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-estimate") /
+                                                        (a.part + "-engine-" + sanitize(d.graph->spec()))
+                                                  : fs::path(a.out));
+  fs::create_directories(out);
+  if (a.progress)
+    fmt::print(stderr, "yosys synth_xilinx -nowidelut -family {} of the engine for {} ({} p-bits, one lane); "
+                       "pegasus:14 takes about half a minute ...\n", part.family, d.graph->spec(), d.prog.n);
+  const EngineSynth e = synth_engine(d, a, part, yosys, out);
+  const Copies cp = engine_copies(e, part, a.max_util);
+  const double n = d.prog.n;
+  const double sweeps = a.clock_mhz * 1e6 / static_cast<double>(e.cycles_per_sweep);
+  const double flips = n * sweeps;
+  // Comparisons: the parallel arrays for the same graph and part.
+  nlohmann::json cmp = nlohmann::json::array();
+  nlohmann::json lean_report;
+  for (const auto& c : a.compare) {
+    nlohmann::json r;
+    if (c == "lean" || c == "full") {
+      EstimateOptions b = a;
+      b.arch = rtl::parse_arch(c);
+      b.out = (out / ("vs-" + c)).string();
+      b.compare.clear();
+      b.sizes.clear();
+      b.engine_ram = "block";
+      b.features = Features{};
+      if (c == "full") b.features.lut_writable = a.features.lut_writable;  // the engine's features: no stats, no async
+      if (a.progress) fmt::print(stderr, "the {} array for comparison, into {} ...\n", c, b.out);
+      r = estimate_xilinx(b).report;
+    } else {
+      try {
+        r = nlohmann::json::parse(read_text(c));
+      } catch (const nlohmann::json::exception& ex) {
+        throw Error("cannot parse " + c + ": " + ex.what());
+      }
+      if (r.value("graph", std::string()) != d.graph->spec() || r.value("part", std::string()) != part.name)
+        throw Error(c + ": an estimate of " + r.value("graph", std::string("?")) + " on " +
+                    r.value("part", std::string("?")) + ", not of " + d.graph->spec() + " on " + part.name);
+      if (r.value("arch", std::string("full")) == "engine") throw Error(c + ": an engine estimate (compare with lean or full)");
+    }
+    if (r.value("arch", std::string("full")) == "lean") lean_report = r;
+    cmp.push_back(compared(r, c));
+  }
+  // Which architecture for which graph: an engine synthesized per size; the
+  // lean array from its cost model (when compared with it).
+  nlohmann::json sizes = nlohmann::json::array();
+  for (int m : a.sizes) {
+    const std::string g = "pegasus:" + std::to_string(m);
+    const Design dm = make_design(g, a.spec, a.beta);
+    if (a.progress) fmt::print(stderr, "the engine for {} ...\n", g);
+    const EngineSynth em = g == d.graph->spec() ? e : synth_engine(dm, a, part, yosys, out / "sizes" / sanitize(g));
+    const Copies cm = engine_copies(em, part, a.max_util);
+    const double ef = static_cast<double>(em.pbits) * a.clock_mhz * 1e6 / static_cast<double>(em.cycles_per_sweep);
+    nlohmann::json row = {{"graph", g},
+                          {"pbits", em.pbits},
+                          {"engine_lut", em.lut},
+                          {"engine_ff", em.ff},
+                          {"engine_bram36", em.bram36},
+                          {"engine_cycles_per_sweep", em.cycles_per_sweep},
+                          {"engine_flips_per_s", ef},
+                          {"engine_copies", cm.n},
+                          {"engine_copies_limited_by", cm.limit},
+                          {"engine_flips_per_s_all_copies", ef * static_cast<double>(cm.n)},
+                          {"engine_flips_per_s_per_lut", ef / em.lut}};
+    std::string choice = cm.n > 0 ? "engine" : "none";
+    if (!lean_report.is_null()) {
+      CostModel lm;
+      const auto& mj = lean_report.at("model");
+      lm.lut = {mj.at("lut_per_pbit").get<double>(), mj.at("lut_per_degree").get<double>()};
+      lm.ff = {mj.at("ff_per_pbit").get<double>(), mj.at("ff_per_degree").get<double>()};
+      lm.fixed_lut = lean_report.at("fixed").at("lut").get<double>();
+      lm.fixed_ff = lean_report.at("fixed").at("ff").get<double>();
+      const Prediction p = predict(lm, *dm.graph);
+      const bool fits = p.lut <= a.max_util * part.luts && p.ff <= a.max_util * part.ffs;
+      const double lf = static_cast<double>(dm.prog.n) * a.clock_mhz * 1e6 / dm.prog.num_colors;
+      row["lean_lut"] = p.lut;
+      row["lean_ff"] = p.ff;
+      row["lean_lut_utilization"] = p.lut / part.luts;
+      row["lean_fits"] = fits;
+      row["lean_flips_per_s"] = lf;
+      row["lean_flips_per_s_per_lut"] = lf / p.lut;
+      // One chain: the lean array when it fits (it is far faster per LUT);
+      // else the engine. Many chains: engine copies, or lean copies if several fit.
+      const long lean_copies = static_cast<long>(std::floor(std::min(a.max_util * part.luts / p.lut,
+                                                                     a.max_util * part.ffs / p.ff) + 1e-9));
+      row["lean_copies"] = lean_copies;
+      row["lean_flips_per_s_all_copies"] = lf * static_cast<double>(lean_copies);
+      choice = fits ? "lean" : (cm.n > 0 ? "engine" : "none");
+    }
+    row["choice"] = choice;
+    sizes.push_back(row);
+  }
+  const double secs = std::chrono::duration<double>(Clock::now() - t_all).count();
+  const double copies = static_cast<double>(cp.n);
+  EstimateResult res;
+  res.out = out.string();
+  res.report = {
+      {"part", part.name},
+      {"family", part.family},
+      {"arch", "engine"},
+      {"mapping", "synth_xilinx -flatten -nowidelut"},
+      {"graph", d.graph->spec()},
+      {"pbits", d.prog.n},
+      {"colors", d.prog.num_colors},
+      {"lanes", 1},
+      {"engine_ram", a.engine_ram},
+      {"spec", a.spec_json},
+      {"features", a.features.to_json()},
+      {"total",
+       {{"lut", e.lut},
+        {"ff", e.ff},
+        {"bram18", e.res.bram},
+        {"bram36", e.bram36},
+        {"uram", e.uram},
+        {"dsp", e.res.dsp},
+        {"carry", e.res.carry},
+        {"lutram_luts", e.ram_luts},
+        {"inv", e.res.inv}}},
+      {"lut_per_pbit", e.lut / n},
+      {"ff_per_pbit", e.ff / n},
+      {"lut_utilization", e.lut / part.luts},
+      {"ff_utilization", e.ff / part.ffs},
+      {"bram_utilization", e.bram36 / part.bram36},
+      {"copies", cp.n},
+      {"copies_limited_by", cp.limit},
+      {"copies_utilization",
+       {{"lut", copies * e.lut / part.luts},
+        {"ff", copies * e.ff / part.ffs},
+        {"bram36", copies * e.bram36 / part.bram36},
+        {"uram", part.uram ? copies * static_cast<double>(e.uram) / part.uram : 0.0}}},
+      {"part_capacity",
+       {{"lut", part.luts}, {"ff", part.ffs}, {"bram36", part.bram36}, {"uram", part.uram}, {"dsp", part.dsp}}},
+      {"max_util", a.max_util},
+      {"clock_mhz", a.clock_mhz},
+      {"cycles_per_sweep", e.cycles_per_sweep},
+      {"sweeps_per_s", sweeps},
+      {"flips_per_s", flips},
+      {"flips_per_s_all_copies", flips * copies},
+      {"flips_per_s_per_lut", flips / e.lut},
+      {"compare", cmp},
+      {"sizes", sizes},
+      {"published_flips_per_s", {50e9, 64e9}},
+      {"yosys_seconds", e.seconds},
+      {"seconds", secs}};
+  std::string md = fmt::format(
+      "# Xilinx estimate: the time-multiplexed engine (`--arch engine`) of {} on {}\n\n"
+      "One engine = one lane and its register block, yosys `synth_xilinx -flatten -nowidelut -family {}`, "
+      "coupling and RNG banks in {} RAM; copies are independent engines (one chain each).\n\n"
+      "| | LUT | FF | block RAM (RAMB36 eq.) | URAM |\n|---|---|---|---|---|\n"
+      "| one engine | {:.0f} | {:.0f} | {:.1f} ({} RAMB18 units) | {} |\n"
+      "| {} copies (limit: {}, {:.0f} % usable) | {:.1f} % | {:.1f} % | {:.1f} % | {:.1f} % |\n\n"
+      "At an assumed {} MHz: {} cycles a sweep (SWEEP_CYCLES), {:.4g} sweeps/s, {:.3g} flips/s an engine, "
+      "{:.3g} flips/s with all copies; {:.4g} flips/s per LUT.\n",
+      d.graph->spec(), part.name, part.family, a.engine_ram, e.lut, e.ff, e.bram36, e.res.bram, e.uram, cp.n, cp.limit,
+      100 * a.max_util, 100 * copies * e.lut / part.luts, 100 * copies * e.ff / part.ffs,
+      100 * copies * e.bram36 / part.bram36,
+      part.uram ? 100 * copies * static_cast<double>(e.uram) / static_cast<double>(part.uram) : 0.0, a.clock_mhz, e.cycles_per_sweep, sweeps, flips, flips * copies,
+      flips / e.lut);
+  if (!cmp.empty()) {
+    md += "\n| arch | LUT | flips/s (one chain) | flips/s per LUT |\n|---|---|---|---|\n";
+    md += fmt::format("| engine (one copy) | {:.0f} | {:.3g} | {:.4g} |\n", e.lut, flips, flips / e.lut);
+    for (const auto& c : cmp)
+      md += fmt::format("| {} | {:.0f} ({:.1f} %) | {:.3g} | {:.4g} |\n", c.at("arch").get<std::string>(),
+                        c.at("lut").get<double>(), 100 * c.at("lut_utilization").get<double>(),
+                        c.at("flips_per_s").get<double>(), c.at("flips_per_s_per_lut").get<double>());
+  }
+  if (!sizes.empty()) {
+    md += "\n| graph | p-bits | engine LUT / RAMB36 | engine copies (limit) | engine flips/s (all copies) | "
+          "lean LUT (% of part) | lean flips/s | choice |\n|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : sizes)
+      md += fmt::format("| {} | {} | {:.0f} / {:.1f} | {} ({}) | {:.3g} ({:.3g}) | {} | {} | {} |\n",
+                        r.at("graph").get<std::string>(), r.at("pbits").get<long>(), r.at("engine_lut").get<double>(),
+                        r.at("engine_bram36").get<double>(), r.at("engine_copies").get<long>(),
+                        r.at("engine_copies_limited_by").get<std::string>(),
+                        r.at("engine_flips_per_s").get<double>(), r.at("engine_flips_per_s_all_copies").get<double>(),
+                        r.contains("lean_lut") ? fmt::format("{:.0f} ({:.1f} %)", r.at("lean_lut").get<double>(),
+                                                             100 * r.at("lean_lut_utilization").get<double>())
+                                               : std::string("-"),
+                        r.contains("lean_flips_per_s") ? fmt::format("{:.3g}", r.at("lean_flips_per_s").get<double>())
+                                                       : std::string("-"),
+                        r.at("choice").get<std::string>());
+  }
+  res.markdown = md;
+  write_text((out / "estimate.json").string(), res.report.dump(2) + "\n");
+  write_text((out / "estimate.md").string(), res.markdown);
+  return res;
+}
+
 }  // namespace
 
 EstimateResult estimate_xilinx(const EstimateOptions& a) {
@@ -313,9 +601,22 @@ EstimateResult estimate_xilinx(const EstimateOptions& a) {
   const XilinxPart& part = find_xilinx_part(a.part);
   if (!(a.clock_mhz > 0) || !std::isfinite(a.clock_mhz)) throw Error("--clock-mhz must be > 0");
   if (!(a.max_util > 0 && a.max_util <= 1)) throw Error("--max-util must be in (0, 1]");
-  if (a.arch == rtl::Arch::Engine) throw Error("the estimate covers the full and the lean array (--arch full|lean)");
+  if (a.arch != rtl::Arch::Engine && (!a.compare.empty() || !a.sizes.empty()))
+    throw Error("--compare and --sizes go with --arch engine");
+  for (const auto& c : a.compare)
+    if (c != "lean" && c != "full" && !fs::is_regular_file(c))
+      throw Error("--compare '" + c + "': neither lean, full nor an estimate.json file");
+  for (int m : a.sizes)
+    if (m < 2 || m > 64) throw Error("--sizes: pegasus:M needs 2 <= M <= 64 (got " + std::to_string(m) + ")");
+  if (a.engine_ram != "block" && a.engine_ram != "ultra")
+    throw Error("--engine-ram must be block or ultra (got '" + a.engine_ram + "')");
+  if (a.engine_ram == "ultra" && (a.arch != rtl::Arch::Engine || part.uram == 0))
+    throw Error("--engine-ram ultra needs --arch engine and a part with UltraRAM (" + part.name + " has " +
+                std::to_string(part.uram) + ")");
+  if (a.arch == rtl::Arch::Engine) check_arch(rtl::Arch::Engine, a.features, a.spec);
   const std::string yosys = find_tool("yosys", "yosys");
   if (a.arch == rtl::Arch::Lean) return estimate_lean(a, part, yosys);
+  if (a.arch == rtl::Arch::Engine) return estimate_engine(a, part, yosys);
   const Design d = make_design(a.graph, a.spec, a.beta);
   const fs::path out = fs::absolute(a.out.empty() ? fs::path("fpga-estimate") /
                                                         (a.part + "-" + sanitize(d.graph->spec()))

@@ -660,6 +660,7 @@ int run_eval(EvalArgs& a, const parallel::Communicator& comm) {
                 {"accuracy", res.accuracy},
                 {"correct", static_cast<std::size_t>(std::lround(res.accuracy * static_cast<double>(res.images)))},
                 {"confusion", res.confusion},
+                {"predictions", res.predictions},  // per image, in the order classified (-1: not reached)
                 {"burn_in", a.cfg.burn_in},
                 {"reads", a.cfg.reads},
                 {"read_every", a.cfg.read_every},
@@ -928,7 +929,7 @@ Command add_eval_command(CLI::App& app) {
       ->check(CLI::Range(0, 255));
   sub->add_option("--seed", a->cfg.seed, "seed of the p-bit RNGs")->capture_default_str()->check(NonNegative);
   sub->add_option("--threads", a->cfg.threads, "threads (0 = all)")->capture_default_str()->check(CLI::Range(0, 1024));
-  sub->add_option("--backend", a->backend, "ref | rtl | float")->capture_default_str();
+  sub->add_option("--backend", a->backend, "ref | rtl | board (--port: a board or `pbit fpga sim`) | float")->capture_default_str();
   sub->add_option("--curve", a->curve, "write accuracy vs sweeps as a PNG chart");
   sub->add_flag("--quiet", a->quiet, "no progress on stderr");
   sub->add_flag("--json", a->json, "print one JSON document on stdout");

@@ -119,6 +119,8 @@ struct EstimateArgs {
 int run_estimate(EstimateArgs& a, const CLI::App& app) {
   a.o.arch = rtl::parse_arch(a.arch);
   arch_features(a.arch, app, a.o.features);
+  // The engine estimated as the lean array is: a ROM LUT (beta folded) unless asked.
+  if (a.arch == "engine" && app.count("--lut-writable") == 0) a.o.features.lut_writable = false;
   a.o.spec = a.spec.spec();
   a.o.spec_json = a.spec.to_json(a.o.spec);
   a.o.progress = !a.json;
@@ -229,7 +231,9 @@ Command add_fpga_command(CLI::App& app) {
       "Xilinx resource estimate: yosys synth_xilinx of the array (the lean one unless --arch full),\n"
       "LUT/FF per p-bit, a per-degree cost model, the largest Pegasus/Zephyr that fits, projected\n"
       "flips/s, the update path's LUT levels. Writes OUT/estimate.md and OUT/estimate.json.\n"
-      "pegasus:14 takes several minutes (--arch full: about 25).");
+      "pegasus:14 takes several minutes (--arch full: about 25). --arch engine: one engine (one lane),\n"
+      "its LUT/FF/block RAM, how many independent copies (chains) fill the part, flips/s per LUT\n"
+      "(--compare lean,full puts the arrays next to it; --sizes the which-architecture table).");
   est->add_option("--part", xa->o.part, "xcvu9p | xcvu13p | xcu250 | xc7a100t | xc7a35t")
       ->capture_default_str();
   est->add_option("--graph", xa->o.graph, "graph spec")->capture_default_str();
@@ -242,7 +246,20 @@ Command add_fpga_command(CLI::App& app) {
   est->add_option("--beta", xa->o.beta, "inverse temperature of the LUT contents")
       ->capture_default_str();
   est->add_flag("--json", xa->json, "print one JSON document on stdout");
-  add_arch(*est, xa->arch, "; the features default to 1 with --arch full", false);
+  est->add_option("--compare", xa->o.compare,
+                  "engine: put next to it lean and/or full (estimated here for the same graph, into OUT/vs-ARCH) "
+                  "or an estimate.json of the same part and graph")
+      ->delimiter(',');
+  est->add_option("--sizes", xa->o.sizes,
+                  "engine: pegasus:M sizes for the which-architecture table, e.g. 4,6,8 (an engine synthesized "
+                  "for each; the lean array from --compare lean's cost model)")
+      ->delimiter(',');
+  est->add_option("--engine-ram", xa->o.engine_ram,
+                  "engine: its coupling and RNG-state banks in block RAM (block) or UltraRAM (ultra, UltraScale+)")
+      ->capture_default_str();
+  add_arch(*est, xa->arch,
+           "; the features default to 1 with --arch full; the engine's LUT is a ROM unless --lut-writable 1",
+           true);
   add_features(*est, xa->o.features, true);
   xa->spec.add_to(*est);
 

@@ -17,7 +17,7 @@ namespace pbit::fpga {
 struct XilinxPart {
   std::string name;
   std::string family;  // synth_xilinx -family
-  long luts = 0, ffs = 0, bram36 = 0, dsp = 0;
+  long luts = 0, ffs = 0, bram36 = 0, dsp = 0, uram = 0;
 };
 const std::vector<XilinxPart>& xilinx_parts();
 // pbit::Error listing the known parts for an unknown name.
@@ -37,6 +37,15 @@ struct EstimateOptions {
   rtl::Arch arch = rtl::Arch::Lean;
   double clock_mhz = 100;  // for the flips/s projection (an assumption)
   double max_util = 0.8;   // usable fraction of LUTs and FFs for "largest that fits"
+  // engine: what to put next to it: "lean" / "full" (estimated here for the
+  // same graph, into OUT/vs-ARCH) or an estimate.json of the same part and graph.
+  std::vector<std::string> compare;
+  // engine: pegasus:M sizes for the "which architecture" table (an engine
+  // synthesized for each; the lean array from the lean comparison's cost model).
+  std::vector<int> sizes;
+  // engine: where its coupling and RNG-state banks go: "block" (RAMB36/18) or
+  // "ultra" (URAM288, UltraScale+ only).
+  std::string engine_ram = "block";
   bool progress = true;
 };
 

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 using namespace pbit;
@@ -347,6 +348,35 @@ TEST_CASE("model files: bad .mat files are clear errors", "[model]") {
     for (int i = 0; i < 13; ++i) c << "1,";
   }
   CHECK_THAT(import_with(all_but(""), colored), Contains("not proper"));
+  // Sizes a file declares but does not hold: libmatio would allocate and
+  // zero them (4 GB for a 2 KB file) before finding the data missing.
+  {
+    auto patched = [&](bool grow_matrix) {
+      fs::remove(path);
+      {
+        HandModel hm = good;
+        MatWriter w(path);
+        all_but("")(hm, w);
+      }
+      std::string bytes;
+      {
+        std::ifstream in(path, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+      }
+      auto u32 = [](std::uint32_t x) { return std::string(reinterpret_cast<const char*>(&x), 4); };
+      // Jout is written first and uncompressed: its data element is miDOUBLE (9), 13 x 13 x 8 bytes.
+      const auto at = bytes.find(u32(9) + u32(13 * 13 * 8));
+      REQUIRE(at != std::string::npos);
+      bytes.replace(at + 4, 4, u32(0xF0000000u));
+      if (grow_matrix) bytes.replace(128 + 4, 4, u32(0xF8000000u));  // Jout's miMATRIX tag
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+      dbm::MatNames n = names;
+      n.file = path;
+      return error_of([&] { (void)dbm::read_model_mat(n); });
+    };
+    CHECK_THAT(patched(false), Contains("not a valid .mat file (a data element declares 4026531840 bytes, its matrix has"));
+    CHECK_THAT(patched(true), Contains("not a valid .mat file (a data element declares 4026531840 bytes that the file does not hold)"));
+  }
   // Not a .mat file at all, and a missing one.
   {
     std::ofstream junk(path);

@@ -4,6 +4,8 @@
 // matrix (sparse or dense), a 1 x N field vector, the 1-based node indices of
 // the pixels (in MATLAB's column-major image order, xx(:)) and one vector of
 // `classes` node indices per label copy, a colour per node.
+#include "mat5_sizes.hpp"
+
 #include <pbit/data/io.hpp>
 #include <pbit/dbm/model_file.hpp>
 #include <pbit/error.hpp>
@@ -110,6 +112,7 @@ class MatReader {
       if (p == path) return f.get();
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) throw Error(path + ": no such file");
+    check_mat5_sizes(path);
     MatioLog log;
     MatFile f(Mat_Open(path.c_str(), MAT_ACC_RDONLY));
     if (!f) throw Error(path + ": not a MATLAB .mat file" + (t_matio_message.empty() ? "" : " (" + t_matio_message + ")"));
@@ -226,6 +229,8 @@ ModelFile read_model_mat(const MatNames& names) {
   const std::size_t n = ji->dims[0];
   if (n == 0) throw Error(describe(jr) + ": an empty matrix");
   std::vector<std::tuple<std::size_t, std::size_t, double>> entries;  // (row, col, value), 0-based
+  if (ji->class_type != MAT_C_SPARSE && n * n > kMaxNonZeros * 64)  // before libmatio allocates it
+    throw Error(describe(jr) + ": a dense matrix this large is not supported; save it sparse");
   {
     const MatVar jv = rd.read(jr);
     if (jv->dims[0] != n || jv->dims[1] != n)

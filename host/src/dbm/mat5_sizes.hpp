@@ -1,0 +1,14 @@
+// A MAT v5 file's declared element sizes, checked against the bytes it holds,
+// before libmatio allocates them (mat5_sizes.cpp).
+#pragma once
+
+#include <string>
+
+namespace pbit::dbm {
+
+// Throws pbit::Error naming the file when an element of a MAT v5 file (or of
+// a compressed variable's inflated stream) declares more bytes than it holds.
+// Other files (v4, v7.3/HDF5, not a .mat at all) are left to libmatio.
+void check_mat5_sizes(const std::string& path);
+
+}  // namespace pbit::dbm

@@ -198,6 +198,17 @@ TEST_CASE("wide sums (--sum-bits 17, 20): every SIMD path samples what the porta
   }
 }
 
+TEST_CASE("a LUT too coarse for the sum width is a warning, the default spec none", "[cli]") {
+  const auto coarse = pbit("sample --graph chimera:1 --sum-bits 12 --sweeps 2 --chains 2 --json");
+  CHECK(coarse.code == 0);
+  CHECK(coarse.err.find("warning: numeric spec: the 32-entry LUT covers 12-bit sums in steps of 32 field units") !=
+        std::string::npos);
+  CHECK(coarse.err.find("--lut-depth 2048") != std::string::npos);
+  CHECK(lines(coarse.err) == 1);  // once, however often the spec is built
+  CHECK(pbit("sample --graph chimera:1 --sweeps 2 --chains 2 --json").err.empty());
+  CHECK(pbit("sample --graph chimera:1 --sum-bits 12 --lut-depth 2048 --sweeps 2 --chains 2 --json").err.empty());
+}
+
 TEST_CASE("bench --suite: every row in one JSON document, --backend exact refused", "[cli]") {
   const auto r = pbit("bench --suite --graph pegasus:2 --rounds 1 --seconds 0.02 --json");
   REQUIRE(r.code == 0);

@@ -10,7 +10,9 @@
 #include <pbit/resources.hpp>
 #include <pbit/sim/rtl_sampler.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -68,6 +70,24 @@ void SpecOptions::add_to(CLI::App& app) {
       ->capture_default_str();
 }
 
+namespace {
+// A LUT whose entries each span many field units reads almost every field as
+// its first entry: the sampler then runs near p = 1/2 whatever the couplings
+// (e.g. --sum-bits 12 with the default 32 entries: a step of 32 field units).
+// Legal, and bit-exact on every backend, so a warning, once per process.
+void warn_coarse_lut(const NumericSpec& s) {
+  static bool warned = false;
+  const double step = std::ldexp(1.0, s.lut_shift - s.frac_bits);  // field units per LUT entry
+  if (warned || step <= 2) return;
+  warned = true;
+  const long deep = std::min<long>(4096, 1L << (s.sum_bits - 1));
+  std::fprintf(stderr,
+               "pbit: warning: numeric spec: the %d-entry LUT covers %d-bit sums in steps of %g field units, so the "
+               "sampler barely sees fields smaller than that; --lut-depth %ld or narrower --sum-bits resolve them\n",
+               s.lut_depth, s.sum_bits, step, deep);
+}
+}  // namespace
+
 NumericSpec SpecOptions::spec() const {
   NumericSpec s;
   s.weight_bits = weight_bits;
@@ -84,6 +104,7 @@ NumericSpec SpecOptions::spec() const {
   s.validate();
   s.lut_shift = lut_shift >= 0 ? lut_shift : NumericSpec::covering_shift(sum_bits, lut_depth);
   s.validate();
+  warn_coarse_lut(s);
   return s;
 }
 
@@ -115,6 +136,7 @@ NumericSpec SpecOptions::override_given(NumericSpec s, const CLI::App& sub) cons
     s.lut_shift = NumericSpec::covering_shift(s.sum_bits, s.lut_depth);
   }
   s.validate();
+  warn_coarse_lut(s);
   return s;
 }
 

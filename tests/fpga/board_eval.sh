@@ -20,12 +20,7 @@
 set -euo pipefail
 pbit=$1 work=$2 model=${3:-train} graph=${4:-pegasus:8} images=${5:-}
 opts=("${@:6}")
-command -v verilator > /dev/null || { echo "SKIP: verilator not found"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-mkdir -p "$work"
-sim_pid=
-cleanup() { [[ -n $sim_pid ]] && kill "$sim_pid" 2> /dev/null || true; }
-trap cleanup EXIT
+source "$(dirname "$0")/board_lib.sh"
 start=$(date +%s)
 if [[ $model == train ]]; then
   model=$work/model
@@ -43,12 +38,7 @@ t0=$(date +%s)
 "$pbit" fpga sim --graph "$graph" --arch engine --out "$work/sim" --build-only > "$work/build.log" 2>&1 ||
   { cat "$work/build.log"; fail "building the simulated board"; }
 echo "simulated engine board for $graph built ($(( $(date +%s) - t0 )) s)"
-rm -f "$work/pty"
-"$work/sim/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 600 > "$work/sim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
-pty=$(cat "$work/pty")
-[[ -c $pty ]] || fail "the simulator did not open a pseudo-terminal"
+start_sim "$work/sim/obj/pbit_board_sim" "$work/sim.log" 600
 
 # The board's speed: sweeps of one chain, the states read after each (what eval does).
 t0=$(date +%s.%N)

@@ -37,27 +37,14 @@
 # Exit 77 (skipped) when verilator is missing.
 set -euo pipefail
 pbit=$1 work=$2
-command -v verilator > /dev/null || { echo "SKIP: verilator not found"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-mkdir -p "$work"
-sim_pid=
-cleanup() { [[ -n $sim_pid ]] && kill "$sim_pid" 2> /dev/null || true; }
-trap cleanup EXIT
+source "$(dirname "$0")/board_lib.sh"
 
 start=$(date +%s)
 "$pbit" fpga sim --graph chimera:1 --out "$work/sim" --build-only > "$work/build.log" 2>&1 ||
   { cat "$work/build.log"; fail "building the simulated board"; }
 echo "simulated board built ($(( $(date +%s) - start )) s)"
 
-run_sim() {  # run_sim [sim options...]: starts the simulator, sets $pty
-  cleanup
-  rm -f "$work/pty"
-  "$work/sim/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 "$@" > "$work/sim.log" 2>&1 &
-  sim_pid=$!
-  for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
-  pty=$(cat "$work/pty")
-  [[ -c $pty ]] || fail "the simulator did not open a pseudo-terminal"
-}
+run_sim() { start_sim "$work/sim/obj/pbit_board_sim" "$work/sim.log" 300 "$@"; }  # run_sim [sim options...]
 
 run_sim
 python3 "$(dirname "$0")/protocol_errors.py" "$(cat "$work/pty")" 8 || fail "protocol errors"
@@ -115,11 +102,8 @@ grep -qE 'bytes in \([1-9][0-9]* damaged\), [0-9]+ bytes out \([1-9][0-9]* damag
 # chromatic only.
 "$pbit" fpga sim --graph chimera:1 --out "$work/sim_lean" --lut-writable 0 --stats 0 --async 0 --beta-mode fold \
   --build-only > "$work/build_lean.log" 2>&1 || { cat "$work/build_lean.log"; fail "building the lean board"; }
-rm -f "$work/pty"
-"$work/sim_lean/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 > "$work/sim_lean.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
-common=(--graph chimera:1 --port "$(cat "$work/pty")" --beta-mode fold)
+start_sim "$work/sim_lean/obj/pbit_board_sim" "$work/sim_lean.log" 300
+common=(--graph chimera:1 --port "$pty" --beta-mode fold)
 "$pbit" compare "${common[@]}" --backends ref,board --couplings gauss:0.8 --sweeps 50 --chains 2 --clamp-every 3 \
   | tee "$work/compare_lean.txt"
 grep -q '^identical: 50 sweeps x 2 chains' "$work/compare_lean.txt" || fail "lean compare"
@@ -161,11 +145,8 @@ arch_on_board() {
   t0=$(date +%s)
   "$pbit" fpga sim --graph pegasus:2 "$@" --out "$work/sim_$name" --beta-mode fold --build-only \
     > "$work/build_$name.log" 2>&1 || { cat "$work/build_$name.log"; fail "building the $what board"; }
-  rm -f "$work/pty"
-  "$work/sim_$name/obj/pbit_board_sim" --pty-file "$work/pty" --idle-exit 300 > "$work/sim_$name.log" 2>&1 &
-  sim_pid=$!
-  for _ in $(seq 100); do [[ -s $work/pty ]] && break; sleep 0.05; done
-  common=(--graph pegasus:2 --port "$(cat "$work/pty")" --beta-mode fold)
+  start_sim "$work/sim_$name/obj/pbit_board_sim" "$work/sim_$name.log" 300
+  common=(--graph pegasus:2 --port "$pty" --beta-mode fold)
   "$pbit" compare "${common[@]}" --backends ref,board --couplings gauss:0.8 --fields gauss:0.3 --sweeps 30 --chains 3 \
     --clamp-every 3 --seed 9 | tee "$work/compare_$name.txt"
   grep -q '^identical: 30 sweeps x 3 chains of 40 p-bits' "$work/compare_$name.txt" || fail "$what compare"

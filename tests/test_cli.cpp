@@ -312,6 +312,20 @@ TEST_CASE("hostile: commands that used to pass vacuously or print nonsense", "[c
   CHECK(nlohmann::json::parse(qj.out)["max_abs_error_in_standard_errors"].is_null());
 }
 
+TEST_CASE("train --epochs 0 writes the files it says it wrote (the initial model)", "[cli]") {
+  const std::string dir = scratch_dir("train_epochs0");
+  const auto r = pbit("train --dataset bas:3 --graph king:4x4 --batch 4 --chains 8 --epochs 0 --samples-per-class 0 --json --out " + dir);
+  REQUIRE(r.code == 0);
+  CHECK(r.err.find("wrote " + dir + "/checkpoint.pbit, " + dir + "/metrics.jsonl\n") != std::string::npos);
+  CHECK(std::filesystem::is_regular_file(dir + "/checkpoint.pbit"));
+  CHECK(std::filesystem::is_regular_file(dir + "/metrics.jsonl"));
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["curves"].is_null());
+  CHECK(j["epochs_done"] == 0);
+  // and it is a model the other commands read
+  CHECK(pbit("model export --model " + dir + " --out " + dir + "/m.json").code == 0);
+}
+
 TEST_CASE("hostile: memory needed by the chains is checked before allocating", "[cli][hostile]") {
   // The limit is lowered so the check does not depend on this machine's memory.
   const std::string env = "env PBIT_MEMORY_LIMIT=256M " + std::string(PBIT_BINARY_DIR) + "/pbit ";

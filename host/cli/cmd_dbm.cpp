@@ -442,6 +442,16 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
   // A signal stops every process after the same batch (batch systems signal
   // all of them, perhaps not at the same moment).
   auto signalled = [&] { return comm.size() > 1 ? comm.max(static_cast<int>(g_signal)) : static_cast<int>(g_signal); };
+  // Whatever the loop leaves unwritten (no epoch ended in this run: --epochs 0,
+  // or resuming a finished run) is written after it, so "wrote" is true.
+  bool written = false;
+  auto write_run = [&] {
+    dbm::save_checkpoint(ck_file, trainer->checkpoint());
+    write_metrics(metrics_file, *trainer);
+    write_curves(curves_file, trainer->history());
+    write_chains_png(chains_file, *trainer);
+    written = true;
+  };
   while (!trainer->done() && signalled() == 0) {
     const dbm::BatchReport rep = trainer->step();
     running_acc = rep.train_accuracy < 0 ? -1
@@ -473,12 +483,7 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
     }
     if (a.exact_ll) rec.log_likelihood = dbm::exact_log_likelihood(trainer->eval_model(), train, Arithmetic::Quantized, cfg.binarize_threshold);
     trainer->add_record(rec);
-    if (lead) {
-      dbm::save_checkpoint(ck_file, trainer->checkpoint());
-      write_metrics(metrics_file, *trainer);
-      write_curves(curves_file, trainer->history());
-      write_chains_png(chains_file, *trainer);
-    }
+    if (lead) write_run();
     progress.clear();
     if (talk)
       std::fprintf(stderr, "epoch %d/%d%s  %.1f s  %.3g flips%s%s%s  gap %.4f  |J| %.4f (%.0f%% non-zero)%s\n", rec.epoch,
@@ -501,6 +506,8 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
                  sig == SIGINT ? "SIGINT" : "SIGTERM", trainer->epoch() + 1, trainer->batch(),
                  trainer->batches_per_epoch(), ck_file.c_str(), out.c_str());
   }
+
+  if (sig == 0 && lead && !written) write_run();
 
   std::string samples_written;
   std::optional<dbm::JudgeResult> judge;
@@ -526,7 +533,9 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
                  "positive %.1f, chain I/O %.1f, clamps %.1f, update %.1f, setup %.1f; held-out evaluation %.1f s)\n",
                  wall, t.total(), t.mean_field, t.neg, t.cond, t.pos, t.chains_io, t.clamps, t.update, t.epoch_setup,
                  monitor_seconds);
-    std::fprintf(stderr, "wrote %s, %s, %s%s%s\n", ck_file.c_str(), metrics_file.c_str(), curves_file.c_str(),
+    // (curves.png needs an epoch to draw)
+    std::fprintf(stderr, "wrote %s, %s%s%s%s%s\n", ck_file.c_str(), metrics_file.c_str(),
+                 trainer->history().empty() ? "" : ", ", trainer->history().empty() ? "" : curves_file.c_str(),
                  samples_written.empty() ? "" : ", ", samples_written.c_str());
     if (judge) std::fprintf(stderr, "samples.png %s\n", judge_line(*judge).c_str());
   }
@@ -534,7 +543,7 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
     nlohmann::json j = {{"out", out},
                         {"checkpoint", ck_file},
                         {"metrics", metrics_file},
-                        {"curves", curves_file},
+                        {"curves", trainer->history().empty() ? nlohmann::json() : nlohmann::json(curves_file)},
                         {"samples", samples_written.empty() ? nlohmann::json() : nlohmann::json(samples_written)},
                         {"dataset", a.dataset},
                         {"method", method},

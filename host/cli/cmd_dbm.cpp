@@ -442,8 +442,8 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
   // A signal stops every process after the same batch (batch systems signal
   // all of them, perhaps not at the same moment).
   auto signalled = [&] { return comm.size() > 1 ? comm.max(static_cast<int>(g_signal)) : static_cast<int>(g_signal); };
-  // Whatever the loop leaves unwritten (no epoch ended in this run: --epochs 0,
-  // or resuming a finished run) is written after it, so "wrote" is true.
+  // With --epochs 0 no epoch ends: the initial model is written after the loop
+  // (the "wrote" line below must be true).
   bool written = false;
   auto write_run = [&] {
     dbm::save_checkpoint(ck_file, trainer->checkpoint());

@@ -257,6 +257,7 @@ std::vector<const char*> apply_recipe_values(TrainArgs& a, const dbm::Recipe& r,
   set("--chains", c.chains, f.chains);
   set("--lr", c.lr, f.lr);
   set("--lr-final", c.lr_final, f.lr_final);
+  set("--label-lr-scale", c.label_lr_scale, f.label_lr_scale);
   set("--momentum", c.momentum, f.momentum);
   set("--optimizer", a.optimizer, std::string(dbm::to_string(f.optimizer)));
   set("--beta", a.beta, r.beta);

@@ -376,6 +376,18 @@ TEST_CASE("model files: bad .mat files are clear errors", "[model]") {
     };
     CHECK_THAT(patched(false), Contains("not a valid .mat file (a data element declares 4026531840 bytes, its matrix has"));
     CHECK_THAT(patched(true), Contains("not a valid .mat file (a data element declares 4026531840 bytes that the file does not hold)"));
+    // A MAT v4 file (no 128-byte header) declaring a 65536 x 4096 double
+    // matrix in 40 bytes: libmatio allocated its 2 GB (found by fuzzing).
+    fs::remove(path);
+    {
+      auto u32 = [](std::uint32_t x) { return std::string(reinterpret_cast<const char*>(&x), 4); };
+      std::ofstream(path, std::ios::binary) << u32(0) + u32(65536) + u32(4096) + u32(0) + u32(5) + std::string("Jout\0", 5) +
+                                                    std::string(15, '\0');
+    }
+    dbm::MatNames n = names;
+    n.file = path;
+    CHECK_THAT(error_of([&] { (void)dbm::read_model_mat(n); }),
+               Contains("MAT v4 matrix 1 declares 65536 x 4096 elements and a 5-byte name that the file does not hold"));
   }
   // Not a .mat file at all, and a missing one.
   {

@@ -149,20 +149,69 @@ struct Walker {
   }
 };
 
+// A MAT v4 file is a run of matrices, each a 20-byte header (type, rows,
+// columns, imaginary flag, name length: 32-bit integers in the file's byte
+// order), the name, then rows x columns elements (twice with an imaginary
+// part). libmatio allocates what the header declares; check it is there.
+// Returns false when the start is not a v4 header in either byte order.
+bool check_mat4_sizes(const std::string& path, std::ifstream& in) {
+  in.clear();
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::uint64_t>(in.tellg());
+  in.seekg(0);
+  std::uint64_t at = 0;
+  for (int k = 0;; ++k) {
+    unsigned char h[20];
+    if (at == size && k > 0) return true;
+    if (!in.read(reinterpret_cast<char*>(h), 20)) {
+      if (k == 0) return false;
+      throw Error(path + ": a MAT v4 matrix header is cut short at byte " + std::to_string(at));
+    }
+    auto le = [&](int i) { return std::uint32_t{h[i]} | std::uint32_t{h[i + 1]} << 8 | std::uint32_t{h[i + 2]} << 16 | std::uint32_t{h[i + 3]} << 24; };
+    auto be = [&](int i) { return std::uint32_t{h[i + 3]} | std::uint32_t{h[i + 2]} << 8 | std::uint32_t{h[i + 1]} << 16 | std::uint32_t{h[i]} << 24; };
+    // type = 1000 M + 100 O + 10 P + T: M 0 (little endian) or 1 (big), O 0, P 0..5, T 0..2
+    auto valid = [](std::uint32_t t) { return t < 2000 && (t / 100) % 10 == 0 && (t / 10) % 10 <= 5 && t % 10 <= 2; };
+    bool big;
+    if (valid(le(0)) && le(0) / 1000 == 0)
+      big = false;
+    else if (valid(be(0)) && be(0) / 1000 == 1)
+      big = true;
+    else if (k == 0)
+      return false;
+    else
+      throw Error(path + ": MAT v4 matrix " + std::to_string(k + 1) + " has an invalid type");
+    auto u = [&](int i) { return big ? be(i) : le(i); };
+    static constexpr std::uint64_t kElement[6] = {8, 4, 4, 2, 2, 1};
+    const std::uint64_t elem = kElement[(u(0) / 10) % 10];
+    const std::uint64_t name = u(16);
+    at += 20;
+    const std::uint64_t left = size - at;
+    const bool fits = name <= left && (u(4) == 0 || u(8) == 0 ||
+                                       (std::uint64_t{u(4)} * u(8) <= (left - name) / elem / (u(12) != 0 ? 2 : 1)));
+    if (!fits)
+      throw Error(path + ": MAT v4 matrix " + std::to_string(k + 1) + " declares " + std::to_string(u(4)) + " x " +
+                  std::to_string(u(8)) + " elements and a " + std::to_string(name) +
+                  "-byte name that the file does not hold");
+    at += name + std::uint64_t{u(4)} * u(8) * elem * (u(12) != 0 ? 2 : 1);  // (checked to fit: no overflow)
+    in.seekg(static_cast<std::streamoff>(at));
+  }
+}
+
 }  // namespace
 
 void check_mat5_sizes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open");
   unsigned char header[128];
-  if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return;  // not v5: matio decides
+  const bool v5_header = static_cast<bool>(in.read(reinterpret_cast<char*>(header), sizeof header));
   Walker w{path};
-  if (header[126] == 'I' && header[127] == 'M') {
+  if (v5_header && header[126] == 'I' && header[127] == 'M') {
     w.swap = false;
-  } else if (header[126] == 'M' && header[127] == 'I') {
+  } else if (v5_header && header[126] == 'M' && header[127] == 'I') {
     w.swap = true;
   } else {
-    return;  // a v4 file (no 128-byte header): matio's own checks
+    check_mat4_sizes(path, in);  // a v4 file has no 128-byte header (or not a .mat: matio decides)
+    return;
   }
   const std::uint32_t version = w.swap ? (std::uint32_t{header[124]} << 8 | header[125]) : (std::uint32_t{header[125]} << 8 | header[124]);
   if (version != 0x0100) return;  // v7.3 is HDF5, read by the HDF5 library

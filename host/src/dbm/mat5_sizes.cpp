@@ -169,12 +169,13 @@ bool check_mat4_sizes(const std::string& path, std::ifstream& in) {
     }
     auto le = [&](int i) { return std::uint32_t{h[i]} | std::uint32_t{h[i + 1]} << 8 | std::uint32_t{h[i + 2]} << 16 | std::uint32_t{h[i + 3]} << 24; };
     auto be = [&](int i) { return std::uint32_t{h[i + 3]} | std::uint32_t{h[i + 2]} << 8 | std::uint32_t{h[i + 1]} << 16 | std::uint32_t{h[i]} << 24; };
-    // type = 1000 M + 100 O + 10 P + T: M 0 (little endian) or 1 (big), O 0, P 0..5, T 0..2
-    auto valid = [](std::uint32_t t) { return t < 2000 && (t / 100) % 10 == 0 && (t / 10) % 10 <= 5 && t % 10 <= 2; };
+    // type = 1000 M + 100 O + 10 P + T: O 0, P 0..5, T 0..2. The byte order is
+    // the one in which the type is valid (as libmatio decides it, whatever M says).
+    auto valid = [](std::uint32_t t) { return t < 5000 && (t / 100) % 10 == 0 && (t / 10) % 10 <= 5 && t % 10 <= 2; };
     bool big;
-    if (valid(le(0)) && le(0) / 1000 == 0)
+    if (valid(le(0)))
       big = false;
-    else if (valid(be(0)) && be(0) / 1000 == 1)
+    else if (valid(be(0)))
       big = true;
     else if (k == 0)
       return false;

@@ -153,8 +153,8 @@ struct Walker {
 // columns, imaginary flag, name length: 32-bit integers in the file's byte
 // order), the name, then rows x columns elements (twice with an imaginary
 // part). libmatio allocates what the header declares; check it is there.
-// Returns false when the start is not a v4 header in either byte order.
-bool check_mat4_sizes(const std::string& path, std::ifstream& in) {
+// A start that is not a v4 header in either byte order is left to libmatio.
+void check_mat4_sizes(const std::string& path, std::ifstream& in) {
   in.clear();
   in.seekg(0, std::ios::end);
   const auto size = static_cast<std::uint64_t>(in.tellg());
@@ -162,9 +162,9 @@ bool check_mat4_sizes(const std::string& path, std::ifstream& in) {
   std::uint64_t at = 0;
   for (int k = 0;; ++k) {
     unsigned char h[20];
-    if (at == size && k > 0) return true;
+    if (at == size && k > 0) return;
     if (!in.read(reinterpret_cast<char*>(h), 20)) {
-      if (k == 0) return false;
+      if (k == 0) return;
       throw Error(path + ": a MAT v4 matrix header is cut short at byte " + std::to_string(at));
     }
     auto le = [&](int i) { return std::uint32_t{h[i]} | std::uint32_t{h[i + 1]} << 8 | std::uint32_t{h[i + 2]} << 16 | std::uint32_t{h[i + 3]} << 24; };
@@ -178,22 +178,21 @@ bool check_mat4_sizes(const std::string& path, std::ifstream& in) {
     else if (valid(be(0)))
       big = true;
     else if (k == 0)
-      return false;
+      return;
     else
       throw Error(path + ": MAT v4 matrix " + std::to_string(k + 1) + " has an invalid type");
     auto u = [&](int i) { return big ? be(i) : le(i); };
     static constexpr std::uint64_t kElement[6] = {8, 4, 4, 2, 2, 1};
     const std::uint64_t elem = kElement[(u(0) / 10) % 10];
-    const std::uint64_t name = u(16);
+    const std::uint64_t parts = u(12) != 0 ? 2 : 1;  // real, imaginary
+    const std::uint64_t elements = std::uint64_t{u(4)} * u(8), name = u(16);  // (< 2^64)
     at += 20;
     const std::uint64_t left = size - at;
-    const bool fits = name <= left && (u(4) == 0 || u(8) == 0 ||
-                                       (std::uint64_t{u(4)} * u(8) <= (left - name) / elem / (u(12) != 0 ? 2 : 1)));
-    if (!fits)
+    if (name > left || elements > (left - name) / elem / parts)
       throw Error(path + ": MAT v4 matrix " + std::to_string(k + 1) + " declares " + std::to_string(u(4)) + " x " +
                   std::to_string(u(8)) + " elements and a " + std::to_string(name) +
                   "-byte name that the file does not hold");
-    at += name + std::uint64_t{u(4)} * u(8) * elem * (u(12) != 0 ? 2 : 1);  // (checked to fit: no overflow)
+    at += name + elements * elem * parts;  // (checked to fit: no overflow)
     in.seekg(static_cast<std::streamoff>(at));
   }
 }

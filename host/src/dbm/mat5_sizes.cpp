@@ -23,6 +23,12 @@ namespace {
 constexpr std::uint32_t kMiMatrix = 14, kMiCompressed = 15;
 constexpr int kMaxDepth = 16;  // cells and structs nest matrices
 
+// A 32-bit integer of the file, little- or big-endian (v5 and v4 alike).
+std::uint32_t u32_at(const unsigned char* p, bool big) {
+  return big ? (std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3])
+             : (std::uint32_t{p[3]} << 24 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[1]} << 8 | p[0]);
+}
+
 // Bytes of the file, or of one compressed element's inflated stream.
 class Source {
  public:
@@ -109,10 +115,7 @@ struct Walker {
   std::string file;
   bool swap = false;
 
-  std::uint32_t u32(const unsigned char* p) const {
-    return swap ? (std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3])
-                : (std::uint32_t{p[3]} << 24 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[1]} << 8 | p[0]);
-  }
+  std::uint32_t u32(const unsigned char* p) const { return u32_at(p, swap); }
   [[noreturn]] void fail(const std::string& what) const {
     throw Error(file + ": not a valid .mat file (" + what + ")");
   }
@@ -167,21 +170,19 @@ void check_mat4_sizes(const std::string& path, std::ifstream& in) {
       if (k == 0) return;
       throw Error(path + ": a MAT v4 matrix header is cut short at byte " + std::to_string(at));
     }
-    auto le = [&](int i) { return std::uint32_t{h[i]} | std::uint32_t{h[i + 1]} << 8 | std::uint32_t{h[i + 2]} << 16 | std::uint32_t{h[i + 3]} << 24; };
-    auto be = [&](int i) { return std::uint32_t{h[i + 3]} | std::uint32_t{h[i + 2]} << 8 | std::uint32_t{h[i + 1]} << 16 | std::uint32_t{h[i]} << 24; };
     // type = 1000 M + 100 O + 10 P + T: O 0, P 0..5, T 0..2. The byte order is
     // the one in which the type is valid (as libmatio decides it, whatever M says).
     auto valid = [](std::uint32_t t) { return t < 5000 && (t / 100) % 10 == 0 && (t / 10) % 10 <= 5 && t % 10 <= 2; };
     bool big;
-    if (valid(le(0)))
+    if (valid(u32_at(h, false)))
       big = false;
-    else if (valid(be(0)))
+    else if (valid(u32_at(h, true)))
       big = true;
     else if (k == 0)
       return;
     else
       throw Error(path + ": MAT v4 matrix " + std::to_string(k + 1) + " has an invalid type");
-    auto u = [&](int i) { return big ? be(i) : le(i); };
+    auto u = [&](int i) { return u32_at(h + i, big); };
     static constexpr std::uint64_t kElement[6] = {8, 4, 4, 2, 2, 1};
     const std::uint64_t elem = kElement[(u(0) / 10) % 10];
     const std::uint64_t parts = u(12) != 0 ? 2 : 1;  // real, imaginary

@@ -167,6 +167,10 @@ TEST_CASE("checkpoints round-trip and resuming reproduces the run", "[dbm]") {
   cfg.optimizer = GENERATE(dbm::Optimizer::Sgd, dbm::Optimizer::Adam);
   if (cfg.optimizer == dbm::Optimizer::Adam) cfg.lr = 0.01;
   cfg.persistent = GENERATE(true, false);  // PCD, CD-k (its chains live in the sampler)
+  // A decaying rate, per update with SGD: the resumed run must pick up the
+  // schedule where the checkpoint left it.
+  cfg.lr_final = cfg.lr / 4;
+  cfg.lr_per_update = cfg.optimizer == dbm::Optimizer::Sgd;
   const dbm::Model m0(bas_arch("king:4x4"), fine_spec(), 1.0);
 
   auto s1 = make_ref_sampler();
@@ -186,6 +190,7 @@ TEST_CASE("checkpoints round-trip and resuming reproduces the run", "[dbm]") {
   CHECK(ck.history.size() == 3);
   CHECK(ck.config.seed == cfg.seed);
   CHECK(ck.config.optimizer == cfg.optimizer);
+  CHECK(ck.config.lr_per_update == cfg.lr_per_update);
   CHECK(ck.steps == 6);
   CHECK(ck.sJ.size() == (cfg.optimizer == dbm::Optimizer::Adam ? ck.J.size() : 0));
   CHECK(ck.arch.graph == "king:4x4");
@@ -399,6 +404,33 @@ TEST_CASE("beta schedules", "[dbm]") {
   const auto wide = dbm::parse_beta_schedule("geometric:1e-300,1e300,3");
   CHECK(wide[1] == Approx(1.0));
   CHECK(wide.back() == 1e300);
+}
+
+TEST_CASE("learning-rate schedules: per epoch and per update", "[dbm]") {
+  dbm::TrainConfig c;
+  c.epochs = 3;
+  c.lr = 0.1;
+  CHECK(c.lr_at(2, 3, 4) == 0.1);  // no lr_final: constant
+  c.lr_final = 0.01;
+  CHECK(c.lr_at(0, 3, 4) == 0.1);  // per epoch: constant within an epoch
+  CHECK(c.lr_at(1, 0, 4) == Approx(0.055));
+  CHECK(c.lr_at(2, 0, 4) == Approx(0.01));
+  c.lr_per_update = true;  // 12 updates: lr at the first, lr_final at the last
+  CHECK(c.lr_at(0, 0, 4) == 0.1);
+  CHECK(c.lr_at(0, 1, 4) == Approx(0.1 - 0.09 / 11));
+  CHECK(c.lr_at(1, 2, 4) == Approx(0.1 - 0.09 * 6 / 11));
+  CHECK(c.lr_at(2, 3, 4) == Approx(0.01));
+  c.epochs = 1;  // one epoch decays too (per epoch it could not)
+  CHECK(c.lr_at(0, 3, 4) == Approx(0.01));
+  c.lr_per_update = false;
+  CHECK(c.lr_at(0, 3, 4) == 0.1);
+  c.epochs = 4;  // mean-field epochs keep their own rate; the decay spans the rest
+  c.mf_epochs = 1;
+  c.mf_lr = 0.5;
+  c.lr_per_update = true;
+  CHECK(c.lr_at(0, 3, 4) == 0.5);
+  CHECK(c.lr_at(1, 0, 4) == 0.1);
+  CHECK(c.lr_at(3, 3, 4) == Approx(0.01));
 }
 
 TEST_CASE("placement and label coding", "[dbm]") {

@@ -229,6 +229,7 @@ struct TrainArgs {
   dbm::TrainConfig cfg;
   std::string recipe = "fast";
   std::string optimizer = "sgd";
+  std::string lr_decay = "epoch";
   std::string cond_anneal;
   std::string out;
   std::string resume;
@@ -336,6 +337,7 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
   } else {
     apply_recipe(a);
     a.cfg.optimizer = dbm::parse_optimizer(a.optimizer);
+    a.cfg.lr_per_update = a.lr_decay == "update";
     if (!a.cond_anneal.empty()) a.cfg.cond_anneal = dbm::parse_beta_schedule(a.cond_anneal);
     a.cfg.validate();
     if (!std::isfinite(a.beta) || !(a.beta > 0)) throw Error("--beta must be finite and > 0");
@@ -403,11 +405,13 @@ int run_train(TrainArgs& a, const parallel::Communicator& comm) {
     std::fprintf(stderr, "spec: %d-bit weights, %d fraction bits, %d-bit sums, LUT %d x %d bits; beta %g; backend %s\n",
                  model.spec().weight_bits, model.spec().frac_bits, model.spec().sum_bits, model.spec().lut_depth,
                  model.spec().lut_bits, model.beta(), sampler->name().c_str());
+    const std::string decay = cfg.lr_final < 0 ? std::string()
+                              : fmt::format(" -> {:g} (per {})", cfg.lr_final, cfg.lr_per_update ? "update" : "epoch");
     std::fprintf(stderr,
-                 "training: %d epochs (%d mean-field) x %d batches of %d, %d chains, %s lr %g, momentum %g; terms: "
+                 "training: %d epochs (%d mean-field) x %d batches of %d, %d chains, %s lr %g%s, momentum %g; terms: "
                  "generative %g, conditional %g, readout %g; sweeps: +%d/%d -%d/%d cond %d/%d%s\n",
                  cfg.epochs, cfg.mf_epochs, trainer->batches_per_epoch(), cfg.batch, cfg.chains,
-                 dbm::to_string(cfg.optimizer), cfg.lr, cfg.momentum, cfg.gen_weight, cfg.cond_weight,
+                 dbm::to_string(cfg.optimizer), cfg.lr, decay.c_str(), cfg.momentum, cfg.gen_weight, cfg.cond_weight,
                  cfg.disc_weight, cfg.pos_burn_in, cfg.pos_sweeps, cfg.neg_burn_in, cfg.neg_sweeps, cfg.cond_burn_in,
                  cfg.cond_sweeps, cfg.cond_cold ? " (cold)" : "");
     if (cfg.average > 0)
@@ -832,6 +836,10 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--lr", c.lr, "learning rate")->capture_default_str();
   sub->add_option("--lr-final", c.lr_final, "linear decay to this learning rate at the last epoch (< 0: constant)")
       ->capture_default_str();
+  sub->add_option("--lr-decay", a->lr_decay,
+                  "with --lr-final: epoch (one learning rate per epoch) | update (a smaller one every update, reaching "
+                  "--lr-final at the last)")
+      ->capture_default_str()->check(CLI::IsMember({"epoch", "update"}));
   sub->add_option("--label-lr-scale", c.label_lr_scale, "learning rate of the label fields and couplings, relative to --lr")
       ->capture_default_str();
   sub->add_option("--momentum", c.momentum, "momentum (Adam: beta1)")->capture_default_str();

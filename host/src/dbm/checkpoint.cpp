@@ -76,7 +76,7 @@ namespace {
 nlohmann::json config_to(const TrainConfig& c) {
   return {{"epochs", c.epochs},           {"batch", c.batch},
           {"chains", c.chains},           {"lr", c.lr},
-          {"lr_final", c.lr_final},       {"momentum", c.momentum}, {"label_lr_scale", c.label_lr_scale},
+          {"lr_final", c.lr_final},       {"lr_per_update", c.lr_per_update}, {"momentum", c.momentum}, {"label_lr_scale", c.label_lr_scale},
           {"optimizer", to_string(c.optimizer)}, {"adam_beta2", c.adam_beta2}, {"adam_eps", c.adam_eps},
           {"weight_decay", c.weight_decay}, {"init_std", c.init_std},
           {"pos_burn_in", c.pos_burn_in}, {"pos_sweeps", c.pos_sweeps},
@@ -98,6 +98,7 @@ TrainConfig config_from(const nlohmann::json& j) {
   read(j, "chains", c.chains);
   read(j, "lr", c.lr);
   read(j, "lr_final", c.lr_final);
+  read_or(j, "lr_per_update", c.lr_per_update);
   read(j, "momentum", c.momentum);
   read_or(j, "label_lr_scale", c.label_lr_scale);
   c.optimizer = parse_optimizer(get_or(j, "optimizer", std::string("sgd")));

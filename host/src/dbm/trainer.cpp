@@ -255,12 +255,20 @@ void TrainConfig::validate() const {
   if (binarize_threshold < 0 || binarize_threshold > 255) bad("the binarization threshold must be in 0..255");
 }
 
-double TrainConfig::lr_at(int epoch) const {
+double TrainConfig::lr_at(int epoch, int batch, int batches) const {
   if (epoch < mf_epochs) return mf_lr;
   const int sampler_epochs = epochs - mf_epochs;
-  if (lr_final < 0 || sampler_epochs <= 1) return lr;
-  const double t = std::clamp(static_cast<double>(epoch - mf_epochs) / (sampler_epochs - 1), 0.0, 1.0);
-  return lr + (lr_final - lr) * t;
+  if (lr_final < 0) return lr;
+  double t;
+  if (lr_per_update) {
+    const double last = static_cast<double>(sampler_epochs) * batches - 1;  // the last update's index
+    if (last <= 0) return lr;
+    t = (static_cast<double>(epoch - mf_epochs) * batches + batch) / last;
+  } else {
+    if (sampler_epochs <= 1) return lr;
+    t = static_cast<double>(epoch - mf_epochs) / (sampler_epochs - 1);
+  }
+  return lr + (lr_final - lr) * std::clamp(t, 0.0, 1.0);
 }
 
 Trainer::Trainer(Model model, const TrainConfig& config, Sampler& sampler, const data::Dataset& train)
@@ -725,7 +733,7 @@ BatchReport Trainer::step() {
 
   // Update.
   t0 = Clock::now();
-  const double lr = cfg_.lr_at(epoch_), wd = cfg_.weight_decay, lam = cfg_.cond_weight, gw = cfg_.gen_weight;
+  const double lr = cfg_.lr_at(epoch_, batch_, batches_), wd = cfg_.weight_decay, lam = cfg_.cond_weight, gw = cfg_.gen_weight;
   // The moment gap is measured against the free phase: the negative one, or
   // the conditional one when there is no generative term (none without either).
   const Stats& free = gen_on ? neg : cond;
@@ -953,7 +961,7 @@ BatchReport Trainer::mean_field_step() {
   }
   for (std::size_t e = 0; e < ne; ++e) dJ[e] -= cfg_.weight_decay * W.J[e];
   ++steps_;
-  apply_update(dJ, dh, cfg_.lr_at(epoch_), vJ_, vh_, sJ_, sh_);
+  apply_update(dJ, dh, cfg_.lr_at(epoch_, batch_, batches_), vJ_, vh_, sJ_, sh_);
   model_.clip_weights();
   average_weights();
   need_setup_ = true;  // the sampler does not hold these weights
@@ -983,7 +991,7 @@ EpochRecord Trainer::finish_epoch() {
   r.seconds = ep_seconds_;
   r.total_seconds = total_seconds_;
   r.flips = flips_;
-  r.lr = cfg_.lr_at(epoch_);
+  r.lr = cfg_.lr_at(epoch_, batches_ - 1, batches_);  // the epoch's last update
   r.train_accuracy = ep_acc_n_ ? ep_acc_sum_ / ep_acc_n_ : -1.0;
   r.corr_gap = ep_batches_ ? ep_corr_gap_ / ep_batches_ : 0.0;
   r.mean_gap = ep_batches_ ? ep_mean_gap_ / ep_batches_ : 0.0;

@@ -54,6 +54,9 @@ struct TrainConfig {
   int chains = 500;          // sampler chains: C / B positive chains per image, C negative
   double lr = 0.003;         // learning rate (at epoch 0)
   double lr_final = -1;      // < 0: constant; else linear decay to this at the last epoch
+  // Decay lr every update rather than every epoch: with few epochs of a large
+  // dataset (Fashion's 60,000 in 2 epochs) the per-epoch steps are coarse.
+  bool lr_per_update = false;
   double label_lr_scale = 1; // learning rate of label fields and couplings / lr (the readout)
   double momentum = 0.6;     // SGD momentum; Adam's beta1
   Optimizer optimizer = Optimizer::Sgd;
@@ -133,8 +136,10 @@ struct TrainConfig {
   // Throws pbit::Error naming the first impossible parameter.
   void validate() const;
   // Learning rate during `epoch` (0-based): mf_lr in the mean-field epochs,
-  // then lr, decaying linearly to lr_final over the sampler epochs.
-  double lr_at(int epoch) const;
+  // then lr, decaying linearly to lr_final over the sampler epochs (reached
+  // at the last epoch, or with lr_per_update at its last batch; `batch` of
+  // `batches` is the update within the epoch).
+  double lr_at(int epoch, int batch = 0, int batches = 1) const;
 };
 
 // How a configuration trains, named next to every accuracy the project

@@ -644,14 +644,14 @@ TEST_CASE("cli: the boltzmann recipe trains by sampling alone and is read out as
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["method"] == "boltzmann");
   CHECK(r.err.find("conditional 1, readout 0") != std::string::npos);
-  CHECK(r.err.find("cond 200/100 (cold)") != std::string::npos);
+  CHECK(r.err.find("cond 400/200 (cold)") != std::string::npos);
   // eval defaults to the conditional phase's lengths; given options win.
   r = pbit_cli("eval --model " + out + " --images 10 --replicas 2 --threads 1 --json");
   REQUIRE(r.code == 0);
   j = nlohmann::json::parse(r.out);
   CHECK(j["method"] == "boltzmann");
-  CHECK(j["burn_in"] == 200);
-  CHECK(j["reads"] == 100);
+  CHECK(j["burn_in"] == 400);
+  CHECK(j["reads"] == 200);
   r = pbit_cli("eval --model " + out + " --images 10 --replicas 2 --threads 1 --burn-in 7 --reads 3 --json");
   REQUIRE(r.code == 0);
   j = nlohmann::json::parse(r.out);

@@ -808,9 +808,9 @@ Command add_train_command(CLI::App& app) {
       "first 2/5 mean-field pre-training, then the readout term on the sampler's mean states plus a\n"
       "generative term of weight 0.3; 20 label copies per class, beta 0.25, init std 0.5, Adam lr 0.003 ->\n"
       "0.0003, 200 chains, spread placement, shifts of 1 pixel; method hybrid), 'boltzmann' (the sampler\n"
-      "alone: the conditional term, a cold pixels-clamped phase of 200 + 100 sweeps then 5 + 5 with the\n"
+      "alone: the conditional term, a cold pixels-clamped phase of 400 + 200 sweeps then 5 + 5 with the\n"
       "label clamped too; 50 label copies, beta 0.25, init std 0.75, SGD lr 0.1 -> 0.005 (label units 0.3x),\n"
-      "400 chains, 10 epochs; eval and the monitor read such a model as it was trained: 200 + 100 sweeps),\n"
+      "400 chains, 10 epochs; eval and the monitor read such a model as it was trained: 400 + 200 sweeps),\n"
       "'published' (Niazi et al. 2024: 5 label copies, SGD lr 0.003, beta 1, 500 persistent chains, 200\n"
       "sweeps, random placement, 100 epochs),\n"
       "'none' (the library's defaults, dbm::TrainConfig). The defaults shown are the fast recipe's.");

@@ -137,9 +137,9 @@ struct TrainConfig {
   void validate() const;
   // Learning rate during `epoch` (0-based): mf_lr in the mean-field epochs,
   // then lr, decaying linearly to lr_final over the sampler epochs (reached
-  // at the last epoch, or with lr_per_update at its last batch; `batch` of
-  // `batches` is the update within the epoch).
-  double lr_at(int epoch, int batch = 0, int batches = 1) const;
+  // at the last epoch, or with lr_per_update at its last update; `update` of
+  // `updates` is the batch within the epoch).
+  double lr_at(int epoch, int update = 0, int updates = 1) const;
 };
 
 // How a configuration trains, named next to every accuracy the project
@@ -178,7 +178,7 @@ Recipe published_recipe();
 
 // "boltzmann": contrastive learning of p(label | pixels) by the sampler alone
 // (no generative, mean-field or back-propagated term): a cold conditional
-// phase of 200 + 100 sweeps with the pixels clamped, then 5 + 5 sweeps with
+// phase of 400 + 200 sweeps with the pixels clamped, then 5 + 5 sweeps with
 // the label clamped too; gradient = the difference of their sampled moments.
 // 50 label copies, beta 0.25, initial couplings N(0, 0.75^2), SGD (momentum
 // 0.9) lr 0.1 -> 0.005, the label units at 0.3 x that, 400 chains, batch 50,
